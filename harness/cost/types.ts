@@ -1,0 +1,123 @@
+/**
+ * The cost-model contract the simulator and schedulers program against.
+ * Every time is in seconds, every size in bytes, every rate per second.
+ * Implementations live beside this file (roofline, profile-interpolating, calibrated);
+ * schedulers never know which one answers, and the cost model never knows which scheduler asks.
+ */
+
+/** A GPU kind from the catalog (harness/cost/catalog) or a user's JSON file. */
+export interface GpuSpec {
+  readonly id: string;
+  readonly name: string;
+  /** Dense bf16 peak, FLOP/s. */
+  readonly bf16FlopsPerS: number;
+  readonly hbmBytesPerS: number;
+  readonly memoryBytes: number;
+  /** GPU↔GPU inside a node, per direction. */
+  readonly intraNodeLink: { readonly kind: 'nvlink' | 'pcie'; readonly bytesPerSPerDirection: number };
+  /** Host↔GPU link per direction (PCIe), for loading frozen weights from CPU memory. */
+  readonly hostLinkBytesPerSPerDirection: number;
+  /** Typical network bandwidth per node between nodes (all NICs together). */
+  readonly interNodeBytesPerSPerNode: number;
+  readonly gpusPerNode: number;
+  /** On-demand price per GPU-hour, USD, with the date of the price. */
+  readonly priceUsdPerGpuHour: number;
+  readonly priceDate: string;
+  /** Where each figure comes from. */
+  readonly sources: readonly string[];
+}
+
+/** A dense decoder-only transformer (Llama / Qwen family) from the catalog or a user's JSON file. */
+export interface ModelSpec {
+  readonly id: string;
+  readonly name: string;
+  readonly layers: number;
+  readonly hidden: number;
+  readonly heads: number;
+  readonly kvHeads: number;
+  readonly headDim: number;
+  readonly ffn: number;
+  readonly vocab: number;
+  readonly tiedEmbeddings: boolean;
+  readonly qkvBias: boolean;
+  readonly bytesPerParameter: number;
+  readonly sources: readonly string[];
+}
+
+/** Where a transfer goes, relative to where the data is. */
+export type Placement = 'same-gpu' | 'same-node' | 'other-node';
+
+/** How a model is split over the GPUs of one replica. DP is handled by the caller. */
+export interface ShardLayout {
+  readonly tp: number;
+  readonly pp: number;
+}
+
+/**
+ * Counts queries that fell outside the measured range of a profile-interpolating or calibrated
+ * model, the way ReaLHF warns about extrapolated estimates. One per simulation; never global.
+ */
+export interface RangeCounter {
+  queries: number;
+  outOfRange: number;
+  /** Per query kind (e.g. 'decode_step'), out-of-range count. */
+  readonly outOfRangeByKind: Record<string, number>;
+}
+
+/**
+ * Costs of one replica (a TP × PP group) of one model on one GPU kind. Built once per
+ * (model, layout) and queried in schedulers' inner loops, so each method is O(1) and allocation-free.
+ */
+export interface ReplicaCost {
+  readonly model: ModelSpec;
+  readonly gpu: GpuSpec;
+  readonly layout: ShardLayout;
+  /** GPUs in the replica: tp × pp. */
+  readonly gpus: number;
+  readonly weightBytesPerGpu: number;
+  /** KV cache bytes per token on each GPU of the replica (heads replicated when tp > kvHeads). */
+  readonly kvBytesPerTokenPerGpu: number;
+  /** KV bytes per token of the whole model (what moves when a sequence migrates). */
+  readonly kvBytesPerToken: number;
+  /** KV tokens that fit beside the weights under the given memory utilisation cap. */
+  kvCapacityTokens(memoryUtilization: number): number;
+
+  /** Prefill of `sequences` prompts totalling `tokens` tokens (one batch). */
+  prefillS(tokens: number, sequences: number): number;
+  /** One decode step of `batch` sequences whose contexts total `contextTokens`. */
+  decodeStepS(batch: number, contextTokens: number): number;
+  /**
+   * Sum of `steps` consecutive decode steps of a fixed batch whose total context starts at
+   * `contextTokens` and grows by `batch` tokens a step: lets the simulator jump between events
+   * instead of looping per token, with the same result as summing decodeStepS.
+   */
+  decodeStepsS(batch: number, contextTokens: number, steps: number): number;
+  /** Inference forward (ref / reward / critic) over `sequences` sequences totalling `tokens`, through all PP stages, one batch. */
+  forwardS(tokens: number, sequences: number): number;
+  /** Training forward of one micro-batch on ONE pipeline stage (layers / pp). */
+  trainStageForwardS(tokens: number, sequences: number): number;
+  /** Training backward of one micro-batch on one stage; backwardToForwardRatio × forward (named assumption), plus recompute when on. */
+  trainStageBackwardS(tokens: number, sequences: number): number;
+  /** Activation bytes one in-flight micro-batch holds on one stage. */
+  activationBytesPerStage(tokens: number, sequences: number): number;
+  /** Point-to-point send of one micro-batch's activations between adjacent stages. */
+  pipelineSendS(tokens: number): number;
+  /** Optimizer step (mixed-precision Adam) for one stage's shard, ZeRO-sharded over `dp` replicas. */
+  optimizerStepS(dp: number): number;
+  /** Gradient all-reduce (or reduce-scatter + all-gather) of one stage's gradients over `dp` replicas. */
+  gradientSyncS(dp: number, crossNode: boolean): number;
+}
+
+export interface CostModel {
+  readonly gpu: GpuSpec;
+  /** Human-readable name, e.g. 'roofline (calibrated: calibrations/h100.json)'. */
+  readonly description: string;
+  readonly rangeCounter: RangeCounter;
+  replica(model: ModelSpec, layout: ShardLayout): ReplicaCost;
+  /** Ring all-reduce of `bytes` over `workers` GPUs. */
+  allReduceS(bytes: number, workers: number, crossNode: boolean): number;
+  /** Moving `bytes` from one GPU to another (KV migration, weight sync). */
+  transferS(bytes: number, placement: Placement): number;
+  /** Loading `bytes` of frozen weights from host memory onto `gpus` GPUs in parallel. */
+  hostToGpuS(bytes: number, gpus: number): number;
+}
