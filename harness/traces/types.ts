@@ -98,6 +98,8 @@ export interface GpuProfileRow {
   readonly batch?: number;
   /** KV / context tokens per sequence the op attends over. */
   readonly contextTokens?: number;
+  /** Tokens generated per sequence over the measured run (Splitwise token_size: decode time is averaged over them). */
+  readonly outputTokens?: number;
   readonly tp: number;
   /** Message size for collectives and transfers. */
   readonly bytes?: number;
