@@ -25,6 +25,12 @@ export interface GpuSpec {
   readonly priceDate: string;
   /** Where each figure comes from. */
   readonly sources: readonly string[];
+  /**
+   * Added: a catalog GPU whose calibrated efficiencies this GPU borrows when a calibration has none
+   * of its own (H800 → h100-sxm: same silicon). Efficiencies are fractions of peak, so they are
+   * applied to this GPU's own peak figures.
+   */
+  readonly calibrationAlias?: string;
 }
 
 /** A dense decoder-only transformer (Llama / Qwen family) from the catalog or a user's JSON file. */
@@ -42,6 +48,8 @@ export interface ModelSpec {
   readonly qkvBias: boolean;
   readonly bytesPerParameter: number;
   readonly sources: readonly string[];
+  /** Added: false for a plain 2-matrix GELU MLP (BLOOM); default true (SwiGLU, 3 matrices). */
+  readonly gatedMlp?: boolean;
 }
 
 /** Where a transfer goes, relative to where the data is. */
@@ -82,8 +90,12 @@ export interface ReplicaCost {
   /** KV tokens that fit beside the weights under the given memory utilisation cap. */
   kvCapacityTokens(memoryUtilization: number): number;
 
-  /** Prefill of `sequences` prompts totalling `tokens` tokens (one batch). */
-  prefillS(tokens: number, sequences: number): number;
+  /**
+   * Prefill of `sequences` prompts totalling `tokens` tokens (one batch). `squaredTokens` (added,
+   * optional) is Σ length² over the prompts, for the quadratic attention term; without it the
+   * prompts are taken as equally long (tokens² / sequences).
+   */
+  prefillS(tokens: number, sequences: number, squaredTokens?: number): number;
   /** One decode step of `batch` sequences whose contexts total `contextTokens`. */
   decodeStepS(batch: number, contextTokens: number): number;
   /**
@@ -93,11 +105,11 @@ export interface ReplicaCost {
    */
   decodeStepsS(batch: number, contextTokens: number, steps: number): number;
   /** Inference forward (ref / reward / critic) over `sequences` sequences totalling `tokens`, through all PP stages, one batch. */
-  forwardS(tokens: number, sequences: number): number;
+  forwardS(tokens: number, sequences: number, squaredTokens?: number): number;
   /** Training forward of one micro-batch on ONE pipeline stage (layers / pp). */
-  trainStageForwardS(tokens: number, sequences: number): number;
+  trainStageForwardS(tokens: number, sequences: number, squaredTokens?: number): number;
   /** Training backward of one micro-batch on one stage; backwardToForwardRatio × forward (named assumption), plus recompute when on. */
-  trainStageBackwardS(tokens: number, sequences: number): number;
+  trainStageBackwardS(tokens: number, sequences: number, squaredTokens?: number): number;
   /** Activation bytes one in-flight micro-batch holds on one stage. */
   activationBytesPerStage(tokens: number, sequences: number): number;
   /** Point-to-point send of one micro-batch's activations between adjacent stages. */
@@ -114,8 +126,11 @@ export interface CostModel {
   readonly description: string;
   readonly rangeCounter: RangeCounter;
   replica(model: ModelSpec, layout: ShardLayout): ReplicaCost;
-  /** Ring all-reduce of `bytes` over `workers` GPUs. */
-  allReduceS(bytes: number, workers: number, crossNode: boolean): number;
+  /**
+   * Ring all-reduce of `bytes` over `workers` GPUs. `gpusPerNode` (added, optional): how many of
+   * the workers share a node when crossNode (default: full nodes, or an even split over two).
+   */
+  allReduceS(bytes: number, workers: number, crossNode: boolean, gpusPerNode?: number): number;
   /** Moving `bytes` from one GPU to another (KV migration, weight sync). */
   transferS(bytes: number, placement: Placement): number;
   /** Loading `bytes` of frozen weights from host memory onto `gpus` GPUs in parallel. */

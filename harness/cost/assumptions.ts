@@ -1,0 +1,146 @@
+/**
+ * Every figure the cost model needs that is neither a catalog fact nor fitted from a profile is a
+ * named assumption: a value with its unit and a source or a reason. Cost models take them as
+ * options, reports list them with `listAssumptions`, and sensitivity sweeps vary them by name
+ * with `withAssumption`.
+ */
+
+export interface CostAssumptions {
+  /** Training backward time ÷ forward time. */
+  readonly backwardToForwardRatio: number;
+  /** Full activation recomputation: backward re-runs the forward, activations keep only layer inputs. */
+  readonly activationRecomputation: boolean;
+  /** Fraction of GPU memory the engine may use, when a caller does not say. */
+  readonly defaultMemoryUtilization: number;
+  /** Memory per GPU taken by CUDA context, NCCL/cuBLAS workspaces, the engine's activation peak and graphs. */
+  readonly runtimeOverheadBytesPerGpu: number;
+  readonly kvCacheBytesPerElement: number;
+  /** GEMMs pay compute for tokens rounded up to this tile (tensor-core tile / wave quantization). */
+  readonly gemmTileTokens: number;
+  /** Share of the full QKᵀ and AV FLOPs a causal attention kernel performs. */
+  readonly causalAttentionFraction: number;
+  /** Bytes moved per parameter by a mixed-precision Adam step. */
+  readonly optimizerBytesPerParameter: number;
+  /** Bytes per parameter of training state (bf16 weights and grads, fp32 master, m, v). */
+  readonly trainingStateBytesPerParameter: number;
+  /** Activation bytes per token per hidden unit per layer that TP does not shard. */
+  readonly activationBytesReplicated: number;
+  /** Activation bytes per token per hidden unit per layer that TP shards. */
+  readonly activationBytesSharded: number;
+  /** Activation bytes per token per hidden unit per layer kept under full recomputation (the layer input). */
+  readonly activationBytesRecomputed: number;
+  /** Multiplier on kernel times in training and in ref/reward/critic forwards. */
+  readonly trainingKernelScale: number;
+  /** Host→GPU copy efficiency (pinned memory over PCIe). */
+  readonly hostLinkEfficiency: number;
+  /** Multiplier on the fitted serving-engine overheads (per step, per sequence, per layer): 1 as fitted, 0 = kernels only. */
+  readonly engineOverheadScale: number;
+  // Efficiencies and latencies used where a calibration has no fitted value (before calibration).
+  readonly defaultGemmMfu: number;
+  readonly defaultGemmMbu: number;
+  readonly defaultAttentionMfu: number;
+  readonly defaultAttentionMbu: number;
+  readonly defaultElementwiseMbu: number;
+  readonly defaultKernelOverheadS: number;
+  readonly defaultCollectiveLatencyS: number;
+  readonly defaultCollectiveLatencyPerHopS: number;
+  readonly defaultLinkEfficiency: number;
+}
+
+export type AssumptionName = keyof CostAssumptions;
+
+export interface NamedAssumption {
+  readonly name: AssumptionName;
+  readonly value: number | boolean;
+  readonly unit: string;
+  /** A citation, when the value is published somewhere. */
+  readonly source?: string;
+  /** The reasoning, when it is a judgement. */
+  readonly why?: string;
+}
+
+const GIB = 1024 ** 3;
+const REF = 'reference/hardware-and-models.md';
+
+export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
+  backwardToForwardRatio: 2,
+  activationRecomputation: true,
+  defaultMemoryUtilization: 0.9,
+  runtimeOverheadBytesPerGpu: 3 * GIB,
+  kvCacheBytesPerElement: 2,
+  gemmTileTokens: 128,
+  causalAttentionFraction: 0.5,
+  optimizerBytesPerParameter: 28,
+  trainingStateBytesPerParameter: 16,
+  activationBytesReplicated: 10,
+  activationBytesSharded: 24,
+  activationBytesRecomputed: 2,
+  trainingKernelScale: 1,
+  hostLinkEfficiency: 0.8,
+  engineOverheadScale: 1,
+  defaultGemmMfu: 0.7,
+  defaultGemmMbu: 0.8,
+  defaultAttentionMfu: 0.5,
+  defaultAttentionMbu: 0.6,
+  defaultElementwiseMbu: 0.5,
+  defaultKernelOverheadS: 5e-6,
+  defaultCollectiveLatencyS: 20e-6,
+  defaultCollectiveLatencyPerHopS: 1e-6,
+  defaultLinkEfficiency: 0.7,
+};
+
+type Described = Omit<NamedAssumption, 'name' | 'value'>;
+
+const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
+  backwardToForwardRatio: { unit: '×', source: `${REF} §4: training ≈ 6·P·tokens FLOPs, forward 2 and backward 4 (as in FlexFusion)` },
+  activationRecomputation: { unit: 'on/off', source: `${REF} §5.3: veRL turns gradient checkpointing on by default (full recomputation ≈ 8·P·tokens)` },
+  defaultMemoryUtilization: { unit: 'fraction', source: "vLLM's default gpu_memory_utilization is 0.9 (veRL v0.3 sets 0.5, see reference §5.3)" },
+  runtimeOverheadBytesPerGpu: {
+    unit: 'bytes',
+    why: 'CUDA context and NCCL/cuBLAS workspaces (≈ 1 GiB) plus the engine’s activation peak and CUDA graphs; the RLHFless feasibility note (papers/rlhfless.md §5) implies 1.9–4.4 GiB per GPU for Llama-2-70B on 2 × H100',
+  },
+  kvCacheBytesPerElement: { unit: 'bytes', source: `${REF} §4: KV cache in bf16 (2 bytes per element)` },
+  gemmTileTokens: {
+    unit: 'tokens',
+    why: 'GEMMs with fewer rows than a tensor-core tile pay for the whole tile; 128 fits the Vidur A100/H100 GEMM profiles better than no rounding or 64 (see calibration fits)',
+  },
+  causalAttentionFraction: { unit: 'fraction', why: 'causal (FlashAttention-style) kernels skip the masked upper triangle: half of QKᵀ and AV' },
+  optimizerBytesPerParameter: {
+    unit: 'bytes per parameter',
+    why: 'mixed-precision Adam reads fp32 master, m, v (12) and the bf16 gradient (2) and writes master, m, v (12) and the bf16 weight (2)',
+  },
+  trainingStateBytesPerParameter: { unit: 'bytes per parameter', source: `${REF} §4: ≈ 16 bytes/parameter for mixed-precision Adam (ZeRO paper, arXiv 1910.02054)` },
+  activationBytesReplicated: {
+    unit: 'bytes per token per hidden unit per layer',
+    source: 'Korthikanti et al. 2022 (arXiv 2205.05198) Eq. 2: sbh(10 + 24/t + 5as/(ht)); the 5as/h score term is dropped because flash attention does not store scores',
+  },
+  activationBytesSharded: { unit: 'bytes per token per hidden unit per layer', source: 'Korthikanti et al. 2022 (arXiv 2205.05198) Eq. 2: the 24/t term' },
+  activationBytesRecomputed: { unit: 'bytes per token per hidden unit per layer', source: 'Korthikanti et al. 2022 (arXiv 2205.05198) §4: full recomputation stores only the bf16 layer input (2sbh)' },
+  trainingKernelScale: { unit: '×', why: 'no public training-kernel profile: training and ref/reward/critic forwards run at the calibrated kernel efficiencies, without serving-engine overheads' },
+  hostLinkEfficiency: { unit: 'fraction', why: 'pinned host→GPU copies typically reach ≈ 80 % of the PCIe rate' },
+  engineOverheadScale: {
+    unit: '×',
+    why: 'the engine overheads are fitted on SplitwiseSim’s 2023 serving engine; a newer engine with CUDA graphs has less (vLLM Sept 2024 decodes Llama-3-8B at 12.0 / 7.6 ms per token on A100 / H100, reference §5.1, where the fitted overheads predict more) — vary it in sensitivity sweeps',
+  },
+  defaultGemmMfu: { unit: 'fraction of peak FLOP/s', why: 'typical cuBLAS bf16 GEMM efficiency on large shapes; used only where no calibration covers the GPU' },
+  defaultGemmMbu: { unit: 'fraction of peak HBM bytes/s', why: 'typical memory-bound GEMM (small batch) efficiency; used only where no calibration covers the GPU' },
+  defaultAttentionMfu: { unit: 'fraction of peak FLOP/s', why: 'FlashAttention-2 reaches 50–73 % of A100 peak (Dao 2023); the low end, used only without calibration' },
+  defaultAttentionMbu: { unit: 'fraction of peak HBM bytes/s', source: `${REF} §4: calibrated MBU for vLLM at small batch ≈ 0.63–0.66`, why: 'used only without calibration' },
+  defaultElementwiseMbu: { unit: 'fraction of peak HBM bytes/s', why: 'norms, RoPE, activations and adds are short streaming kernels; used only without calibration' },
+  defaultKernelOverheadS: { unit: 's', why: 'kernel launch and tail of a few µs; used only without calibration' },
+  defaultCollectiveLatencyS: { unit: 's', why: 'NCCL small-message latency of tens of µs; used only without calibration' },
+  defaultCollectiveLatencyPerHopS: { unit: 's', why: 'ring step latency; used only without calibration' },
+  defaultLinkEfficiency: { unit: 'fraction of link bytes/s', source: `${REF} §1: practical bus bandwidths are lower than the peaks`, why: 'used only without calibration' },
+};
+
+/** Every assumption with its current value, in a stable order, for reports. */
+export function listAssumptions(assumptions: CostAssumptions = DEFAULT_COST_ASSUMPTIONS): NamedAssumption[] {
+  return (Object.keys(DESCRIPTIONS) as AssumptionName[]).map((name) => ({ name, value: assumptions[name], ...DESCRIPTIONS[name] }));
+}
+
+/** A copy with one assumption changed, for sensitivity sweeps; the value's type must match. */
+export function withAssumption(assumptions: CostAssumptions, name: AssumptionName, value: number | boolean): CostAssumptions {
+  if (!Object.hasOwn(DESCRIPTIONS, name)) throw new RangeError(`unknown cost assumption '${name}'`);
+  if (typeof value !== typeof assumptions[name]) throw new TypeError(`assumption '${name}' is a ${typeof assumptions[name]}, got ${typeof value}`);
+  return { ...assumptions, [name]: value };
+}

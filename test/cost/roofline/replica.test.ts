@@ -1,0 +1,158 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { CostAssumptions } from '../../../harness/cost/assumptions.js';
+import { gpuById, MODEL_CATALOG, modelById } from '../../../harness/cost/catalog/index.js';
+import { createRooflineCostModel } from '../../../harness/cost/roofline/model.js';
+
+/** Ideal kernels: full efficiency, no overheads, so the hand arithmetic is the roofline itself. */
+const IDEAL: Partial<CostAssumptions> = {
+  defaultGemmMfu: 1,
+  defaultGemmMbu: 1,
+  defaultAttentionMfu: 1,
+  defaultAttentionMbu: 1,
+  defaultElementwiseMbu: 1,
+  defaultKernelOverheadS: 0,
+  gemmTileTokens: 1,
+};
+
+describe('roofline replica: hand-computed cases', () => {
+  it('a batch-1 decode step of Llama-2-70B on one H100 reads every matmul weight once (reference §4: ≈ W / BW = 41.2 ms)', () => {
+    const model = modelById('llama-2-70b');
+    const replica = createRooflineCostModel(gpuById('h100-sxm'), undefined, { assumptions: IDEAL }).replica(model, { tp: 1, pp: 1 });
+    const d = 8192;
+    const matmulParams = 80 * (2 * d * d + 2 * d * 8 * 128 + 3 * d * 28672) + 32000 * d; // layers + LM head; the embedding is a lookup
+    const weightsS = (matmulParams * 2) / 3.35e12; // 41.03 ms
+    const step = replica.decodeStepS(1, 0);
+    expect(step / weightsS).toBeGreaterThan(1);
+    expect(step / weightsS).toBeLessThan(1.001); // activations and norms add < 0.1 %
+    expect(Math.abs(step / 41.2e-3 - 1)).toBeLessThan(0.01); // the reference table's W/BW counts the embedding table too
+  });
+
+  it('training on Qwen2.5-7B, 1024 × 1024 tokens over 8 H100 at 40 % MFU: ≈ 6·P·tokens / (8·F·0.4) ≈ 15 s (reference §4)', () => {
+    const model = modelById('qwen2.5-7b');
+    const replica = createRooflineCostModel(gpuById('h100-sxm'), undefined, {
+      assumptions: { ...IDEAL, defaultGemmMfu: 0.4, defaultAttentionMfu: 0.4, activationRecomputation: false },
+    }).replica(model, { tp: 1, pp: 1 });
+    const tokens = 128 * 1024; // per GPU (DP 8)
+    const sequences = 128;
+    const forward = replica.trainStageForwardS(tokens, sequences);
+    const backward = replica.trainStageBackwardS(tokens, sequences);
+    expect(backward).toBeCloseTo(2 * forward, 12);
+
+    const [d, L, heads, kv, hd, ffn, V] = [3584, 28, 28, 4, 128, 18944, 152064];
+    const matmul = L * (2 * d * heads * hd + 2 * d * kv * hd + 3 * d * ffn) + V * d;
+    const attentionFlops = L * 4 * 0.5 * sequences * 1024 * 1024 * heads * hd; // causal QKᵀ and AV
+    const streamedBytesPerToken = L * (2 * (2 * d) + 2 * (3 * d) + 2 * (heads + kv) * hd + 3 * ffn) * 2 + 2 * d * 2; // norms, adds, RoPE, SwiGLU, embedding
+    const forwardByHand = (2 * matmul * tokens + attentionFlops) / (989e12 * 0.4) + (streamedBytesPerToken * tokens) / 3.35e12;
+    expect(forward / forwardByHand).toBeCloseTo(1, 3);
+    // the reference's 6·P·tokens counts the embedding table as FLOPs and leaves out attention: same ballpark
+    expect(3 * forward).toBeGreaterThan(13);
+    expect(3 * forward).toBeLessThan(17);
+  });
+
+  it('recomputation adds one forward to the backward; activations drop to the layer input', () => {
+    const cost = (recompute: boolean) => createRooflineCostModel(gpuById('a100-80gb'), undefined, { assumptions: { activationRecomputation: recompute } }).replica(modelById('llama-13b'), { tp: 2, pp: 4 });
+    const on = cost(true);
+    const off = cost(false);
+    expect(on.trainStageBackwardS(4096, 4)).toBeCloseTo(3 * on.trainStageForwardS(4096, 4), 12);
+    // Korthikanti et al.: per layer sbh(10 + 24/t) bytes without, 2·sbh with full recomputation; 10 layers per stage
+    expect(off.activationBytesPerStage(4096, 4)).toBe(10 * 4096 * 5120 * (10 + 24 / 2));
+    expect(on.activationBytesPerStage(4096, 4)).toBe(10 * 4096 * 5120 * 2);
+  });
+
+  it('gradient sync is a ring all-reduce of the bf16 gradients of one GPU shard', () => {
+    const model = createRooflineCostModel(gpuById('h100-sxm'));
+    const replica = model.replica(modelById('llama-2-7b'), { tp: 1, pp: 1 });
+    expect(replica.gradientSyncS(1, false)).toBe(0);
+    const bytes = replica.weightBytesPerGpu; // bf16 gradient = weight bytes
+    // defaults: 20 µs + 1 µs per hop, 70 % of 450 GB/s; 2·7/8 of the bytes cross each link
+    const expected = 20e-6 + 7 * 1e-6 + ((2 * 7) / 8) * (bytes / (450e9 * 0.7));
+    expect(replica.gradientSyncS(8, false)).toBeCloseTo(expected, 12);
+    expect(model.allReduceS(bytes, 8, false)).toBeCloseTo(expected, 12);
+  });
+
+  it('a pipeline stage holds 1/pp of the layers, and a decode step crosses pp − 1 stage boundaries', () => {
+    const model = createRooflineCostModel(gpuById('h800'));
+    const one = model.replica(modelById('llama-65b'), { tp: 4, pp: 1 });
+    const two = model.replica(modelById('llama-65b'), { tp: 4, pp: 2 });
+    expect(two.kvBytesPerTokenPerGpu).toBe(one.kvBytesPerTokenPerGpu / 2);
+    expect(two.gpus).toBe(8);
+    const hiddenBytes = 8192 * 2;
+    expect(two.pipelineSendS(100)).toBeCloseTo(20e-6 + 1e-6 + (100 * hiddenBytes) / (200e9 * 0.7), 12);
+    expect(two.decodeStepS(8, 8000) - one.decodeStepS(8, 8000)).toBeCloseTo(two.pipelineSendS(8), 12);
+  });
+});
+
+describe('memory capacity', () => {
+  const h100 = createRooflineCostModel(gpuById('h100-sxm'));
+  const llama70b = h100.replica(modelById('llama-2-70b'), { tp: 2, pp: 1 });
+
+  it('Llama-2-70B on 2 × H100 leaves about 80k–90k KV tokens (papers/rlhfless.md §5 feasibility note)', () => {
+    // (80 GiB − 138 GB / 2 − 3 GiB runtime) / (320 KiB / 2) per GPU
+    expect(llama70b.kvCapacityTokens(1)).toBe(Math.floor((80 * 2 ** 30 - llama70b.weightBytesPerGpu - 3 * 2 ** 30) / (160 * 1024)));
+    expect(llama70b.kvCapacityTokens(1)).toBeGreaterThan(80_000);
+    expect(llama70b.kvCapacityTokens(1)).toBeLessThan(90_000);
+    // "about 10 concurrent 8k-token sequences, and fewer under a 0.9 memory-utilisation cap"
+    expect(llama70b.maxDecodeBatch(1, 8192)).toBe(10);
+    expect(llama70b.maxDecodeBatch(0.9, 8192)).toBeLessThan(10);
+  });
+
+  it('a model that does not fit has no KV capacity', () => {
+    expect(h100.replica(modelById('llama-2-70b'), { tp: 1, pp: 1 }).kvCapacityTokens(0.9)).toBe(0);
+  });
+
+  it('training state is 16 bytes per parameter with the 12 optimizer bytes sharded over DP', () => {
+    const replica = h100.replica(modelById('llama-2-7b'), { tp: 1, pp: 1 });
+    expect(replica.trainingStateBytesPerGpu(1)).toBeCloseTo(16 * replica.parametersPerGpu, 3);
+    expect(replica.trainingStateBytesPerGpu(4)).toBeCloseTo((4 + 12 / 4) * replica.parametersPerGpu, 3);
+  });
+});
+
+describe('decodeStepsS', () => {
+  it('equals the sum of decodeStepS with the context growing by the batch each step, on both sides of the roofline switch', () => {
+    const gpus = ['a100-80gb', 'h100-sxm', 'h20', 'l40s'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...gpus),
+        fc.constantFrom(...MODEL_CATALOG.map((m) => m.id)),
+        fc.constantFrom(1, 2, 4, 8),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.double({ min: 0.01, max: 1, noNaN: true }),
+        fc.integer({ min: 1, max: 512 }),
+        fc.integer({ min: 0, max: 2_000_000 }),
+        fc.integer({ min: 0, max: 600 }),
+        (gpuId, modelId, tp, mfu, mbu, batch, context, steps) => {
+          const replica = createRooflineCostModel(gpuById(gpuId), undefined, { assumptions: { defaultAttentionMfu: mfu, defaultAttentionMbu: mbu } }).replica(modelById(modelId), { tp, pp: 1 });
+          let loop = 0;
+          for (let k = 0; k < steps; k++) loop += replica.decodeStepS(batch, context + k * batch);
+          const closed = replica.decodeStepsS(batch, context, steps);
+          expect(Math.abs(closed - loop)).toBeLessThanOrEqual(1e-9 * Math.max(loop, 1e-12));
+        },
+      ),
+      { seed: 1, numRuns: 300 },
+    );
+  });
+
+  it('crosses from memory-bound to compute-bound attention within one call (H20: little compute, much bandwidth)', () => {
+    const replica = createRooflineCostModel(gpuById('h20'), undefined, { assumptions: { defaultAttentionMfu: 0.01, defaultAttentionMbu: 1 } }).replica(modelById('llama-13b'), { tp: 1, pp: 1 });
+    const marginal = (context: number) => replica.decodeStepS(64, context + 1) - replica.decodeStepS(64, context);
+    // per layer and context token: KV bytes 2·40·128·2 / 4e12 = 5.12e-9 s; FLOPs 4·40·128 / (148e12·0.01) = 1.384e-8 s.
+    // Below ≈ 38 context tokens the batch's query bytes keep attention memory-bound; above, compute-bound.
+    expect(marginal(0)).toBeCloseTo((40 * (2 * 40 * 128 * 2)) / 4e12, 15);
+    expect(marginal(1_000_000)).toBeCloseTo((40 * (4 * 40 * 128)) / (148e12 * 0.01), 15);
+    let loop = 0;
+    for (let k = 0; k < 400; k++) loop += replica.decodeStepS(64, k * 64);
+    expect(replica.decodeStepsS(64, 0, 400)).toBeCloseTo(loop, 10);
+  });
+});
+
+describe('range counting', () => {
+  it('counts every query of an uncalibrated model as out of range, by kind', () => {
+    const model = createRooflineCostModel(gpuById('l40s'));
+    const replica = model.replica(modelById('qwen2.5-7b'), { tp: 1, pp: 1 });
+    replica.decodeStepS(4, 400);
+    replica.decodeStepsS(4, 400, 100);
+    replica.prefillS(1000, 2);
+    expect(model.rangeCounter).toEqual({ queries: 3, outOfRange: 3, outOfRangeByKind: { decode_step: 2, prefill: 1 } });
+  });
+});
