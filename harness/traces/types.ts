@@ -47,6 +47,14 @@ export interface SampleGroup {
   readonly turns?: readonly (readonly SampleTurn[])[];
   /** Length of the dataset's reference answer, tokens: the first-epoch fallback of length predictors. */
   readonly referenceAnswerTokens?: number;
+  /** Request traces (Azure, Mooncake): when the request arrived, seconds after the trace's first request. */
+  readonly arrivalTimeS?: number;
+  /**
+   * DAPO dynamic sampling (PolyTrace `dapo_filter_indices.jsonl`): 'trained' groups went into the
+   * training batch, 'kept-unused' passed the filter but the batch was already full, 'filtered-out'
+   * had no reward variance and were dropped after generation. Undefined when not recorded.
+   */
+  readonly trainingUse?: 'trained' | 'kept-unused' | 'filtered-out';
 }
 
 export interface WorkloadIteration {
@@ -73,6 +81,8 @@ export interface WorkloadMeta {
   readonly singleResponseGroups?: boolean;
   /** Anything a reader had to assume or drop, in words a report can print. */
   readonly notes: readonly string[];
+  /** For a canonical file written by `traces convert`: the format and file names it was converted from. */
+  readonly derivedFrom?: { readonly format: string; readonly files: readonly string[] };
 }
 
 export interface Workload {
@@ -113,6 +123,8 @@ export interface GpuProfileRow {
   /** File and 1-based line the row came from. */
   readonly file: string;
   readonly line: number;
+  /** Index into GpuProfile.provenance when the profile has more than one provenance entry. */
+  readonly provenanceIndex?: number;
 }
 
 export interface GpuProfileProvenance {
