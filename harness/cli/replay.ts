@@ -1,0 +1,177 @@
+import type { CommandFactory } from './commands.js';
+import type { CliIo } from './context.js';
+import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { loadScenario } from '../experiments/scenario-loader.js';
+import { scenarioCostModel } from '../experiments/scenario-cost.js';
+import { scenarioIterations } from '../experiments/scenario-batches.js';
+import { scenarioAssumptions, type Scenario } from '../experiments/scenario.js';
+import { chromeTrace } from '../report/chrome-trace.js';
+import { formatTextTable } from '../report/text-table.js';
+import type { Table } from '../report/tables.js';
+import { findScheduler, schedulers } from '../schedulers/index.js';
+import { iterationRecord, replayIterations, summarizeReplay, type SchedulerSummary } from '../schedulers/replay.js';
+import { compareStageTimings, summarizeStageComparison, type StageComparisonRow } from '../schedulers/stage-timing-comparison.js';
+import type { SchedulerEntry } from '../schedulers/types.js';
+import type { IterationResult } from '../sim/types.js';
+import { readStageTimings, readWorkload } from '../traces/read.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { createProgress } from '../util/progress.js';
+
+function parseSchedulers(value: unknown): SchedulerEntry[] {
+  const names = (Array.isArray(value) ? value : [value])
+    .filter((v) => v !== undefined)
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (names.length === 0) return [...schedulers];
+  const chosen: SchedulerEntry[] = [];
+  for (const name of names) {
+    const entry = findScheduler(name);
+    if (!entry) throw optionError('scheduler', name, `unknown scheduler; known: ${schedulers.map((s) => s.name).join(', ')}`);
+    if (!chosen.includes(entry)) chosen.push(entry);
+  }
+  return chosen;
+}
+
+function seedOption(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw optionError('seed', value, 'must be a whole number from 0 to 4294967295');
+  return value;
+}
+
+const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
+  const stages = [...new Set(summary.flatMap((s) => Object.keys(s.stages)))].sort();
+  const base = summary[0]?.samplesPerS ?? 0;
+  return {
+    columns: [
+      { key: 'scheduler', name: 'scheduler', unit: null },
+      { key: 'iterations', name: 'iterations', unit: null },
+      { key: 'iterationTimeS', name: 'iteration_time_s', unit: null, decimals: 2 },
+      { key: 'samplesPerS', name: 'samples_per_s', unit: null, decimals: 3 },
+      { key: 'speedup', name: 'speedup_vs_first_x', unit: null, decimals: 2 },
+      { key: 'tokensPerS', name: 'tokens_per_s', unit: null, decimals: 0 },
+      { key: 'gpuSecondsAllocated', name: 'gpu_s_allocated', unit: null, decimals: 0 },
+      { key: 'costUsd', name: 'cost_usd', unit: null, decimals: 3 },
+      { key: 'utilization', name: 'utilization_frac', unit: null, decimals: 3 },
+      ...stages.map((stage) => ({ key: `stage:${stage}`, name: `${stage.replace(/[^a-z0-9]+/g, '_')}_s`, unit: null, decimals: 2 })),
+    ],
+    rows: summary.map((s) => ({
+      scheduler: s.scheduler,
+      iterations: s.iterations,
+      iterationTimeS: s.iterationTimeS,
+      samplesPerS: s.samplesPerS,
+      speedup: base > 0 ? s.samplesPerS / base : null,
+      tokensPerS: s.tokensPerS,
+      gpuSecondsAllocated: s.gpuSecondsAllocated,
+      costUsd: s.costUsd,
+      utilization: s.utilization,
+      ...Object.fromEntries(stages.map((stage) => [`stage:${stage}`, s.stages[stage] ?? 0])),
+    })),
+  };
+};
+
+const comparisonTable = (rows: ReturnType<typeof summarizeStageComparison>): Table => ({
+  columns: [
+    { key: 'stage', name: 'stage', unit: null },
+    { key: 'iterations', name: 'iterations', unit: null },
+    { key: 'recordedMeanS', name: 'recorded_mean_s', unit: null, decimals: 2 },
+    { key: 'simulatedMeanS', name: 'simulated_mean_s', unit: null, decimals: 2 },
+    { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', unit: null, decimals: 1 },
+  ],
+  rows: rows.map((r) => ({ ...r, simulatedMeanS: r.simulatedMeanS ?? null, meanAbsErrorPct: r.meanAbsErrorPct ?? null })),
+});
+
+interface StageTimingReport {
+  readonly file: string;
+  readonly rows: readonly StageComparisonRow[];
+  readonly summary: ReturnType<typeof summarizeStageComparison>;
+  readonly notes: readonly string[];
+}
+
+async function compareWithStageTimings(io: CliIo, path: string, scenario: Scenario, results: readonly IterationResult[]): Promise<StageTimingReport> {
+  const trace = await readStageTimings(path);
+  const simulated = results.filter((r) => r.scheduler === 'verl');
+  const notes: string[] = [...trace.notes];
+  if (trace.iterations.length !== simulated.length) {
+    notes.push(`paired the first ${Math.min(trace.iterations.length, simulated.length)} of ${trace.iterations.length} logged steps with ${simulated.length} simulated iterations, in order`);
+  }
+  const gpus = trace.iterations.find((it) => it.gpus !== undefined)?.gpus;
+  const scenarioGpus = scenario.cluster.nodes * scenario.cluster.gpusPerNode;
+  if (gpus !== undefined && gpus !== scenarioGpus) notes.push(`the log's run used ${gpus} GPUs; the scenario has ${scenarioGpus}`);
+  const rows = compareStageTimings(trace.iterations, simulated);
+  void io;
+  return { file: path, rows, summary: summarizeStageComparison(rows), notes };
+}
+
+export const replayCommand: CommandFactory = (context) => ({
+  command: 'replay',
+  describe: 'Replay a response-length trace through schedulers under a scenario: iteration time, throughput, GPU-seconds, cost, stage times',
+  builder: (yargs) =>
+    yargs
+      .option('trace', { type: 'string', demandOption: true, describe: 'Response-length trace (any format `traces validate` reads)' })
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON (harness/experiments/scenarios/*.json)' })
+      .option('scheduler', { type: 'string', array: true, describe: `Schedulers, comma-separated (default all): ${schedulers.map((s) => s.name).join(', ')}` })
+      .option('iterations', { type: 'number', describe: 'Replay at most this many iterations' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice (mini-batch order)' })
+      .option('keep-trace-batches', { type: 'boolean', default: false, describe: "Replay the trace's iterations as recorded instead of re-cutting them to the scenario's batch" })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { meta, iterations, summary[, stageTimings] }' })
+      .option('chrome-trace', { type: 'string', describe: 'Write the simulated timelines as a Chrome trace (open in ui.perfetto.dev)' })
+      .option('stage-timings', { type: 'string', describe: 'A recorded veRL log (or canonical stage timings): print simulated `verl` vs recorded stage times with their error' })
+      .example('$0 replay --trace traces/examples/default.jsonl --scenario harness/experiments/scenarios/rlhfuse-65b-33b.json --scheduler deepspeed-chat,rlhfuse-base', 'compare two schedulers')
+      .example('$0 replay --trace t.jsonl --scenario s.json --scheduler verl --stage-timings verl.log', 'check the verl model against a recorded run'),
+  handler: async (argv) => {
+    const { io } = context;
+    const chosen = parseSchedulers(argv.scheduler);
+    const iterationsWanted = positiveIntegerOption('iterations', argv.iterations, 'iterations');
+    const seed = seedOption(argv.seed);
+    const stageTimingsPath = argv['stage-timings'] as string | undefined;
+    if (stageTimingsPath !== undefined && !chosen.some((s) => s.name === 'verl')) chosen.push(findScheduler('verl')!);
+    const scenario = await loadScenario(inputPath(io, argv.scenario as string));
+    // The scenario's cap is applied by the schedulers (responses longer than it are cut to it, and noted).
+    const workload = await readWorkload(inputPath(io, argv.trace as string));
+    const { iterations, notes } = scenarioIterations(workload, scenario, {
+      ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}),
+      keepTraceBatches: argv['keep-trace-batches'] as boolean,
+    });
+    if (iterations.length === 0) throw optionError('trace', argv.trace, 'has no prompt groups to replay');
+    const cost = await scenarioCostModel(scenario);
+    const progress = createProgress(io, iterations.length * chosen.length, 'replay');
+    const results = replayIterations(scenario, iterations, chosen, cost, seed, (done, _total, label) => progress.update(done, label));
+    progress.finish();
+    const summary = summarizeReplay(results);
+    const stageTimings = stageTimingsPath !== undefined ? await compareWithStageTimings(io, inputPath(io, stageTimingsPath), scenario, results) : undefined;
+    const meta = {
+      scenario: scenario.name,
+      trace: argv.trace as string,
+      traceSynthetic: workload.meta.synthetic,
+      seed,
+      costModel: cost.description,
+      // Cost-model queries outside the calibrated range (ReaLHF-style warning), over the whole replay.
+      costModelRange: { queries: cost.rangeCounter.queries, outOfRange: cost.rangeCounter.outOfRange },
+      schedulers: chosen.map((s) => s.name),
+      notes: [...workload.meta.notes, ...notes],
+      assumptions: scenarioAssumptions(scenario),
+      schedulerAssumptions: Object.fromEntries(chosen.map((s) => [s.name, s.assumptions])),
+    };
+    const chromePath = argv['chrome-trace'] as string | undefined;
+    if (chromePath !== undefined) {
+      await writeJsonAtomic(inputPath(io, chromePath), chromeTrace(results, { scenario: scenario.name, trace: argv.trace as string, seed: String(seed) }));
+    }
+    if (argv.json) {
+      io.stdout(`${JSON.stringify({ meta, iterations: results.map(iterationRecord), summary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
+      return;
+    }
+    io.stdout(`scenario ${scenario.name} · ${iterations.length} iteration(s) · cost model: ${cost.description}\n\n`);
+    io.stdout(formatTextTable(summaryTable(summary)));
+    if (stageTimings) {
+      io.stdout(`\nverl vs recorded stage times (${stageTimings.file})\n`);
+      io.stdout(formatTextTable(comparisonTable(stageTimings.summary)));
+      for (const note of stageTimings.notes) io.stdout(`note: ${note}\n`);
+    }
+    // A note every scheduler made is printed once; the others with the scheduler's name.
+    const shared = [...new Set(results.flatMap((r) => r.notes))].filter((n) => chosen.every((s) => results.some((r) => r.scheduler === s.name && r.notes.includes(n))));
+    const resultNotes = [...shared, ...new Set(results.flatMap((r) => r.notes.filter((n) => !shared.includes(n)).map((n) => `${r.scheduler}: ${n}`)))];
+    for (const note of [...meta.notes, ...resultNotes]) io.stdout(`note: ${note}\n`);
+    if (cost.rangeCounter.outOfRange > 0) io.stdout(`note: ${cost.rangeCounter.outOfRange} of ${cost.rangeCounter.queries} cost-model queries were outside its calibrated range\n`);
+    if (chromePath !== undefined) io.stdout(`chrome trace: ${chromePath} (open in ui.perfetto.dev)\n`);
+  },
+});

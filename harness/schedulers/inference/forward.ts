@@ -1,0 +1,93 @@
+import type { ReplicaCost } from '../../cost/types.js';
+import { splitBalanced, splitEvenly } from '../partition.js';
+
+/** How an inference worker groups sequences into forward batches. */
+export interface ForwardBatching {
+  /** Most sequences in one forward batch (a micro-batch). */
+  readonly maxSequences: number;
+  /** Most tokens in one forward batch (dynamic batching); Infinity for none. */
+  readonly maxTokens: number;
+}
+
+/** Cuts ids (in order) into batches bounded by sequence count and token budget (a batch takes at least one sequence). */
+export function forwardBatches(ids: readonly number[], sequenceTokens: ArrayLike<number>, batching: ForwardBatching): number[][] {
+  const batches: number[][] = [];
+  let current: number[] = [];
+  let tokens = 0;
+  for (const id of ids) {
+    const t = sequenceTokens[id]!;
+    if (current.length > 0 && (current.length >= batching.maxSequences || tokens + t > batching.maxTokens)) {
+      batches.push(current);
+      current = [];
+      tokens = 0;
+    }
+    current.push(id);
+    tokens += t;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * One forward batch (ref / reward / critic / old log-prob) on one replica: the cost model's
+ * whole-pipeline forward. Callable per sample (a batch of one) for fusion schedulers.
+ */
+export function forwardBatchS(replica: ReplicaCost, ids: readonly number[], sequenceTokens: ArrayLike<number>): number {
+  let tokens = 0;
+  for (const id of ids) tokens += sequenceTokens[id]!;
+  return replica.forwardS(tokens, ids.length);
+}
+
+/**
+ * One replica running forwards over its sequences in batches. With PP > 1 the batches flow
+ * through the stages as a forward-only pipeline: (m + p − 1) × the mean batch's per-stage time.
+ */
+export function replicaForwardS(replica: ReplicaCost, ids: readonly number[], sequenceTokens: ArrayLike<number>, batching: ForwardBatching, perBatchOverheadS = 0): number {
+  const batches = forwardBatches(ids, sequenceTokens, batching);
+  if (batches.length === 0) return 0;
+  let total = 0;
+  for (const batch of batches) total += forwardBatchS(replica, batch, sequenceTokens) + perBatchOverheadS;
+  const pp = replica.layout.pp;
+  if (pp <= 1) return total;
+  // A forward-only pipeline of m uniform batches over p stages: (m + p − 1) × the per-stage time.
+  return (batches.length + pp - 1) * (total / batches.length / pp);
+}
+
+export interface DataParallelForwardResult {
+  /** Slowest replica's time. */
+  readonly durationS: number;
+  readonly replicaS: readonly number[];
+  readonly shards: readonly (readonly number[])[];
+}
+
+/**
+ * Forwards over `ids` on `dp` replicas; sequences split evenly (or token-balanced); the stage ends
+ * with the slowest replica. `perBatchOverheadS` adds a fixed cost per batch (ZeRO-3 parameter
+ * all-gather when every GPU holds only a shard).
+ */
+export function dataParallelForward(
+  replica: ReplicaCost,
+  dp: number,
+  ids: readonly number[],
+  sequenceTokens: ArrayLike<number>,
+  batching: ForwardBatching,
+  balance: boolean,
+  perBatchOverheadS = 0,
+): DataParallelForwardResult {
+  const shards = balance ? splitBalanced(ids, sequenceTokens, dp) : splitEvenly(ids, dp);
+  return shardedForward(replica, shards, sequenceTokens, batching, perBatchOverheadS);
+}
+
+/** Forwards on replicas that already hold their shards (one shard per replica). */
+export function shardedForward(
+  replica: ReplicaCost,
+  shards: readonly (readonly number[])[],
+  sequenceTokens: ArrayLike<number>,
+  batching: ForwardBatching,
+  perBatchOverheadS = 0,
+): DataParallelForwardResult {
+  const replicaS = shards.map((shard) => replicaForwardS(replica, shard, sequenceTokens, batching, perBatchOverheadS));
+  let durationS = 0;
+  for (const s of replicaS) if (s > durationS) durationS = s;
+  return { durationS, replicaS, shards };
+}

@@ -1,0 +1,161 @@
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadScenario, locatePath } from '../../harness/experiments/scenario-loader.js';
+import { scenarioAssumptions, provenanceOf } from '../../harness/experiments/scenario.js';
+import { InputError } from '../../harness/util/input-error.js';
+import { projectRoot } from '../../harness/util/shared-data.js';
+import { scratchDir } from '../cli/run-cli.js';
+
+const shipped = join(projectRoot, 'harness', 'experiments', 'scenarios');
+
+async function problemsOf(path: string): Promise<string[]> {
+  try {
+    await loadScenario(path);
+  } catch (error) {
+    if (error instanceof InputError) return error.message.split('\n');
+    throw error;
+  }
+  return [];
+}
+
+describe('shipped scenarios', () => {
+  it('all load, with every field explained by a fact, a fit or an assumption', async () => {
+    const files = (await readdir(shipped)).filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json').sort();
+    expect(files.length).toBeGreaterThanOrEqual(11);
+    for (const file of files) {
+      const scenario = await loadScenario(join(shipped, file));
+      expect(scenario.name).toBe(file.replace(/\.json$/, ''));
+      expect(provenanceOf(scenario, 'cluster.gpu')).toBeDefined();
+    }
+  });
+
+  it('carry the papers’ setups', async () => {
+    const fuse = await loadScenario(join(shipped, 'rlhfuse-65b-33b-gen512.json'));
+    expect(fuse.cluster).toMatchObject({ gpu: 'h800', nodes: 32, gpusPerNode: 8 });
+    expect(fuse.batch).toEqual({ prompts: 512, miniBatchPrompts: 64 });
+    expect(fuse.lengths.maxResponseTokens).toBe(512);
+    expect(fuse.models).toEqual({ actor: 'llama-65b', critic: 'llama-33b', ref: 'llama-65b', reward: 'llama-33b' });
+    expect(provenanceOf(fuse, 'cluster.gpu')!.kind).toBe('assumption');
+    expect(scenarioAssumptions(fuse).map((a) => a.path)).toContain('cluster.gpu');
+    const grpo = await loadScenario(join(shipped, 'rlhfless-3b-grpo.json'));
+    expect(grpo.models.critic).toBeUndefined();
+    expect(grpo.layout!.criticTrain).toBeUndefined();
+    expect(grpo.algorithm).toMatchObject({ kind: 'grpo', samplesPerPrompt: 4 });
+    expect(grpo.cluster).toMatchObject({ gpu: 'l40s', nodes: 2, gpusPerNode: 8 });
+    const sim = await loadScenario(join(shipped, 'rlhfless-sim-70b.json'));
+    expect(sim).toMatchObject({ scope: 'generation', cluster: { gpu: 'h100-sxm', nodes: 20 }, generation: { tp: 2 } });
+  });
+});
+
+describe('scenario errors name the file, line, field and value', () => {
+  const base = JSON.parse(
+    JSON.stringify({
+      name: 'x',
+      description: 'x',
+      cluster: { gpu: 'h100-sxm', nodes: 1, gpusPerNode: 8, priceUsdPerGpuHour: 1 },
+      models: { actor: 'llama-2-7b', ref: 'llama-2-7b' },
+      algorithm: { kind: 'grpo', samplesPerPrompt: 4, ppoEpochs: 1 },
+      batch: { prompts: 8, miniBatchPrompts: 4 },
+      lengths: { maxPromptTokens: 100, maxResponseTokens: 100 },
+      generation: { tp: 1, instances: 8, maxConcurrentSequences: 8, gpuMemoryUtilization: 0.9, maxBatchedTokens: 8192, promptSharing: true },
+      layout: { actorTrain: { tp: 1, pp: 1, dp: 8, microBatchSamples: 1 }, ref: { tp: 1, pp: 1, dp: 8, microBatchSamples: 1 } },
+      costModel: { kind: 'roofline' },
+      scope: 'iteration',
+      schedulerParameters: {},
+      provenance: { cluster: 'fact: x', models: 'fact: x', algorithm: 'fact: x', batch: 'fact: x', lengths: 'fact: x', generation: 'fact: x', layout: 'fact: x', costModel: 'fact: x', scope: 'fact: x' },
+    }),
+  );
+
+  it('accepts the valid base', async () => {
+    const dir = await scratchDir();
+    await writeFile(join(dir, 'ok.json'), JSON.stringify(base, null, 2));
+    expect(await problemsOf(join(dir, 'ok.json'))).toEqual([]);
+  });
+
+  it('reports a bad value with its line and column, an unknown field and a missing one, all at once', async () => {
+    const dir = await scratchDir();
+    const bad = structuredClone(base);
+    bad.generation.tp = 0;
+    bad.batch.miniBatch = 3;
+    delete bad.lengths.maxPromptTokens;
+    const path = join(dir, 'bad.json');
+    await writeFile(path, JSON.stringify(bad, null, 2));
+    const problems = await problemsOf(path);
+    expect(problems).toContain(`${path}:28:5: field 'generation.tp' value '0': must be at least 1`);
+    expect(problems.some((p) => p.includes("field 'batch.miniBatch' value '3': is not a known field of batch"))).toBe(true);
+    expect(problems.some((p) => p.includes("field 'lengths.maxPromptTokens': is missing"))).toBe(true);
+  });
+
+  it('checks catalog ids, algorithm consistency, layouts against the cluster, and provenance', async () => {
+    const dir = await scratchDir();
+    const bad = structuredClone(base);
+    bad.cluster.gpu = 'tpu-v5';
+    bad.models.critic = 'llama-2-7b';
+    bad.layout.actorTrain.dp = 16;
+    delete bad.provenance.scope;
+    bad.provenance['batch.typo'] = 'fact: x';
+    bad.provenance.lengths = 'because';
+    const path = join(dir, 'bad.json');
+    await writeFile(path, JSON.stringify(bad, null, 2));
+    const problems = (await problemsOf(path)).join('\n');
+    expect(problems).toMatch(/field 'cluster.gpu' value 'tpu-v5': unknown GPU id; the catalog has .*h100-sxm/);
+    expect(problems).toMatch(/field 'models.critic' value 'llama-2-7b': GRPO has no critic/);
+    expect(problems).toMatch(/field 'layout.actorTrain' value '1×1×16': needs 16 GPUs \(tp × pp × dp\) but the cluster has 8/);
+    expect(problems).toMatch(/field 'scope' value 'scope': has no provenance/);
+    expect(problems).toMatch(/field 'provenance.batch.typo' value 'batch.typo': names no field of this scenario/);
+    expect(problems).toMatch(/field 'provenance.lengths' value 'because': must start with "fact:", "fitted:" or "assumption:"/);
+  });
+
+  it('reports JSON syntax errors with their position, and missing files', async () => {
+    const dir = await scratchDir();
+    await writeFile(join(dir, 'broken.json'), '{\n  "name": "x",\n  "cluster": {,\n}');
+    const [problem] = await problemsOf(join(dir, 'broken.json'));
+    expect(problem).toMatch(/broken\.json:3:\d+: scenario: not valid JSON/);
+    expect(await problemsOf(join(dir, 'missing.json'))).toEqual([`${join(dir, 'missing.json')}: scenario: file not found`]);
+  });
+
+  it('follows extends (null removes a field), blames the file that set a bad field, and refuses cycles', async () => {
+    const dir = await scratchDir();
+    const ppo = structuredClone(base);
+    ppo.algorithm = { kind: 'ppo', samplesPerPrompt: 1, ppoEpochs: 1 };
+    ppo.models.critic = 'llama-2-7b';
+    ppo.layout.criticTrain = ppo.layout.actorTrain;
+    ppo.layout.criticInference = ppo.layout.ref;
+    await writeFile(join(dir, 'ppo.json'), JSON.stringify(ppo, null, 2));
+    await writeFile(
+      join(dir, 'grpo.json'),
+      JSON.stringify({ extends: 'ppo.json', name: 'grpo', algorithm: { kind: 'grpo', samplesPerPrompt: 4 }, models: { critic: null }, layout: { criticTrain: null, criticInference: null } }, null, 2),
+    );
+    const grpo = await loadScenario(join(dir, 'grpo.json'));
+    expect(grpo.name).toBe('grpo');
+    expect(grpo.algorithm).toEqual({ kind: 'grpo', samplesPerPrompt: 4, ppoEpochs: 1 });
+    expect(grpo.models.critic).toBeUndefined();
+    expect(grpo.cluster).toEqual(ppo.cluster);
+
+    await writeFile(join(dir, 'child.json'), JSON.stringify({ extends: 'ppo.json', name: 'child', generation: { instances: 99 } }, null, 2));
+    const [problem] = await problemsOf(join(dir, 'child.json'));
+    expect(problem).toBe(`${join(dir, 'child.json')}:5:5: field 'generation.instances' value '99': 99 instances × TP 1 need 99 GPUs but the cluster has 8`);
+
+    await writeFile(join(dir, 'a.json'), JSON.stringify({ extends: 'b.json', name: 'a' }));
+    await writeFile(join(dir, 'b.json'), JSON.stringify({ extends: 'a.json', name: 'b' }));
+    expect((await problemsOf(join(dir, 'a.json')))[0]).toMatch(/'extends' forms a cycle/);
+  });
+});
+
+describe('locatePath', () => {
+  it('finds a nested key after its parents, not an earlier namesake', () => {
+    const text = '{\n  "a": { "tp": 1 },\n  "b": {\n    "tp": 2\n  }\n}';
+    expect(locatePath(text, ['b', 'tp'])).toEqual({ line: 4, column: 5 });
+    expect(locatePath(text, ['a', 'tp'])).toEqual({ line: 2, column: 10 });
+    expect(locatePath(text, ['zzz'])).toEqual({});
+  });
+});
+
+describe('the shipped JSON Schema', () => {
+  it('is the one generated from the validation table', async () => {
+    const { scenarioJsonSchema } = await import('../../harness/experiments/scenario-schema.js');
+    const onDisk = JSON.parse(await readFile(join(shipped, 'scenario.schema.json'), 'utf8'));
+    expect(onDisk).toEqual(scenarioJsonSchema());
+  });
+});

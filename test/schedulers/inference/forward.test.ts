@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { dataParallelForward, forwardBatches, forwardBatchS, replicaForwardS } from '../../../harness/schedulers/inference/forward.js';
+import { streamForwards } from '../../../harness/schedulers/inference/streaming.js';
+import { linearReplica } from '../../sim/fixtures/linear-cost.js';
+
+// Linear double: forward = 0.2 + 0.002·tokens (÷ TP).
+const tokens = [100, 200, 300, 400, 50];
+
+describe('inference forwards', () => {
+  it('cut sequences into batches by count and token budget', () => {
+    expect(forwardBatches([0, 1, 2, 3, 4], tokens, { maxSequences: 2, maxTokens: Infinity })).toEqual([[0, 1], [2, 3], [4]]);
+    expect(forwardBatches([0, 1, 2, 3, 4], tokens, { maxSequences: 10, maxTokens: 450 })).toEqual([[0, 1], [2], [3, 4]]);
+  });
+
+  it('cost one batch per sample or per batch from the cost model', () => {
+    expect(forwardBatchS(linearReplica(), [3], tokens)).toBeCloseTo(1.0, 12);
+    expect(replicaForwardS(linearReplica(), [0, 1, 2], tokens, { maxSequences: 2, maxTokens: Infinity })).toBeCloseTo(0.2 + 0.6 + 0.2 + 0.6, 12);
+    expect(replicaForwardS(linearReplica(), [0, 1, 2], tokens, { maxSequences: 2, maxTokens: Infinity }, 0.5)).toBeCloseTo(2.6, 12);
+  });
+
+  it('pipeline the batches through PP stages: (m + p − 1) × per-stage time', () => {
+    // Two batches of 300 tokens on PP 2: each batch 0.8 s whole, 0.4 s per stage: (2 + 1) × 0.4.
+    const pp2 = linearReplica({}, { tp: 1, pp: 2 });
+    expect(replicaForwardS(pp2, [0, 1, 2], [100, 200, 300], { maxSequences: 2, maxTokens: Infinity })).toBeCloseTo(1.2, 12);
+  });
+
+  it('end a data-parallel forward with its slowest replica; token balancing evens them out', () => {
+    const even = dataParallelForward(linearReplica(), 2, [0, 1, 2, 3, 4], tokens, { maxSequences: 1, maxTokens: Infinity }, false);
+    expect(even.shards).toEqual([[0, 1, 2], [3, 4]]);
+    expect(even.durationS).toBeCloseTo(0.6 + 1.2, 12);
+    const balanced = dataParallelForward(linearReplica(), 2, [0, 1, 2, 3, 4], tokens, { maxSequences: 1, maxTokens: Infinity }, true);
+    expect(balanced.shards).toEqual([[0, 3, 4], [1, 2]]);
+    expect(balanced.durationS).toBeLessThan(even.durationS);
+  });
+});
+
+describe('streaming forwards (for fusion schedulers)', () => {
+  it('batches whatever has arrived when the replica frees up, and waits when nothing has', () => {
+    const result = streamForwards(
+      linearReplica(),
+      [
+        { sampleId: 0, readyS: 1 },
+        { sampleId: 1, readyS: 1.1 },
+        { sampleId: 2, readyS: 1.2 },
+        { sampleId: 3, readyS: 10 },
+      ],
+      tokens,
+      { maxSequences: 4, maxTokens: Infinity },
+      0,
+    );
+    // t=1: only sample 0 has arrived: 0.4 s -> 1.4; samples 1, 2 then: 0.2 + 1.0 -> 2.6; sample 3 at 10: 1.0 -> 11.
+    expect(result.batches.map((b) => b.sampleIds)).toEqual([[0], [1, 2], [3]]);
+    expect(result.doneS.get(0)).toBeCloseTo(1.4, 12);
+    expect(result.doneS.get(2)).toBeCloseTo(2.6, 12);
+    expect(result.endS).toBeCloseTo(11, 12);
+  });
+});
