@@ -1,23 +1,17 @@
 import { dirname, resolve } from 'node:path';
 import { gpuById } from '../cost/catalog/index.js';
-import { readJsonFile } from '../cost/json-input.js';
-import { CALIBRATION_SCHEMA, type Calibration } from '../cost/calibration/types.js';
+import { loadCalibration } from '../cost/calibration/load.js';
+import type { Calibration } from '../cost/calibration/types.js';
 import { createRooflineCostModel } from '../cost/roofline/model.js';
 import type { CostModel } from '../cost/types.js';
-import { InputError } from '../util/input-error.js';
 import type { Scenario } from './scenario.js';
 
-/** Reads the scenario's calibration file (relative to the scenario file), if it names one. */
+/** Reads and validates the scenario's calibration file (relative to the scenario file), if it names one. */
 export async function scenarioCalibration(scenario: Scenario): Promise<Calibration | undefined> {
   const relative = scenario.costModel.calibration;
   if (relative === undefined) return undefined;
   const path = scenario.file ? resolve(dirname(scenario.file), relative) : resolve(relative);
-  const doc = await readJsonFile(path, 'calibration');
-  const value = doc.value as { schema?: unknown } | null;
-  if (typeof value !== 'object' || value === null || value.schema !== CALIBRATION_SCHEMA) {
-    throw new InputError({ file: path, field: 'schema', value: value?.schema, message: `not a calibration file (expected schema '${CALIBRATION_SCHEMA}')` });
-  }
-  return value as unknown as Calibration;
+  return loadCalibration(path);
 }
 
 /** The cost model a scenario asks for: the roofline model of its GPU, calibrated when it names a calibration. */
