@@ -1,0 +1,172 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import type { CommandFactory } from './commands.js';
+import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { scenarioCostModel } from '../experiments/scenario-cost.js';
+import { scenarioIterations } from '../experiments/scenario-batches.js';
+import { loadScenario } from '../experiments/scenario-loader.js';
+import { scenarioAssumptions } from '../experiments/scenario.js';
+import { chromeTrace } from '../report/chrome-trace.js';
+import { findScheduler, schedulers } from '../schedulers/index.js';
+import type { SchedulerEntry } from '../schedulers/types.js';
+import { GPU_TRACE_FORMAT_NAMES } from '../traces/gpu/formats.js';
+import type { ChromeTraceTimeUnit } from '../traces/gpu/kineto-reader.js';
+import { readGpuTrace } from '../traces/gpu/read-gpu-trace.js';
+import { DEFAULT_IDLE_GAP_S, deviceActivities, summarizeGpuTrace } from '../traces/gpu/summarize.js';
+import type { GpuTraceFormatName } from '../traces/gpu/types.js';
+import { readWorkload } from '../traces/read.js';
+import { writeJsonAtomic } from '../util/atomic-write.js';
+import { InputError } from '../util/input-error.js';
+import { createProgress } from '../util/progress.js';
+import { roundForJson, whatIfJson, type WhatIfMeta } from '../whatif/report-json.js';
+import { formatWhatIf } from '../whatif/report-text.js';
+import { DEFAULT_STAGE_MAP, parseStageMap, type StageMap } from '../whatif/stage-map.js';
+import { whatIf } from '../whatif/what-if.js';
+
+const knownSchedulers = () => schedulers.map((s) => s.name).join(', ');
+
+function schedulerByName(flag: string, name: string): SchedulerEntry {
+  const entry = findScheduler(name);
+  if (!entry) throw optionError(flag, name, `unknown scheduler; known: ${knownSchedulers()}`);
+  return entry;
+}
+
+/** `--scheduler a,b --scheduler c` → entries in order, once each; every registered scheduler when absent. */
+function parseSchedulerList(value: unknown): SchedulerEntry[] {
+  const names = (Array.isArray(value) ? value : [value])
+    .filter((v) => v !== undefined)
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (names.length === 0) return [...schedulers];
+  const chosen: SchedulerEntry[] = [];
+  for (const name of names) {
+    const entry = schedulerByName('scheduler', name);
+    if (!chosen.includes(entry)) chosen.push(entry);
+  }
+  return chosen;
+}
+
+function seedOption(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw optionError('seed', value, 'must be a whole number from 0 to 4294967295');
+  return value;
+}
+
+async function loadStageMap(path: string | undefined): Promise<StageMap> {
+  if (path === undefined) return DEFAULT_STAGE_MAP;
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new InputError({ file: path, message: `stage map: ${code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(error)})`}` });
+  }
+  return parseStageMap(path, text);
+}
+
+export const whatifCommand: CommandFactory = (context) => ({
+  command: 'whatif',
+  describe: 'What-if replay of a recorded run: its GPU trace against the baseline simulation (fidelity), then what other schedulers would change',
+  builder: (yargs) =>
+    yargs
+      .option('gpu-trace', { type: 'string', demandOption: true, describe: 'The recorded GPU trace (torch.profiler/Kineto JSON[.gz] or a folder of ranks, nsys CSV, nvidia-smi or DCGM log)' })
+      .option('lengths', { type: 'string', demandOption: true, describe: "The run's response-length trace (any format `traces validate` reads)" })
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON describing the run (cluster, models, layouts): harness/experiments/scenarios/*.json' })
+      .option('baseline', { type: 'string', default: 'verl', describe: 'The scheduler that matches how the recorded run went (its fidelity is reported)' })
+      .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulers()}` })
+      .option('stage-map', { type: 'string', describe: 'JSON mapping more annotation names to stages: {"stages": {"rollout": "gen", "make_experience": ["ref", "values"], "adv": null}}' })
+      .option('iterations', { type: 'number', describe: 'Compare at most this many recorded steps (default: every recorded step the lengths trace covers)' })
+      .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice in the simulation' })
+      .option('keep-trace-batches', { type: 'boolean', default: false, describe: "Replay the lengths trace's iterations as recorded instead of re-cutting them to the scenario's batch" })
+      .option('bin-ms', { type: 'number', describe: 'Utilisation bin width of every series, ms (default: the longest run / 240, rounded to 1-2-5; finer for a much shorter run)' })
+      .option('format', { choices: GPU_TRACE_FORMAT_NAMES as GpuTraceFormatName[], describe: 'Force the GPU trace format instead of detecting it' })
+      .option('time-unit', { choices: ['us', 'ns', 'ms'] as ChromeTraceTimeUnit[], default: 'us' as ChromeTraceTimeUnit, describe: 'Unit of ts/dur in Chrome-trace JSON (µs by the format)' })
+      .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { meta, recorded, fidelity, schedulers, notApplicable, utilization, stageMap, notes, simulationNotes }' })
+      .option('chart', { type: 'string', describe: 'Write an HTML page: recorded and simulated utilisation overlaid, fidelity and scheduler tables' })
+      .option('chrome-trace', { type: 'string', describe: 'Write the simulated timelines as a Chrome trace (open in ui.perfetto.dev)' })
+      .example('$0 whatif --gpu-trace profiles/ --lengths run.jsonl --scenario my-run.json', 'every scheduler against a recorded veRL run')
+      .example('$0 whatif --gpu-trace rank0.pt.trace.json.gz --lengths run.jsonl --scenario s.json --baseline openrlhf --scheduler rlhfuse-base --stage-map names.json --chart whatif.html', 'an OpenRLHF run with its own annotation names'),
+  handler: async (argv) => {
+    const { io } = context;
+    const fromCwd = (p: string) => inputPath(io, p);
+    const baseline = schedulerByName('baseline', String(argv.baseline));
+    const chosen = parseSchedulerList(argv.scheduler);
+    const limit = positiveIntegerOption('iterations', argv.iterations, 'steps');
+    const seed = seedOption(argv.seed);
+    const binMs = argv['bin-ms'] as number | undefined;
+    if (binMs !== undefined && !(Number.isFinite(binMs) && binMs > 0)) throw optionError('bin-ms', binMs, 'must be a number > 0');
+    const stageMap = await loadStageMap(argv['stage-map'] === undefined ? undefined : fromCwd(argv['stage-map'] as string));
+    const scenario = await loadScenario(fromCwd(argv.scenario as string));
+
+    const gpuTracePath = fromCwd(argv['gpu-trace'] as string);
+    let reading: ReturnType<typeof createProgress> | undefined;
+    const trace = await readGpuTrace(gpuTracePath, {
+      ...(argv.format ? { format: argv.format as GpuTraceFormatName } : {}),
+      timeUnit: argv['time-unit'] as ChromeTraceTimeUnit,
+      onProgress: (done, total, file) => {
+        reading ??= createProgress(io, total, 'reading GPU trace');
+        reading.update(done, basename(file));
+      },
+    });
+    reading?.finish();
+    const activities = deviceActivities(trace);
+    const summary = summarizeGpuTrace(trace, { idleGapS: DEFAULT_IDLE_GAP_S }, activities);
+
+    const workload = await readWorkload(fromCwd(argv.lengths as string));
+    const { iterations, notes: batchNotes } = scenarioIterations(workload, scenario, { keepTraceBatches: argv['keep-trace-batches'] as boolean });
+    if (iterations.length === 0) throw optionError('lengths', argv.lengths, 'has no prompt groups to replay');
+    const cost = await scenarioCostModel(scenario);
+
+    let simulating: ReturnType<typeof createProgress> | undefined;
+    const report = whatIf({
+      trace,
+      summary,
+      activities,
+      iterations,
+      scenario,
+      cost,
+      baseline,
+      schedulers: chosen,
+      stageMap,
+      seed,
+      ...(limit !== undefined ? { iterationLimit: limit } : {}),
+      ...(binMs !== undefined ? { binS: binMs / 1000 } : {}),
+      onProgress: (done, total, label) => {
+        simulating ??= createProgress(io, total, 'simulating');
+        simulating.update(done, label);
+      },
+    });
+    (simulating as ReturnType<typeof createProgress> | undefined)?.finish();
+    const notes = [...workload.meta.notes, ...batchNotes, ...report.notes];
+    const full = { ...report, notes };
+    const meta: WhatIfMeta = {
+      gpuTrace: argv['gpu-trace'] as string,
+      lengths: argv.lengths as string,
+      lengthsSynthetic: workload.meta.synthetic,
+      scenario: scenario.name,
+      baseline: baseline.name,
+      schedulers: [baseline.name, ...chosen.map((s) => s.name).filter((n) => n !== baseline.name)],
+      seed,
+      costModel: cost.description,
+      assumptions: scenarioAssumptions(scenario),
+    };
+
+    const chartPath = argv.chart as string | undefined;
+    if (chartPath !== undefined) {
+      const { writeChartPage } = await import('../report/page.js');
+      const { whatIfPage } = await import('../whatif/report-page.js');
+      await writeChartPage(fromCwd(chartPath), whatIfPage(full, meta));
+    }
+    const chromePath = argv['chrome-trace'] as string | undefined;
+    if (chromePath !== undefined) {
+      await writeJsonAtomic(fromCwd(chromePath), chromeTrace(report.results, { scenario: scenario.name, trace: argv.lengths as string, seed: String(seed) }));
+    }
+    if (argv.json) {
+      io.stdout(`${JSON.stringify(whatIfJson(full, meta, stageMap), roundForJson, 2)}\n`);
+      return;
+    }
+    io.stdout(formatWhatIf(full, meta, stageMap.source));
+    if (chartPath !== undefined) io.stdout(`chart written to ${chartPath}\n`);
+    if (chromePath !== undefined) io.stdout(`chrome trace: ${chromePath} (open in ui.perfetto.dev)\n`);
+  },
+});
