@@ -1,0 +1,173 @@
+import { createRng } from '../../../util/rng.js';
+import { InputError } from '../../../util/input-error.js';
+import { annealMakespan, annealMemory } from '../../pipeline/anneal.js';
+import { ScheduleEvaluator } from '../../pipeline/evaluate.js';
+import { listScheduleOrders, type ListScheduleRule } from '../../pipeline/list-schedule.js';
+import { compareScores, compareWithTolerance } from '../../pipeline/objective.js';
+import { compileProblem, decodeOrders } from '../../pipeline/problem.js';
+import { validateSchedule } from '../../pipeline/validate.js';
+import { BudgetMeter } from '../../pipeline/search-budget.js';
+import type { ScheduleScore, TaskRef } from '../../pipeline/types.js';
+import { greedyOrderCodes } from './greedy.js';
+import type { FusedLayout } from './layout.js';
+import { latencyLowerBounds, memoryLowerBound, type LatencyLowerBounds } from './lower-bounds.js';
+
+export interface FusedSearchOptions {
+  readonly seed: number;
+  /** Evaluations the makespan search may spend (the deterministic budget). */
+  readonly latencyEvaluations?: number;
+  /** Evaluations of the memory pass (deterministic: always spent in full unless the time budget ends it). */
+  readonly memoryEvaluations?: number;
+  /** Wall-clock cap for the whole search, in seconds; a safety net, not the normal stop. */
+  readonly timeBudgetS?: number;
+  /** Milliseconds clock (injectable for tests). */
+  readonly now?: () => number;
+  /** Told whenever the best makespan improves. */
+  readonly onImprove?: (makespan: number, evaluations: number) => void;
+  /** Told every few thousand evaluations which phase is running and how far it is. */
+  readonly onProgress?: (phase: 'latency' | 'memory', evaluations: number, budget: number) => void;
+}
+
+export const DEFAULT_LATENCY_EVALUATIONS = 3_000_000;
+export const DEFAULT_MEMORY_EVALUATIONS = 400_000;
+
+export interface FusedScheduleSummary {
+  readonly codes: Int32Array[];
+  readonly orders: TaskRef[][];
+  readonly score: ScheduleScore;
+  /** Whether its node memory stays within the problem's memory limit (always true without one). */
+  readonly withinMemoryLimit: boolean;
+}
+
+export interface FusedSearchResult {
+  readonly best: FusedScheduleSummary;
+  readonly greedy: FusedScheduleSummary;
+  readonly bounds: LatencyLowerBounds;
+  readonly memoryLowerBound: number;
+  /** The construction the makespan search started from (see `constructionRules`). */
+  readonly startedFrom: string;
+  readonly evaluations: { readonly latency: number; readonly memory: number };
+  /** Evaluations and seconds until the final makespan was first reached (0 evaluations: a construction had it; the seconds then count building the constructions). */
+  readonly latencyReachedAfter: { readonly evaluations: number; readonly seconds: number };
+  readonly seconds: number;
+  /** What ended the latency search. */
+  readonly stoppedBy: 'lower-bound' | 'evaluation-budget' | 'time-budget';
+  /** Whether the wall-clock cap cut either phase short: then the result depends on machine speed. */
+  readonly timeBudgetBound: boolean;
+}
+
+/**
+ * Constructions tried before any local search: the artifact greedy, and critical-path list
+ * schedules (earliest start, then longest remaining chain) under in-flight caps of k × 1F1B's
+ * (k set separately for the two models), with and without the greedy's "small model only fills
+ * gaps" filter. Low k keeps memory near 1F1B's; high k lets early stages run ahead, which the
+ * bottleneck bound b3 needs. Plus each model in its own 1F1B order, interleaved by earliest start
+ * (memory near 1F1B's, the start of the memory phase). 75 list schedules, well under a second on
+ * the published instances.
+ */
+export function constructionRules(layout: Pick<FusedLayout, 'largePipeline' | 'smallPipelines'>): { name: string; rule: ListScheduleRule }[] {
+  const small = new Set(layout.smallPipelines);
+  const rules: { name: string; rule: ListScheduleRule }[] = [{ name: 'greedy', rule: { priority: 'backward-first', fillOnly: small } }];
+  const everyPipeline = new Set([layout.largePipeline, ...layout.smallPipelines]);
+  for (const fill of [false, true]) {
+    rules.push({ name: `1F1B per model, interleaved by earliest start${fill ? ', small fills gaps' : ''}`, rule: { priority: 'backward-first', oneFOneBPipelines: everyPipeline, ...(fill ? { fillOnly: small } : {}) } });
+  }
+  const factors = [1, 1.5, 2, 3, 4, Infinity];
+  const label = (factor: number) => (factor === Infinity ? 'none' : `${factor}x`);
+  for (const fill of [false, true]) {
+    for (const largeFactor of factors) {
+      for (const smallFactor of factors) {
+        const byPipeline = new Map<number, number>([[layout.largePipeline, largeFactor], ...layout.smallPipelines.map((p): [number, number] => [p, smallFactor])]);
+        rules.push({
+          name: `longest-tail${fill ? ', small fills gaps' : ''}, in-flight cap large ${label(largeFactor)} small ${label(smallFactor)} of 1F1B`,
+          rule: { priority: 'longest-tail', inFlightFactorByPipeline: byPipeline, ...(fill ? { fillOnly: small } : {}) },
+        });
+      }
+    }
+  }
+  return rules;
+}
+
+/**
+ * Finds a fused schedule: constructions first, then simulated annealing on makespan until the
+ * latency lower bound or the budget, then a memory pass that keeps that makespan. Never worse
+ * than the greedy (it is one of the starts). Deterministic for a seed and evaluation budgets as
+ * long as the time budget does not bind.
+ */
+export function searchFusedSchedule(layout: FusedLayout, options: FusedSearchOptions): FusedSearchResult {
+  const now = options.now ?? (() => performance.now());
+  const startedMs = now();
+  const compiled = compileProblem(layout.problem);
+  const evaluator = new ScheduleEvaluator(compiled);
+  const bounds = latencyLowerBounds(layout.problem);
+  const rng = createRng(options.seed);
+  const deadlineMs = options.timeBudgetS !== undefined ? startedMs + options.timeBudgetS * 1000 : undefined;
+  const clock = { now, ...(deadlineMs !== undefined ? { deadlineMs } : {}) };
+  const latencyBudget = options.latencyEvaluations ?? DEFAULT_LATENCY_EVALUATIONS;
+  const latencyMeter = new BudgetMeter({ maxEvaluations: latencyBudget, ...clock, onTick: (evaluations) => options.onProgress?.('latency', evaluations, latencyBudget) });
+
+  const summarize = (codes: Int32Array[]): FusedScheduleSummary => {
+    const feasible = evaluator.run(codes);
+    if (!feasible && evaluator.infeasibleReason !== 'memory-limit') throw new Error(`fused search: a constructed schedule ${evaluator.infeasibleReason} (a bug)`);
+    return { codes, orders: decodeOrders(codes), score: evaluator.score(), withinMemoryLimit: feasible };
+  };
+
+  const greedy = summarize(greedyOrderCodes(compiled, layout));
+  const constructions = constructionRules(layout)
+    .map(({ name, rule }) => ({ name, summary: name === 'greedy' ? greedy : summarize(listScheduleOrders(compiled, rule)) }))
+    .filter(({ summary }) => summary.withinMemoryLimit);
+  if (constructions.length === 0) {
+    throw new InputError({ file: 'fused pipeline spec', field: 'memoryLimit', value: layout.problem.memoryLimit, message: 'no constructed schedule fits in this memory limit, not even one capped at 1F1B in-flight counts' });
+  }
+  constructions.sort((a, b) => compareScores(a.summary.score, b.summary.score));
+  const start = constructions[0]!;
+
+  // Until annealing improves on it, the best makespan is the constructions' (reached once they are built).
+  let latencyReachedMs = now();
+  let latencyReachedEvaluations = 0;
+  const annealed = annealMakespan(evaluator, start.summary.codes, {
+    rng: rng.fork('makespan'),
+    meter: latencyMeter,
+    target: bounds.lowerBound,
+    onImprove: (score, evaluations) => {
+      latencyReachedMs = now();
+      latencyReachedEvaluations = evaluations;
+      options.onImprove?.(score.makespan, evaluations);
+    },
+  });
+  const latencyEndedMs = now();
+  const reachedBound = compareWithTolerance(annealed.score.makespan, bounds.lowerBound) <= 0;
+
+  // Memory phase, on its own budget: the memory pass from the lowest-memory schedule among those
+  // with the makespan just found, never letting the makespan rise above it.
+  const memoryEvaluations = options.memoryEvaluations ?? DEFAULT_MEMORY_EVALUATIONS;
+  const memoryMeter = new BudgetMeter({ maxEvaluations: memoryEvaluations, ...clock, onTick: (evaluations) => options.onProgress?.('memory', evaluations, memoryEvaluations) });
+  const memoryStart = [annealed, ...constructions.map(({ summary }) => ({ orders: summary.codes, score: summary.score }))]
+    .filter((candidate) => compareWithTolerance(candidate.score.makespan, annealed.score.makespan) === 0)
+    .sort((a, b) => compareScores(a.score, b.score))[0]!;
+  const reduced = annealMemory(evaluator, memoryStart.orders, { rng: rng.fork('memory'), meter: memoryMeter, makespanCap: annealed.score.makespan, evaluations: memoryEvaluations });
+
+  const timedOut = latencyMeter.timedOut || memoryMeter.timedOut;
+  const best = summarize(reduced.orders);
+  // Every returned schedule goes through the independent validator: a failure is a harness bug.
+  for (const [what, summary] of [
+    ['searched', best],
+    ['greedy', greedy],
+  ] as const) {
+    const report = validateSchedule(layout.problem, summary.orders, summary.withinMemoryLimit ? {} : { memoryLimit: Infinity });
+    if (!report.valid) throw new Error(`fused search: the ${what} schedule fails validation (a bug): ${report.problems.slice(0, 3).join('; ')}`);
+    if (compareWithTolerance(report.makespan, summary.score.makespan) !== 0) throw new Error(`fused search: the ${what} makespan ${summary.score.makespan} is ${report.makespan} when recomputed (a bug)`);
+  }
+  return {
+    best,
+    greedy,
+    bounds,
+    memoryLowerBound: memoryLowerBound(layout.problem),
+    startedFrom: start.name,
+    evaluations: { latency: latencyMeter.evaluations, memory: memoryMeter.evaluations },
+    latencyReachedAfter: { evaluations: latencyReachedEvaluations, seconds: (latencyReachedMs - startedMs) / 1000 },
+    seconds: (Math.max(latencyEndedMs, now()) - startedMs) / 1000,
+    stoppedBy: reachedBound ? 'lower-bound' : latencyMeter.timedOut ? 'time-budget' : 'evaluation-budget',
+    timeBudgetBound: timedOut,
+  };
+}
