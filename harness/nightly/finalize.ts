@@ -1,0 +1,81 @@
+import { join } from 'node:path';
+import type { CaseOutcome } from '../experiments/cases.js';
+import { renderChartPage } from '../report/page.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { readAcknowledgements } from './acknowledge.js';
+import { readBaselines, updatedBaselines, writeBaselines } from './baseline.js';
+import { appendedHistory, readHistory } from './history.js';
+import { nightlyJunit } from './junit.js';
+import { nightlyMarkdown } from './markdown.js';
+import type { NightlyPlan } from './plan.js';
+import { buildNightlyReport, type NightlyReport } from './report.js';
+import { nightlyTrendPage } from './trend-page.js';
+import type { NightlyCaseResult } from './types.js';
+
+export interface FinalizeOptions {
+  /** Folder for nightly.json, summary.md, junit.xml and trend.html. */
+  readonly outDir: string;
+  readonly historyPath: string;
+  readonly acknowledgePath: string;
+  readonly baselineDir: string;
+  readonly updateBaseline: boolean;
+  readonly run: string;
+  readonly commit: string | null;
+  /** YYYY-MM-DD, UTC. */
+  readonly today: string;
+}
+
+export const OUTPUT_FILES = { json: 'nightly.json', markdown: 'summary.md', junit: 'junit.xml', html: 'trend.html' } as const;
+
+export interface FinalizeResult {
+  readonly report: NightlyReport;
+  readonly jsonText: string;
+  readonly markdown: string;
+  readonly written: readonly string[];
+}
+
+/**
+ * The nightly's finalize step, shared by an unsharded run and `merge`: read the acknowledge list
+ * and the history, judge every figure, render every output, and only then write: outputs, the
+ * history line, and (when asked) the baselines. Any bad input file stops it before a byte is
+ * written, so a damaged baseline or history is left exactly as it was.
+ */
+export async function finalizeNightly(plan: NightlyPlan, outcomes: readonly CaseOutcome<NightlyCaseResult>[], options: FinalizeOptions): Promise<FinalizeResult> {
+  const acknowledgements = await readAcknowledgements(options.acknowledgePath);
+  const history = await readHistory(options.historyPath);
+  const previousBaselines = options.updateBaseline ? await readBaselines(options.baselineDir) : undefined;
+
+  const report = buildNightlyReport({
+    plan,
+    outcomes,
+    acknowledgements,
+    today: options.today,
+    history: history.runs,
+    run: options.run,
+    commit: options.commit,
+    baselineUpdated: options.updateBaseline,
+  });
+  const jsonText = `${JSON.stringify(report.json, null, 2)}\n`;
+  const markdown = nightlyMarkdown(report);
+  const junit = nightlyJunit(report);
+  const html = await renderChartPage(nightlyTrendPage(report));
+  const historyText = appendedHistory(history.text, { run: options.run, commit: options.commit, figures: Object.fromEntries(report.figures.map((f) => [f.id, f.value])) });
+  const failedCases = outcomes.filter((o) => o.status === 'error').map((o) => o.id);
+  const baselines = previousBaselines ? updatedBaselines(previousBaselines, report.figures, failedCases, plan.cases.map((c) => c.id)) : undefined;
+
+  const written: string[] = [];
+  const write = async (path: string, text: string) => {
+    await writeFileAtomic(path, text);
+    written.push(path);
+  };
+  await write(join(options.outDir, OUTPUT_FILES.json), jsonText);
+  await write(join(options.outDir, OUTPUT_FILES.markdown), markdown);
+  await write(join(options.outDir, OUTPUT_FILES.junit), junit);
+  await write(join(options.outDir, OUTPUT_FILES.html), html);
+  await write(options.historyPath, historyText);
+  if (baselines) {
+    await writeBaselines(options.baselineDir, baselines);
+    written.push(options.baselineDir);
+  }
+  return { report, jsonText, markdown, written };
+}

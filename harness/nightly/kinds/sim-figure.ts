@@ -1,0 +1,65 @@
+import { resolve } from 'node:path';
+import { gpuById } from '../../cost/catalog/index.js';
+import { scenarioIterations } from '../../experiments/scenario-batches.js';
+import { scenarioCalibration } from '../../experiments/scenario-cost.js';
+import { loadScenario } from '../../experiments/scenario-loader.js';
+import { findScheduler } from '../../schedulers/index.js';
+import { replayIterations, summarizeReplay, type SchedulerSummary } from '../../schedulers/replay.js';
+import { readWorkload } from '../../traces/read.js';
+import { InputError } from '../../util/input-error.js';
+import type { Measurer } from '../measure-and-compare.js';
+import type { Measurement, SimFigureCase } from '../types.js';
+import type { NightlyDependencies } from './dependencies.js';
+
+const UNITS: Readonly<Record<string, string>> = {
+  iterationTimeS: 's',
+  samplesPerS: 'samples/s',
+  tokensPerS: 'tokens/s',
+  gpuSecondsAllocated: 'GPU·s',
+  gpuSecondsBusy: 'GPU·s',
+  costUsd: 'USD',
+  utilization: 'fraction',
+  bubbleRatio: 'fraction',
+};
+
+function metricValue(summary: SchedulerSummary, metric: string, caseId: string): number {
+  if (metric.startsWith('stages.')) {
+    const stage = metric.slice('stages.'.length);
+    const value = summary.stages[stage];
+    if (value === undefined) throw new InputError({ file: caseId, field: 'metrics', value: metric, message: `${summary.scheduler} has no stage '${stage}'; its stages: ${Object.keys(summary.stages).join(', ')}` });
+    return value;
+  }
+  return summary[metric as keyof SchedulerSummary] as number;
+}
+
+/**
+ * A simulated figure: one scheduler replaying a trace under a scenario, exactly as
+ * `rlhf-replay replay --scenario S --trace T --scheduler X --iterations N --seed K` does (the seed
+ * is the case's `seed`, or one derived from the case id, noted in the result). Each metric is one
+ * deterministic figure: the mean over the replayed iterations.
+ */
+export function simFigureMeasurer(dependencies: NightlyDependencies): Measurer<SimFigureCase> {
+  return {
+    kind: 'sim-figure',
+    async measure(testCase, { rng, baseDir }) {
+      const scheduler = findScheduler(testCase.scheduler);
+      if (!scheduler) throw new InputError({ file: testCase.id, field: 'scheduler', value: testCase.scheduler, message: 'unknown scheduler' });
+      const scenario = await loadScenario(resolve(baseDir, testCase.scenario));
+      const workload = await readWorkload(resolve(baseDir, testCase.trace));
+      const { iterations, notes } = scenarioIterations(workload, scenario, { iterations: testCase.iterations, keepTraceBatches: testCase.keepTraceBatches });
+      if (iterations.length === 0) throw new InputError({ file: testCase.trace, message: 'has no prompt groups to replay' });
+      const calibration = await scenarioCalibration(scenario);
+      const cost = dependencies.createCostModel(gpuById(scenario.cluster.gpu), calibration, calibration && scenario.costModel.calibration ? { calibrationLabel: scenario.costModel.calibration } : {});
+      const seed = testCase.seed ?? rng.int(0x100000000);
+      const results = replayIterations(scenario, iterations, [scheduler], cost, seed);
+      const summary = summarizeReplay(results)[0]!;
+      const figures: Measurement[] = testCase.metrics.map((metric) => ({
+        name: metric,
+        unit: metric.startsWith('stages.') ? 's' : UNITS[metric]!,
+        mode: 'exact',
+        value: metricValue(summary, metric, testCase.id),
+      }));
+      return { figures, notes: [`replay seed ${seed}; ${iterations.length} iteration(s); cost model: ${cost.description}`, ...notes] };
+    },
+  };
+}
