@@ -8,7 +8,8 @@ import type { SchedulerEntry } from './types.js';
 /**
  * Replaying a workload through schedulers: every (iteration, scheduler) pair runs with its own
  * random stream forked from the seed by scheduler name and iteration number, so adding a
- * scheduler or an iteration changes no other result.
+ * scheduler or an iteration changes no other result. Each call is also given the iterations
+ * replayed before it (ReplayHistory): the only state that crosses iterations, and it is explicit.
  */
 export function replayIterations(
   scenario: Scenario,
@@ -21,9 +22,14 @@ export function replayIterations(
   const root = createRng(seed);
   const results: IterationResult[] = [];
   const total = iterations.length * schedulers.length;
-  for (const iteration of iterations) {
+  const ownResults = new Map<string, IterationResult[]>(schedulers.map((s) => [s.name, []]));
+  for (const [index, iteration] of iterations.entries()) {
+    const previousIterations = iterations.slice(0, index);
     for (const scheduler of schedulers) {
-      results.push(scheduler.run(scenario, iteration, cost, root.fork(scheduler.name).fork(iteration.iteration)));
+      const own = ownResults.get(scheduler.name)!;
+      const result = scheduler.run(scenario, iteration, cost, root.fork(scheduler.name).fork(iteration.iteration), { previousIterations, previousResults: own.slice() });
+      own.push(result);
+      results.push(result);
       onProgress?.(results.length, total, `${scheduler.name} iteration ${iteration.iteration}`);
     }
   }

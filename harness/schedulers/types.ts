@@ -9,7 +9,22 @@ import type { Rng } from '../util/rng.js';
  * Its own parameters come from `scenario.schedulerParameters[name]`, falling back to the
  * defaults in its `assumptions`.
  */
-export type Scheduler = (scenario: Scenario, iteration: WorkloadIteration, costModel: CostModel, rng: Rng) => IterationResult;
+export type Scheduler = (scenario: Scenario, iteration: WorkloadIteration, costModel: CostModel, rng: Rng, history?: ReplayHistory) => IterationResult;
+
+/**
+ * What a scheduler may know of the replay so far, passed in explicitly (schedulers keep no state
+ * between calls). RLHFuse tunes its migration threshold by offline simulation over the lengths of
+ * the iterations before the current one; schedulers that need nothing ignore it.
+ */
+export interface ReplayHistory {
+  /** The iterations replayed before this one, oldest first. */
+  readonly previousIterations: readonly WorkloadIteration[];
+  /**
+   * This scheduler's own results for those iterations, same order (RLHFless pre-warms a function
+   * from the shortest time it was needed at in earlier steps). Absent when the caller has none.
+   */
+  readonly previousResults?: readonly IterationResult[];
+}
 
 export type AssumptionValue = number | string | boolean;
 
