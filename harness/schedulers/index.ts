@@ -3,10 +3,14 @@ import { openrlhf } from './baseline/openrlhf.js';
 import { realhf } from './baseline/realhf.js';
 import { rlhfuseBase } from './baseline/rlhfuse-base.js';
 import { verl } from './baseline/verl.js';
+import { rlhfuse } from './rlhfuse/rlhfuse.js';
+import { rlhfuseInter } from './rlhfuse/rlhfuse-inter.js';
+import { rlhfuseIntra } from './rlhfuse/rlhfuse-intra.js';
+import { rlhflessSchedulers } from './rlhfless/registry.js';
 import type { SchedulerEntry } from './types.js';
 
 /** Every scheduler by registry name, one file each. `rlhf-replay replay --scheduler a,b` picks some. */
-export const schedulers: readonly SchedulerEntry[] = [deepspeedChat, realhf, verl, openrlhf, rlhfuseBase];
+export const schedulers: readonly SchedulerEntry[] = [deepspeedChat, realhf, verl, openrlhf, rlhfuseBase, rlhfuse, rlhfuseInter, rlhfuseIntra, ...rlhflessSchedulers];
 
 export function findScheduler(name: string): SchedulerEntry | undefined {
   return schedulers.find((entry) => entry.name === name);
