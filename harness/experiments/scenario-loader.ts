@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from '../cost/catalog/index.js';
-import { parseJsonText } from '../cost/json-input.js';
+import { parseJsonText } from '../util/json-input.js';
 import { InputError, type InputProblem } from '../util/input-error.js';
 import { leafPaths, SCENARIO_SPEC, validateAgainstSpec } from './scenario-schema.js';
 import { totalGpus, TASK_LAYOUT_NAMES, type Scenario } from './scenario.js';

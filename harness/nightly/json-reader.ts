@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { parseJsonText, type JsonDocument } from '../cost/json-input.js';
+import { lineColumnAt, parseJsonText, type JsonDocument } from '../util/json-input.js';
 import { InputError, type InputProblem } from '../util/input-error.js';
 
 /**
@@ -178,18 +178,6 @@ function matchingBrace(text: string, start: number): number {
     }
   }
   return text.length;
-}
-
-export function lineColumnAt(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
 }
 
 /** Reads and parses a JSON file; a missing file gives `undefined` when `optional`, an InputError otherwise. */

@@ -1,5 +1,5 @@
 import { locatePath } from '../experiments/scenario-loader.js';
-import { parseJsonText } from '../cost/json-input.js';
+import { parseJsonText } from '../util/json-input.js';
 import { VERL_STAGE_TASKS } from '../schedulers/stage-timing-comparison.js';
 import { InputError, type InputProblem } from '../util/input-error.js';
 

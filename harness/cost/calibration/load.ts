@@ -1,6 +1,6 @@
 import { findGpu, GPU_CATALOG } from '../catalog/index.js';
 import { COLLECTIVE_KEYS, type CollectiveKey } from '../collectives.js';
-import { FieldReader, readJsonFile, type JsonDocument } from '../json-input.js';
+import { FieldReader, readJsonFile, type JsonDocument } from '../../util/json-input.js';
 import { KERNEL_CLASSES, type KernelClass } from '../operators.js';
 import {
   CALIBRATION_SCHEMA,

@@ -1,4 +1,4 @@
-import { FieldReader, readJsonFile, type JsonDocument } from '../json-input.js';
+import { FieldReader, readJsonFile, type JsonDocument } from '../../util/json-input.js';
 import type { GpuSpec, ModelSpec } from '../types.js';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from './index.js';
 

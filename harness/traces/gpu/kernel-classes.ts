@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { inputError, type InputProblem, InputError } from '../../util/input-error.js';
 import type { GpuOpKind } from './types.js';
+import { lineColumnAt } from '../../util/json-input.js';
 
 /**
  * Kernel classes by name: one ordered table of rules, first match wins. Users extend it with a
@@ -95,19 +96,6 @@ const CLASS_NAME = /^[a-z][a-z0-9_-]{0,31}$/;
 const OP_KINDS: readonly GpuOpKind[] = ['kernel', 'memcpy', 'memset'];
 const ALLOWED_FLAGS = /^[imsu]*$/;
 
-/** 1-based line and column of a character offset, for JSON syntax errors. */
-function lineAndColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = 0; i < offset && i < text.length; i++) {
-    if (text.charCodeAt(i) === 10) {
-      line++;
-      lineStart = i + 1;
-    }
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /**
  * Validates a user's kernel-class file:
  * `{ "rules": [ { "class": "moe", "pattern": "moe_align|topk", "flags": "i", "kinds": ["kernel"] } ] }`.
@@ -120,7 +108,7 @@ export function parseKernelClassRules(text: string, file: string): KernelClassRu
   } catch (error) {
     const message = (error as Error).message;
     const position = /position (\d+)/.exec(message);
-    const where = position ? lineAndColumn(text, Number(position[1])) : {};
+    const where = position ? lineColumnAt(text, Number(position[1])) : {};
     throw inputError({ file, ...where, message: `not valid JSON: ${message}` });
   }
   if (typeof document !== 'object' || document === null || Array.isArray(document) || !Array.isArray((document as { rules?: unknown }).rules)) {
