@@ -5,6 +5,7 @@ import { engineBenchSuite } from './suites/engine.js';
 import { pipelineSearchSuite } from './suites/pipeline-search.js';
 import { costModelBenchSuite } from './suites/cost-model.js';
 import { rlhflessPlannerSuite } from './suites/rlhfless-planner.js';
+import { reproduceBenchSuite } from './suites/reproduce.js';
 
 /** Every benchmark suite, one file each under harness/bench/suites/. `rlhf-replay bench --suite <name>` picks some. */
-export const benchSuites: readonly BenchSuite[] = [ingestionSuite, gpuTraceBenchSuite, pipelineSearchSuite, engineBenchSuite, costModelBenchSuite, rlhflessPlannerSuite];
+export const benchSuites: readonly BenchSuite[] = [ingestionSuite, gpuTraceBenchSuite, pipelineSearchSuite, engineBenchSuite, costModelBenchSuite, rlhflessPlannerSuite, reproduceBenchSuite];

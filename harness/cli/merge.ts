@@ -3,6 +3,7 @@ import type { CommandFactory } from './commands.js';
 import type { CliContext } from './context.js';
 import { nightlyMergeTarget } from './nightly.js';
 import { sweepMergeTarget } from './sweep.js';
+import { reproduceMergeTarget } from './reproduce.js';
 import { inputPath } from './traces/paths.js';
 import { mergeShardFiles, type MergedRun } from '../experiments/cases-merge.js';
 import { readShardFiles } from '../experiments/cases-shard-file.js';
@@ -20,7 +21,7 @@ export interface MergeTarget {
 }
 
 /** Every command that writes shard files; `reproduce` and `sweep` add theirs here. */
-export const mergeTargets: readonly MergeTarget[] = [nightlyMergeTarget, sweepMergeTarget];
+export const mergeTargets: readonly MergeTarget[] = [nightlyMergeTarget, sweepMergeTarget, reproduceMergeTarget];
 
 function targetOptions(): Record<string, Options> {
   // merge's own --out and --json stay merge's.

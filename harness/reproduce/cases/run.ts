@@ -1,0 +1,128 @@
+import { totalGpus } from '../../experiments/scenario.js';
+import { findScheduler } from '../../schedulers/index.js';
+import { replayIterations } from '../../schedulers/replay.js';
+import type { SchedulerEntry } from '../../schedulers/types.js';
+import type { Case, CaseKind } from '../../experiments/cases.js';
+import { InputError, isInputError } from '../../util/input-error.js';
+import type { ExperimentConfig, ParameterOverrides, Perturbation } from '../experiments/types.js';
+import { iterationMetrics, type MetricName } from '../metrics.js';
+import { configScenario, perturbScenario, runCostModel, withOverrides } from '../scenario-variant.js';
+import { loadShapedTrace } from '../traces/load.js';
+import { isMeasured } from '../traces/shape.js';
+
+/**
+ * One simulation run of the reproduction: a configuration replayed under one experiment seed
+ * through some of its schedulers — the main grid ('main'), a threshold-curve point ('curve'), or
+ * a sensitivity probe with one assumption moved ('probe'). Everything it needs is in the case.
+ */
+export const RUN_KIND = 'reproduce-run';
+
+export interface RunCase extends Case {
+  readonly kind: typeof RUN_KIND;
+  readonly role: 'main' | 'curve' | 'probe';
+  readonly config: ExperimentConfig;
+  /** Experiment seed: which prompts are drawn, and the schedulers' random streams. */
+  readonly seed: number;
+  readonly schedulers: readonly string[];
+  readonly perturbation?: Perturbation;
+  /** Sensitivity id of the perturbation ('scheduler:tau', 'cost:engineOverheadScale', …). */
+  readonly variant?: string;
+  readonly overrides?: ParameterOverrides;
+  /** Schedulers whose first measured iteration's spans are kept. */
+  readonly timeline?: readonly string[];
+}
+
+export interface IterationRow {
+  readonly scheduler: string;
+  readonly seed: number;
+  readonly iteration: number;
+  /** null where a metric does not apply (e.g. no per-sample ledger). */
+  readonly metrics: Readonly<Record<MetricName, number | null>>;
+}
+
+export interface CompactSpan {
+  readonly pool: string;
+  readonly firstGpu: number;
+  readonly gpus: number;
+  readonly stage: string;
+  readonly task: string;
+  readonly startS: number;
+  readonly endS: number;
+}
+
+export interface RunResult {
+  readonly costModel: string;
+  readonly totalGpus: number;
+  readonly iterations: readonly IterationRow[];
+  readonly timelines: readonly { readonly scheduler: string; readonly iteration: number; readonly spans: readonly CompactSpan[] }[];
+  readonly samplesPerIteration: number;
+  readonly notes: readonly string[];
+  readonly costModelOutOfRangeShare: number;
+  /** A sensitivity variation the scenario cannot run with (e.g. no KV cache left): why. The analysis skips it. */
+  readonly infeasible?: string;
+}
+
+function schedulerEntries(names: readonly string[], where: string): SchedulerEntry[] {
+  return names.map((name) => {
+    const entry = findScheduler(name);
+    if (!entry) throw new InputError({ file: where, field: 'schedulers', value: name, message: 'unknown scheduler' });
+    return entry;
+  });
+}
+
+/** Runs a case; a sensitivity variation the scenario rejects is an outcome of the analysis, not a failure of the run. */
+export async function runReproduceCase(testCase: RunCase): Promise<RunResult> {
+  if (testCase.role !== 'probe' || testCase.perturbation === undefined) return simulate(testCase);
+  try {
+    return await simulate(testCase);
+  } catch (error) {
+    if (!isInputError(error)) throw error;
+    return { costModel: '', totalGpus: 0, iterations: [], timelines: [], samplesPerIteration: 0, notes: [], costModelOutOfRangeShare: 0, infeasible: error.message.split('\n')[0]! };
+  }
+}
+
+async function simulate(testCase: RunCase): Promise<RunResult> {
+  const { config } = testCase;
+  const entries = schedulerEntries(testCase.schedulers, testCase.id);
+  let scenario = await configScenario(config);
+  scenario = perturbScenario(scenario, entries, testCase.perturbation);
+  if (testCase.overrides) scenario = withOverrides(scenario, testCase.overrides);
+  const trace = testCase.perturbation?.kind === 'trace' ? testCase.perturbation.trace : config.trace;
+  const shaped = await loadShapedTrace(trace, config.samplesPerPrompt, config.shape, testCase.seed);
+  const cost = await runCostModel(scenario, testCase.perturbation);
+  const results = replayIterations(scenario, shaped.iterations, entries, cost, testCase.seed);
+  const gpus = totalGpus(scenario);
+  const iterations: IterationRow[] = [];
+  const timelines: RunResult['timelines'][number][] = [];
+  const wanted = new Set(testCase.timeline ?? []);
+  const firstMeasured = shaped.iterations.findIndex((_, index) => isMeasured(config.shape, index));
+  for (const result of results) {
+    if (!isMeasured(config.shape, result.iteration)) continue;
+    const metrics = iterationMetrics(result, gpus);
+    iterations.push({
+      scheduler: result.scheduler,
+      seed: testCase.seed,
+      iteration: result.iteration,
+      metrics: Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, Number.isFinite(value) ? value : null])) as IterationRow['metrics'],
+    });
+    if (wanted.has(result.scheduler) && result.iteration === firstMeasured) {
+      timelines.push({
+        scheduler: result.scheduler,
+        iteration: result.iteration,
+        spans: result.spans.map((s) => ({ pool: s.pool, firstGpu: s.firstGpu, gpus: s.gpus, stage: s.stage, task: s.task, startS: s.startS, endS: s.endS })),
+      });
+    }
+  }
+  const notes = [...new Set([...shaped.notes, ...results.flatMap((r) => r.notes.map((note) => `${r.scheduler}: ${note}`))])];
+  return {
+    costModel: cost.description,
+    totalGpus: gpus,
+    iterations,
+    timelines,
+    samplesPerIteration: shaped.iterations[0]?.groups.reduce((sum, group) => sum + group.responseTokens.length, 0) ?? 0,
+    notes,
+    costModelOutOfRangeShare: cost.rangeCounter.queries > 0 ? cost.rangeCounter.outOfRange / cost.rangeCounter.queries : 0,
+  };
+}
+
+export const runKind: CaseKind<RunCase, RunResult> = { kind: RUN_KIND, run: (testCase) => runReproduceCase(testCase) };

@@ -1,0 +1,175 @@
+import type { FigureOutcome } from './figures/types.js';
+import type { PaperFigure, Published, Tolerance } from './paper-figures.js';
+import type { FigureSensitivity } from './sensitivity/tornado.js';
+
+/**
+ * The comparison: each published figure beside its reproduction. The only module that sees the
+ * paper targets together with results.
+ *
+ * Rule: t(x) = max(relative·|x|, absolute); the target interval is [v − t(v), v + t(v)] for a
+ * published value, [min − t(min), max + t(max)] for a published range; a figure is within
+ * tolerance when its reproduced 95 % confidence interval intersects the target interval. A miss
+ * is reported with its reason: where the reproduction lies against the target, the simulated
+ * facts that explain it, and whether any single assumption, moved within its plausible range,
+ * would reach the target.
+ */
+export interface Reproduced {
+  readonly mean: number;
+  readonly ciLow: number;
+  readonly ciHigh: number;
+}
+
+export type ComparisonStatus = 'reproduced' | 'missed' | 'failed';
+
+export interface ComparisonFigure {
+  readonly id: string;
+  readonly paper: string;
+  readonly description: string;
+  readonly published: Published;
+  readonly unit: string;
+  readonly reproduced: Reproduced | null;
+  readonly withinTolerance: boolean;
+  readonly dependsOn: readonly string[];
+  readonly status: ComparisonStatus;
+  readonly reason: string;
+  readonly target: { readonly low: number; readonly high: number };
+  readonly tolerance: Tolerance;
+  readonly source: string;
+  readonly reproducedAs: string;
+  /** Paired units (seed × iteration) behind the estimate. */
+  readonly n: number;
+  /** The configuration a best or worst case came from. */
+  readonly configuration?: string;
+}
+
+export interface NotSimulatedFigure {
+  readonly id: string;
+  readonly paper: string;
+  readonly description: string;
+  readonly published: Published;
+  readonly unit: string;
+  readonly source: string;
+  readonly reason: string;
+}
+
+export function toleranceOf(tolerance: Tolerance, x: number): number {
+  return Math.max((tolerance.relative ?? 0) * Math.abs(x), tolerance.absolute ?? 0);
+}
+
+export function targetInterval(published: Published, tolerance: Tolerance): { low: number; high: number } {
+  if ('value' in published) return { low: published.value - toleranceOf(tolerance, published.value), high: published.value + toleranceOf(tolerance, published.value) };
+  return { low: published.min - toleranceOf(tolerance, published.min), high: published.max + toleranceOf(tolerance, published.max) };
+}
+
+/** Whether the reproduced interval meets the target interval (touching counts). */
+export function withinTolerance(reproduced: Reproduced, published: Published, tolerance: Tolerance): boolean {
+  const target = targetInterval(published, tolerance);
+  const low = Math.min(reproduced.ciLow, reproduced.mean);
+  const high = Math.max(reproduced.ciHigh, reproduced.mean);
+  return Number.isFinite(low) && Number.isFinite(high) && low <= target.high && high >= target.low;
+}
+
+const round = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : '—');
+
+export function describePublished(published: Published, unit: string): string {
+  return 'value' in published ? `${round(published.value)} ${unit}` : `${round(published.min)}–${round(published.max)} ${unit}`;
+}
+
+function describeReproduced(reproduced: Reproduced, unit: string): string {
+  return reproduced.ciLow === reproduced.ciHigh ? `${round(reproduced.mean)} ${unit}` : `${round(reproduced.mean)} ${unit} (95 % CI ${round(reproduced.ciLow)}–${round(reproduced.ciHigh)})`;
+}
+
+/** What the sensitivity analysis says about reaching the target: the closest a single assumption gets. */
+function sensitivityReach(sensitivity: FigureSensitivity | undefined, target: { low: number; high: number }, unit: string): string {
+  if (!sensitivity || sensitivity.entries.length === 0) return sensitivity?.none ? `No sensitivity analysis: ${sensitivity.none}.` : '';
+  const top = sensitivity.entries[0]!;
+  const probe = `On its probe configuration (${sensitivity.probeConfigs.join(', ')}) the figure is ${round(sensitivity.baseline)} ${unit}`;
+  if (sensitivity.baseline >= target.low && sensitivity.baseline <= target.high) return `${probe}, inside the target: the miss comes from the other configurations.`;
+  const reaching = sensitivity.entries.flatMap((entry) => entry.values.filter((v) => v.figure >= target.low && v.figure <= target.high).map((v) => `${entry.assumption} = ${String(v.value)} (${round(v.figure)} ${unit})`));
+  const moves = `${probe}; it moves most with ${top.assumption} (${round(top.low)}–${round(top.high)} ${unit}).`;
+  if (reaching.length > 0) return `${moves} Within its plausible range, ${reaching.slice(0, 3).join('; ')} would reach the target: the miss rests on that assumption.`;
+  return `${moves} No single assumption moved within its plausible range reaches the target.`;
+}
+
+/** A note when the interval is too wide to say much (few units): more seeds narrow it. */
+function widthNote(reproduced: Reproduced, target: { low: number; high: number }, n: number): string {
+  const width = reproduced.ciHigh - reproduced.ciLow;
+  const targetWidth = Math.max(target.high - target.low, Number.EPSILON);
+  return width > 4 * targetWidth ? ` The interval is wide (${n} paired iterations) and says little: more seeds (--seeds N) narrow it.` : '';
+}
+
+export function compareFigure(figure: PaperFigure, outcome: FigureOutcome | undefined, sensitivity: FigureSensitivity | undefined, reproducedAs: string): ComparisonFigure {
+  const target = targetInterval(figure.published, figure.tolerance);
+  const base = {
+    id: figure.id,
+    paper: figure.paper,
+    description: figure.description,
+    published: figure.published,
+    unit: figure.unit,
+  };
+  const extras = { target, tolerance: figure.tolerance, source: figure.source, reproducedAs };
+  if (!outcome || !outcome.ok) {
+    return {
+      ...base,
+      reproduced: null,
+      withinTolerance: false,
+      dependsOn: sensitivity?.dependsOn ?? [],
+      status: 'failed',
+      reason: outcome && !outcome.ok ? outcome.reason : 'no computation produced this figure',
+      ...extras,
+      n: 0,
+    };
+  }
+  const reproduced: Reproduced = { mean: outcome.estimate.mean, ciLow: outcome.estimate.ciLow, ciHigh: outcome.estimate.ciHigh };
+  const within = withinTolerance(reproduced, figure.published, figure.tolerance);
+  const where = `Reproduced ${describeReproduced(reproduced, figure.unit)} against ${describePublished(figure.published, figure.unit)} (target with tolerance ${round(target.low)}–${round(target.high)}).`;
+  let reason: string;
+  if (within) reason = `${where} Within tolerance.${widthNote(reproduced, target, outcome.estimate.n)}`;
+  else {
+    const side = reproduced.ciHigh < target.low ? 'below' : 'above';
+    reason = [`${where} The reproduction is ${side} the target.`, outcome.context ? `Simulation: ${outcome.context}.` : '', sensitivityReach(sensitivity, target, figure.unit)].filter(Boolean).join(' ');
+  }
+  return {
+    ...base,
+    reproduced,
+    withinTolerance: within,
+    dependsOn: sensitivity?.dependsOn ?? [],
+    status: within ? 'reproduced' : 'missed',
+    reason,
+    ...extras,
+    n: outcome.estimate.n,
+    ...(outcome.selected ? { configuration: outcome.selected } : {}),
+  };
+}
+
+export function notSimulated(figure: PaperFigure): NotSimulatedFigure {
+  return { id: figure.id, paper: figure.paper, description: figure.description, published: figure.published, unit: figure.unit, source: figure.source, reason: figure.notSimulated ?? '' };
+}
+
+export interface ComparisonDocument {
+  readonly figures: readonly ComparisonFigure[];
+  readonly notSimulated: readonly NotSimulatedFigure[];
+}
+
+export interface FigureForComparison {
+  readonly id: string;
+  readonly how: string;
+  readonly outcome: FigureOutcome;
+}
+
+/** Every published figure of the given files, in file order: compared when simulated, listed with its reason when not. */
+export function buildComparison(files: readonly { readonly figures: readonly PaperFigure[] }[], figures: readonly FigureForComparison[], sensitivity: readonly FigureSensitivity[]): ComparisonDocument {
+  const compared: ComparisonFigure[] = [];
+  const listed: NotSimulatedFigure[] = [];
+  for (const file of files) {
+    for (const figure of file.figures) {
+      if (figure.notSimulated !== undefined) {
+        listed.push(notSimulated(figure));
+        continue;
+      }
+      const computed = figures.find((f) => f.id === figure.id);
+      compared.push(compareFigure(figure, computed?.outcome, sensitivity.find((s) => s.figure === figure.id), computed?.how ?? 'no computation in harness/reproduce/figures'));
+    }
+  }
+  return { figures: compared, notSimulated: listed };
+}

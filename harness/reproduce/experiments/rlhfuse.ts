@@ -1,0 +1,89 @@
+import type { WorkloadShape } from '../traces/shape.js';
+import type { ExperimentConfig, TraceUse } from './types.js';
+
+/**
+ * RLHFuse's evaluation (papers/rlhfuse.md §5–§7): 256 Hopper GPUs, PPO with batch 512, the
+ * actor/critic pairs from 13B/33B to 65B/33B (the two recovered ends) and max generation lengths
+ * 512, 1024, 2048; DeepSpeed-Chat, ReaLHF and RLHFuse-Base against RLHFuse and its two
+ * single-fusion ablations. Throughput is averaged over iterations after a warm-up, as the paper
+ * measures it (20 iterations after warm-up; here `measured` per seed, more with --seeds).
+ */
+export const RLHFUSE_SCHEDULERS = ['deepspeed-chat', 'realhf', 'rlhfuse-base', 'rlhfuse', 'rlhfuse-inter', 'rlhfuse-intra'] as const;
+
+export const RLHFUSE_PAIRS = [
+  { id: '13b-33b', label: '13B/33B', scenarioStem: 'rlhfuse-13b-33b' },
+  { id: '65b-33b', label: '65B/33B', scenarioStem: 'rlhfuse-65b-33b' },
+] as const;
+
+export const RLHFUSE_GENERATION_CAPS = [512, 1024, 2048] as const;
+
+/** The configuration the threshold curve and the sensitivity analysis use: the largest pair at the longest generation (the paper's gains grow with both). */
+export const RLHFUSE_PROBE_CONFIG = 'rlhfuse/65b-33b/gen2048';
+
+/** Migration thresholds of the reproduced U-curve (share of the batch still unfinished). */
+export const THRESHOLD_GRID = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] as const;
+export const QUICK_THRESHOLD_GRID = [0.05, 0.2, 0.35, 0.5] as const;
+
+export interface RlhfuseSizes {
+  readonly warmup: number;
+  readonly measured: number;
+  readonly quick: boolean;
+}
+
+function scenarioPath(stem: string, cap: number): string {
+  return `harness/experiments/scenarios/${stem}${cap === 2048 ? '' : `-gen${cap}`}.json`;
+}
+
+export const RLHFUSE_BATCH_PROMPTS = 512;
+
+export function rlhfuseShape(sizes: Pick<RlhfuseSizes, 'warmup' | 'measured'>): WorkloadShape {
+  return { kind: 'batches', batchPrompts: RLHFUSE_BATCH_PROMPTS, warmup: sizes.warmup, measured: sizes.measured };
+}
+
+/** The throughput grid: every pair × generation cap (quick: the two corners). */
+export function rlhfuseConfigs(trace: TraceUse, sizes: RlhfuseSizes): ExperimentConfig[] {
+  const configs: ExperimentConfig[] = [];
+  for (const pair of RLHFUSE_PAIRS) {
+    for (const cap of RLHFUSE_GENERATION_CAPS) {
+      const id = `rlhfuse/${pair.id}/gen${cap}`;
+      if (sizes.quick && id !== 'rlhfuse/13b-33b/gen512' && id !== RLHFUSE_PROBE_CONFIG) continue;
+      configs.push({
+        id,
+        paper: 'rlhfuse',
+        group: 'rlhfuse-main',
+        label: `${pair.label}, max generation ${cap}`,
+        dims: { pair: pair.label, maxGenerationTokens: cap },
+        scenario: scenarioPath(pair.scenarioStem, cap),
+        dataset: 'hh-rlhf',
+        trace,
+        samplesPerPrompt: 1,
+        shape: rlhfuseShape(sizes),
+        schedulers: [...RLHFUSE_SCHEDULERS],
+        ...(id === RLHFUSE_PROBE_CONFIG ? { timeline: ['rlhfuse-base', 'rlhfuse'] } : {}),
+      });
+    }
+  }
+  return configs;
+}
+
+/** The migration-threshold curve: RLHFuse with inter-stage fusion only, the threshold fixed per run (no tuning), on the probe configuration. */
+export function thresholdCurveConfig(trace: TraceUse, sizes: RlhfuseSizes): ExperimentConfig {
+  return {
+    id: 'rlhfuse/threshold/65b-33b/gen2048',
+    paper: 'rlhfuse',
+    group: 'rlhfuse-threshold',
+    label: '65B/33B, max generation 2048: migration-threshold curve',
+    dims: { pair: '65B/33B', maxGenerationTokens: 2048 },
+    scenario: scenarioPath('rlhfuse-65b-33b', 2048),
+    dataset: 'hh-rlhf',
+    trace,
+    samplesPerPrompt: 1,
+    // A fixed threshold needs no tuning history: every iteration counts.
+    shape: rlhfuseShape({ warmup: 0, measured: sizes.warmup + sizes.measured }),
+    schedulers: ['rlhfuse-inter'],
+  };
+}
+
+export function thresholdGrid(quick: boolean): readonly number[] {
+  return quick ? QUICK_THRESHOLD_GRID : THRESHOLD_GRID;
+}

@@ -1,0 +1,42 @@
+import { mean } from '../../stats/mean.js';
+import type { ExperimentConfig } from '../experiments/types.js';
+import type { MetricName } from '../metrics.js';
+import type { FigureData } from './data.js';
+import { reductionPct, speedup, type ConfigEstimate, type Estimate, type StatOptions } from './estimates.js';
+import type { FigureOutcome } from './types.js';
+
+export type Comparison = (baseline: readonly number[], candidate: readonly number[], options: StatOptions, label: string) => Estimate;
+
+/** Per configuration: baseline vs candidate scheduler on one metric (speedup or reduction), over paired units. */
+export function perConfig(data: FigureData, configs: readonly ExperimentConfig[], baseline: string, candidate: string, metric: MetricName, compare: Comparison, options: StatOptions, figureId: string): ConfigEstimate[] {
+  return configs
+    .filter((config) => data.has(config.id, baseline, metric) && data.has(config.id, candidate, metric))
+    .map((config) => {
+      const [base, cand] = data.paired({ config: config.id, scheduler: baseline }, { config: config.id, scheduler: candidate }, metric);
+      return { config: config.id, label: config.label, ...compare(base, cand, options, `${figureId}/${config.id}`) };
+    })
+    .filter((estimate) => estimate.n > 0);
+}
+
+export const bySpeedup: Comparison = speedup;
+export const byReduction: Comparison = reductionPct;
+
+export function missing(what: string): FigureOutcome {
+  return { ok: false, reason: `no simulated results for ${what} (a case failed, or the run was restricted to another paper)` };
+}
+
+export const fmt = (value: number, digits = 2) => (Number.isFinite(value) ? value.toFixed(digits) : '—');
+
+/** Mean of a scheduler's metric over the units of a configuration (NaN when absent). */
+export function meanOf(data: FigureData, config: string, scheduler: string, metric: MetricName): number {
+  const values = data.series(config, scheduler, metric);
+  return values.length > 0 ? mean(values) : Number.NaN;
+}
+
+/** 'rlhfuse-base 80.6 s (generation 82 %, inference 2 %, training 13 %)' from the mean stage times. */
+export function stageSummary(data: FigureData, config: string, scheduler: string): string {
+  const time = meanOf(data, config, scheduler, 'iterationTimeS');
+  if (!Number.isFinite(time)) return `${scheduler}: no results`;
+  const share = (metric: MetricName) => `${fmt((100 * meanOf(data, config, scheduler, metric)) / time, 0)} %`;
+  return `${scheduler} ${fmt(time, 1)} s per iteration (stage wall times as shares of it, overlapping where stages run concurrently: generation ${share('generationS')}, inference ${share('inferenceS')}, training ${share('trainingS')})`;
+}

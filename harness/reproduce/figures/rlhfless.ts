@@ -1,0 +1,117 @@
+import { ABLATION_CONFIG, ASSIGNMENT_CONFIG, SIM_PROBE_CONFIG } from '../experiments/rlhfless.js';
+import type { MetricName } from '../metrics.js';
+import type { FigureData } from './data.js';
+import { averageOver, bestOf, reductionPct } from './estimates.js';
+import { byReduction, bySpeedup, fmt, meanOf, missing, perConfig, stageSummary, type Comparison } from './helpers.js';
+import type { FigureComputation, FigureOutcome } from './types.js';
+
+const GRID = 'rlhfless-grid';
+const SIM = 'rlhfless-sim';
+const KV = ['rlhfless/kv/3b-grpo-gsm8k', 'rlhfless/kv/3b-grpo-gsm8k-shared'] as const;
+const DEDUP = 'rlhfless/dedup/3b-grpo-n3-gsm8k';
+
+function actorsContext(data: FigureData, config: string, schedulers: readonly string[]): string {
+  return schedulers.map((s) => stageSummary(data, config, s)).join('; ');
+}
+
+/** A paper's "up to" figure: the best configuration of the testbed grid. */
+function bestOnGrid(id: string, candidate: string, metric: MetricName, compare: Comparison, what: string, headline: boolean): FigureComputation {
+  return {
+    id,
+    paper: 'rlhfless',
+    headline,
+    how: `${what} of ${candidate} against veRL (3 fixed decode actors) per model × algorithm × dataset on 16 L40S, over 3 epochs; reported for the best configuration (the paper's "up to")`,
+    probe: { configs: [ABLATION_CONFIG], schedulers: ['verl', candidate] },
+    compute(data, options): FigureOutcome {
+      const estimates = perConfig(data, data.configs(GRID), 'verl', candidate, metric, compare, options, id);
+      const best = bestOf(estimates);
+      if (!best) return missing(`veRL and ${candidate} on the testbed grid`);
+      return { ok: true, estimate: best, perConfig: estimates, selected: best.config, context: `best in ${best.label}: ${actorsContext(data, best.config, ['verl', candidate])}` };
+    },
+  };
+}
+
+/** The simulation's "averaged over settings" figure. */
+function averageOnSim(id: string, metric: MetricName, compare: Comparison, what: string): FigureComputation {
+  return {
+    id,
+    paper: 'rlhfless',
+    headline: true,
+    how: `${what} of RLHFless against the veRL-style generation baseline (every GPU pair decoding), Llama2-70B generation only, per response cap (2k/4k/8k) × node count (5/10/20); the average over these settings`,
+    probe: { configs: [SIM_PROBE_CONFIG], schedulers: ['verl', 'rlhfless'] },
+    compute(data, options): FigureOutcome {
+      const estimates = perConfig(data, data.configs(SIM), 'verl', 'rlhfless', metric, compare, options, id);
+      if (estimates.length === 0) return missing('the 70B simulation settings');
+      const config = data.config(SIM_PROBE_CONFIG) ?? data.configs(SIM)[0]!;
+      return { ok: true, estimate: averageOver(estimates, options), perConfig: estimates, context: `${config.label}: ${actorsContext(data, config.id, ['verl', 'rlhfless'])}` };
+    },
+  };
+}
+
+function kvRecomputeShare(data: FigureData, options: Parameters<FigureComputation['compute']>[1]): FigureOutcome {
+  const [own, shared] = data.paired({ config: KV[0], scheduler: 'verl' }, { config: KV[1], scheduler: 'verl' }, 'gpuSecondsAllocated');
+  if (own.length === 0) return missing('veRL with and without shared prompt KV');
+  const estimate = reductionPct(own, shared, options, 'rlhfless.kv-recompute-share');
+  const prefill = [meanOf(data, KV[0], 'verl', 'prefillTokens'), meanOf(data, KV[1], 'verl', 'prefillTokens')];
+  return {
+    ok: true,
+    estimate,
+    perConfig: [],
+    context: `prefilled tokens per step ${fmt(prefill[0]!, 0)} → ${fmt(prefill[1]!, 0)}; ${actorsContext(data, KV[0], ['verl'])}`,
+  };
+}
+
+function dedupSaving(data: FigureData, options: Parameters<FigureComputation['compute']>[1]): FigureOutcome {
+  const [without, withDedup] = data.paired({ config: DEDUP, scheduler: 'rlhfless-no-dedup' }, { config: DEDUP, scheduler: 'rlhfless' }, 'prefillTokens');
+  if (without.length === 0) return missing('RLHFless with and without deduplicated prefill');
+  return {
+    ok: true,
+    estimate: reductionPct(without, withDedup, options, 'rlhfless.dedup-prefill-saving'),
+    perConfig: [],
+    context: `prefilled tokens per step ${fmt(meanOf(data, DEDUP, 'rlhfless-no-dedup', 'prefillTokens'), 0)} without, ${fmt(meanOf(data, DEDUP, 'rlhfless', 'prefillTokens'), 0)} with deduplication`,
+  };
+}
+
+function assignmentVsRlhfuse(data: FigureData, options: Parameters<FigureComputation['compute']>[1]): FigureOutcome {
+  const [global, sorted] = data.paired({ config: ASSIGNMENT_CONFIG, scheduler: 'rlhfuse-global-migrate' }, { config: ASSIGNMENT_CONFIG, scheduler: 'rlhfless-no-scale' }, 'gpuSecondsAllocated');
+  if (global.length === 0) return missing('the prompt-assignment study');
+  return {
+    ok: true,
+    estimate: reductionPct(global, sorted, options, 'rlhfless.assignment-vs-rlhfuse-cost'),
+    perConfig: [],
+    context: actorsContext(data, ASSIGNMENT_CONFIG, ['rlhfuse-global-migrate', 'rlhfless-no-scale']),
+  };
+}
+
+export const rlhflessFigures: readonly FigureComputation[] = [
+  bestOnGrid('rlhfless.testbed-best-speedup', 'rlhfless', 'iterationTimeS', bySpeedup, 'per-step speedup', true),
+  bestOnGrid('rlhfless.testbed-best-cost-reduction', 'rlhfless', 'gpuSecondsAllocated', byReduction, 'per-step cost reduction (GPU-seconds allocated)', true),
+  averageOnSim('rlhfless.sim-average-speedup', 'iterationTimeS', bySpeedup, 'generation-time speedup'),
+  averageOnSim('rlhfless.sim-average-cost-reduction', 'gpuSecondsAllocated', byReduction, 'generation cost reduction (GPU-seconds allocated)'),
+  bestOnGrid('rlhfless.weak-predictor-speedup', 'rlhfless-weak-predictor', 'iterationTimeS', bySpeedup, 'per-step speedup', false),
+  bestOnGrid('rlhfless.weak-predictor-cost-reduction', 'rlhfless-weak-predictor', 'generationGpuSeconds', byReduction, 'generation cost reduction (GPU-seconds allocated until generation ends)', false),
+  {
+    id: 'rlhfless.assignment-vs-rlhfuse-cost',
+    paper: 'rlhfless',
+    headline: false,
+    how: 'per-step cost (GPU-seconds) of RLHFless with the fixed 3 actors (sorted chunks, cut-and-migrate) against RLHFless’s model of RLHFuse (global cut to one actor), Qwen2.5-3B, PPO, gsm8k-like lengths',
+    probe: { configs: [ASSIGNMENT_CONFIG], schedulers: ['rlhfless-no-scale', 'rlhfuse-global-migrate'] },
+    compute: assignmentVsRlhfuse,
+  },
+  {
+    id: 'rlhfless.kv-recompute-share',
+    paper: 'rlhfless',
+    headline: false,
+    how: 'GPU-seconds of veRL (GRPO, 4 responses per prompt, Qwen2.5-3B, gsm8k-like) that disappear when the group shares its prompt KV instead of each sample prefilling it, over the same prompts',
+    probe: { configs: [...KV], schedulers: ['verl'] },
+    compute: kvRecomputeShare,
+  },
+  {
+    id: 'rlhfless.dedup-prefill-saving',
+    paper: 'rlhfless',
+    headline: false,
+    how: 'prefilled tokens of RLHFless with deduplicated prefill against RLHFless without it, GRPO with 3 responses per prompt, over the same prompts',
+    probe: { configs: [DEDUP], schedulers: ['rlhfless', 'rlhfless-no-dedup'] },
+    compute: dedupSaving,
+  },
+];

@@ -1,0 +1,34 @@
+import type { PaperId } from '../paper-id.js';
+import type { FigureData } from './data.js';
+import type { ConfigEstimate, Estimate, StatOptions } from './estimates.js';
+
+/**
+ * How one published figure is re-derived from simulated mechanisms. A computation knows which
+ * configurations, schedulers and metric it uses and how it aggregates them — never the published
+ * number (only compare.ts reads those).
+ */
+export interface FigureComputation {
+  readonly id: string;
+  readonly paper: PaperId;
+  /** Gets its own tornado chart. */
+  readonly headline: boolean;
+  /** How it is reproduced, in words (the report's "reproduced as" column). */
+  readonly how: string;
+  /** The configurations and schedulers its sensitivity analysis re-runs (empty: not analysed, with `noSensitivity`). */
+  readonly probe: { readonly configs: readonly string[]; readonly schedulers: readonly string[] };
+  readonly noSensitivity?: string;
+  compute(data: FigureData, options: StatOptions): FigureOutcome;
+}
+
+export type FigureOutcome =
+  | {
+      readonly ok: true;
+      readonly estimate: Estimate;
+      /** Per configuration, when the figure aggregates several. */
+      readonly perConfig: readonly ConfigEstimate[];
+      /** Which configuration a best/worst case came from. */
+      readonly selected?: string;
+      /** Facts from the simulation that explain the number (stage shares, bounds), for a miss's reason. */
+      readonly context?: string;
+    }
+  | { readonly ok: false; readonly reason: string };

@@ -1,0 +1,89 @@
+import { join } from 'node:path';
+import { renderChartPage } from '../report/page.js';
+import { tableToCsv, tableToJson, type Table } from '../report/tables.js';
+import type { CaseOutcome } from '../experiments/cases.js';
+import { writeFileAtomic } from '../util/atomic-write.js';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
+import { buildComparison, type ComparisonDocument } from './compare.js';
+import { loadPaperFigures, PAPER_BASELINE_DIR } from './paper-figures.js';
+import type { ReproducePlan } from './plan.js';
+import { assumptionTables } from './report/assumptions.js';
+import { reportCharts } from './report/charts.js';
+import { reportPage } from './report/page.js';
+import { collectProvenance, type Provenance } from './report/provenance.js';
+import { markdownSummary, terminalSummary } from './report/summary.js';
+import { comparisonTable, figureTable, iterationsTable, metricsTable, ratiosTable, sensitivityTable } from './report/tables.js';
+import { computeResults, type ReproduceResults } from './results.js';
+
+/**
+ * The finalize step of `reproduce`, shared by an unsharded run and `merge`: from the plan and the
+ * outcomes alone it computes the figures, compares them with the published ones (the only place
+ * the paper targets are read), and writes the report. Every file is written atomically.
+ */
+export interface FinalizeOptions {
+  readonly outDir: string;
+  /** Folder of the published figures (baselines/paper). */
+  readonly paperDir?: string;
+  /** Exit 1 when a simulated figure misses its tolerance. */
+  readonly check?: boolean;
+}
+
+export interface FinalizedReproduction {
+  readonly results: ReproduceResults;
+  readonly comparison: ComparisonDocument;
+  readonly provenance: Provenance;
+  /** What the command prints (text, or with --json the comparison). */
+  readonly summaryText: string;
+  readonly comparisonJson: string;
+  readonly written: readonly string[];
+  readonly exitCode: number;
+}
+
+export const OUTPUT_FILES = { page: 'index.html', comparison: 'comparison.json', summary: 'summary.md', tables: 'tables' } as const;
+
+export function comparisonJson(doc: ComparisonDocument): string {
+  return `${JSON.stringify(doc, null, 2)}\n`;
+}
+
+export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly CaseOutcome[], options: FinalizeOptions): Promise<FinalizedReproduction> {
+  const results = computeResults(plan, outcomes);
+  const paperFiles = await Promise.all(plan.config.papers.map((paper) => loadPaperFigures(paper, options.paperDir ?? PAPER_BASELINE_DIR)));
+  const comparison = buildComparison(paperFiles, results.figures, results.sensitivity);
+  const provenance = await collectProvenance(results);
+  const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
+  const statsSeed = `tables/${plan.seed}`;
+  const resamples = plan.config.sizes.bootstrapResamples;
+  const tables = { metrics: metricsTable(results, statsSeed, resamples), ratios: ratiosTable(results, statsSeed, resamples) };
+  const charts = reportCharts(results, units);
+  const assumptions = assumptionTables(plan);
+  const html = await renderChartPage(reportPage({ results, comparison, charts, assumptions, provenance, tables }));
+
+  const written: string[] = [];
+  const write = async (relative: string, contents: string) => {
+    const path = join(options.outDir, relative);
+    await writeFileAtomic(path, contents);
+    written.push(path);
+  };
+  const writeTable = async (stem: string, table: Table) => {
+    await write(join(OUTPUT_FILES.tables, `${stem}.csv`), tableToCsv(table));
+    await write(join(OUTPUT_FILES.tables, `${stem}.json`), `${JSON.stringify(tableToJson(table), null, 2)}\n`);
+  };
+  const json = comparisonJson(comparison);
+  await writeTable('comparison', comparisonTable(comparison));
+  for (const figure of comparison.figures) {
+    const table = figureTable(results, figure.id, figure.unit);
+    if (table) await writeTable(`figure-${figure.id}`, table);
+  }
+  await writeTable('metrics', tables.metrics);
+  await writeTable('ratios', tables.ratios);
+  await writeTable('iterations', iterationsTable(results));
+  await writeTable('sensitivity', sensitivityTable(results));
+  for (const [name, table] of Object.entries(assumptions)) await writeTable(`assumptions-${name}`, table);
+  await write(OUTPUT_FILES.summary, markdownSummary(results, comparison, provenance.commit));
+  await write(OUTPUT_FILES.comparison, json);
+  await write(OUTPUT_FILES.page, html);
+
+  const misses = comparison.figures.some((figure) => figure.status !== 'reproduced');
+  const exitCode = results.errors.some((e) => !e.inputError) ? EXIT_INTERNAL_ERROR : results.errors.length > 0 ? EXIT_BAD_INPUT : options.check && misses ? EXIT_CHECK_FAILED : EXIT_OK;
+  return { results, comparison, provenance, summaryText: terminalSummary(results, comparison), comparisonJson: json, written, exitCode };
+}

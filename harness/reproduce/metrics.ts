@@ -1,0 +1,107 @@
+import type { IterationResult, Span } from '../sim/types.js';
+
+/**
+ * What the reproduction keeps of one simulated iteration: plain numbers with their units in
+ * their names, derived from the iteration's spans, allocations and ledger the same way for every
+ * scheduler (so no figure depends on a counter one scheduler happens to set).
+ */
+export const ITERATION_METRICS = {
+  iterationTimeS: { unit: 's', column: 'iteration_time_s', what: 'wall time of the iteration (step)' },
+  samplesPerS: { unit: 'samples/s', column: 'samples_per_s', what: 'samples trained on per second of iteration time' },
+  gpuSecondsAllocated: { unit: 'GPU·s', column: 'gpu_s_allocated', what: 'GPU-seconds held (what is paid for)' },
+  gpuSecondsBusy: { unit: 'GPU·s', column: 'gpu_s_busy', what: 'GPU-seconds occupied by a task' },
+  costUsd: { unit: 'USD', column: 'cost_usd', what: 'allocated GPU-hours × the scenario’s price' },
+  utilization: { unit: 'fraction', column: 'utilization_frac', what: 'useful GPU-seconds over allocated' },
+  generationS: { unit: 's', column: 'generation_s', what: 'wall time during which any generation ran' },
+  inferenceS: { unit: 's', column: 'inference_s', what: 'wall time during which any ref/reward/critic forward ran' },
+  trainingS: { unit: 's', column: 'training_s', what: 'wall time during which any training ran' },
+  generationInferenceS: {
+    unit: 's',
+    column: 'generation_inference_s',
+    what: 'from the first generation span to the end of the last generation, KV-migration, model-load or inference span that starts before training (the stage RLHFuse’s inter-stage fusion shortens)',
+  },
+  generationGpuSeconds: { unit: 'GPU·s', column: 'generation_gpu_s', what: 'GPU-seconds allocated from the iteration start to the end of generation (the generation phase’s cost)' },
+  overheadSharePct: { unit: '%', column: 'overhead_share_pct', what: 'GPU-seconds of KV migration, weight redistribution (weight-sync, reallocation) and model loading over the cluster’s GPU-seconds in the iteration' },
+  generationTailSharePct: { unit: '%', column: 'generation_tail_share_pct', what: 'share of the generation stage after 99 % of the samples finished (fewer than 1 % still running)' },
+  prefillTokens: { unit: 'tokens', column: 'prefill_tokens', what: 'prompt (and recomputed) tokens prefilled by decode engines and the prefill actor' },
+} as const;
+
+export type MetricName = keyof typeof ITERATION_METRICS;
+export type IterationMetrics = Readonly<Record<MetricName, number>>;
+
+const OVERHEAD_STAGES = new Set(['kv-migration', 'weight-sync', 'reallocation', 'model-load']);
+const GENERATION_WINDOW_STAGES = new Set(['generation', 'kv-migration', 'model-load', 'reallocation', 'inference']);
+
+function generationEndS(spans: readonly Span[]): number {
+  let end = 0;
+  for (const span of spans) if (span.stage === 'generation' || span.stage === 'kv-migration') end = Math.max(end, span.endS);
+  return end;
+}
+
+/** The generation + inference window: first generation start to the last pre-training span of those stages. */
+export function generationInferenceWindowS(spans: readonly Span[]): number {
+  let start = Infinity;
+  for (const span of spans) if (span.stage === 'generation') start = Math.min(start, span.startS);
+  if (!Number.isFinite(start)) return 0;
+  let trainingStart = Infinity;
+  for (const span of spans) if (span.stage === 'training') trainingStart = Math.min(trainingStart, span.startS);
+  let end = start;
+  for (const span of spans) if (GENERATION_WINDOW_STAGES.has(span.stage) && span.startS < trainingStart && span.endS > end) end = span.endS;
+  return end - start;
+}
+
+/** GPU-seconds allocated over [0, end of generation]. */
+export function generationGpuSeconds(result: IterationResult): number {
+  const end = generationEndS(result.spans);
+  let total = 0;
+  for (const allocation of result.allocations) total += allocation.gpus * Math.max(0, Math.min(allocation.toS, end) - Math.max(allocation.fromS, 0));
+  return total;
+}
+
+export function overheadSharePct(result: IterationResult, totalGpus: number): number {
+  const capacity = totalGpus * result.iterationTimeS;
+  if (!(capacity > 0)) return 0;
+  let overhead = 0;
+  for (const span of result.spans) if (OVERHEAD_STAGES.has(span.stage)) overhead += span.gpus * (span.endS - span.startS);
+  return (100 * overhead) / capacity;
+}
+
+/**
+ * Share of the generation stage (first generate start → last generate end, from the per-sample
+ * ledger) spent after the ⌈0.99·n⌉-th sample finished. NaN without a ledger.
+ */
+export function generationTailSharePct(result: IterationResult): number {
+  const ledger = result.ledger;
+  if (!ledger || !ledger.phases().includes('generate') || ledger.samples === 0) return Number.NaN;
+  const ends = new Float64Array(ledger.samples);
+  let start = Infinity;
+  for (let id = 0; id < ledger.samples; id++) {
+    ends[id] = ledger.endS('generate', id);
+    start = Math.min(start, ledger.startS('generate', id));
+  }
+  ends.sort();
+  const last = ends[ends.length - 1]!;
+  const at99 = ends[Math.ceil(0.99 * ends.length) - 1]!;
+  const span = last - start;
+  return span > 0 ? (100 * (last - at99)) / span : 0;
+}
+
+export function iterationMetrics(result: IterationResult, totalGpus: number): IterationMetrics {
+  const counters = result.counters;
+  return {
+    iterationTimeS: result.iterationTimeS,
+    samplesPerS: result.samplesPerS,
+    gpuSecondsAllocated: result.gpuSecondsAllocated,
+    gpuSecondsBusy: result.gpuSecondsBusy,
+    costUsd: result.costUsd,
+    utilization: result.utilization,
+    generationS: result.stagesS['generation'] ?? 0,
+    inferenceS: result.stagesS['inference'] ?? 0,
+    trainingS: result.stagesS['training'] ?? 0,
+    generationInferenceS: generationInferenceWindowS(result.spans),
+    generationGpuSeconds: generationGpuSeconds(result),
+    overheadSharePct: overheadSharePct(result, totalGpus),
+    generationTailSharePct: generationTailSharePct(result),
+    prefillTokens: (counters['prefill_tokens'] ?? 0) + (counters['prefill_actor_tokens'] ?? 0),
+  };
+}

@@ -1,0 +1,92 @@
+import { byId as byCaseId, type CaseOutcome } from '../experiments/cases.js';
+import type { PipelineResult } from './cases/pipeline.js';
+import { RUN_KIND, type RunCase, type RunResult } from './cases/run.js';
+import type { TraceCase, TraceResult } from './cases/trace.js';
+import { PIPELINE_KIND } from './cases/pipeline.js';
+import { TRACE_KIND } from './cases/trace.js';
+import type { ExperimentConfig } from './experiments/types.js';
+import { FigureData, type RunRows } from './figures/data.js';
+import { withoutReplicates, type ConfigEstimate, type Estimate } from './figures/estimates.js';
+import { figuresOf } from './figures/index.js';
+import type { FigureComputation, FigureOutcome } from './figures/types.js';
+import type { ReproducePlan } from './plan.js';
+import { figureSensitivity, type FigureSensitivity, type ProbeRun } from './sensitivity/tornado.js';
+
+/**
+ * Everything the reproduction computed, from the plan and the case outcomes alone (so a merge of
+ * shards gives exactly what one run gives): figure estimates, their sensitivity, and the runs
+ * the report's tables and charts are drawn from. No paper target is read here.
+ */
+export interface FigureResult {
+  readonly id: string;
+  readonly how: string;
+  readonly headline: boolean;
+  readonly outcome: FigureOutcome;
+}
+
+export interface MainRun {
+  readonly testCase: RunCase;
+  readonly result: RunResult;
+}
+
+export interface ReproduceResults {
+  readonly plan: ReproducePlan;
+  readonly figures: readonly FigureResult[];
+  readonly sensitivity: readonly FigureSensitivity[];
+  readonly main: readonly MainRun[];
+  readonly curve: readonly MainRun[];
+  readonly probes: readonly ProbeRun[];
+  readonly pipeline: readonly PipelineResult[];
+  readonly traces: readonly { readonly testCase: TraceCase; readonly result: TraceResult }[];
+  readonly errors: readonly { readonly id: string; readonly message: string; readonly inputError: boolean }[];
+  /** Main configurations in plan order. */
+  readonly configs: readonly ExperimentConfig[];
+}
+
+function stripEstimate<T extends Estimate>(estimate: T): Omit<T, 'replicates'> {
+  return withoutReplicates(estimate);
+}
+
+function strip(outcome: FigureOutcome): FigureOutcome {
+  if (!outcome.ok) return outcome;
+  return { ...outcome, estimate: stripEstimate(outcome.estimate), perConfig: outcome.perConfig.map((e) => stripEstimate(e) as ConfigEstimate) };
+}
+
+export function computeResults(plan: ReproducePlan, outcomes: readonly CaseOutcome[]): ReproduceResults {
+  const byId = new Map(plan.cases.map((testCase) => [testCase.id, testCase]));
+  const main: MainRun[] = [];
+  const curve: MainRun[] = [];
+  const probes: ProbeRun[] = [];
+  const pipeline: PipelineResult[] = [];
+  const traces: ReproduceResults['traces'][number][] = [];
+  const errors: ReproduceResults['errors'][number][] = [];
+  // Id order, whatever order the outcomes came in (a pool, a merge): the report depends on nothing else.
+  for (const outcome of [...outcomes].sort(byCaseId)) {
+    const testCase = byId.get(outcome.id);
+    if (!testCase) continue;
+    if (outcome.status === 'error') {
+      errors.push({ id: outcome.id, message: outcome.error.message, inputError: outcome.error.inputError });
+      continue;
+    }
+    if (testCase.kind === RUN_KIND) {
+      const run = { testCase, result: outcome.result as RunResult };
+      if (testCase.role === 'main') main.push(run);
+      else if (testCase.role === 'curve') curve.push(run);
+      else probes.push(run);
+    } else if (testCase.kind === PIPELINE_KIND) pipeline.push(outcome.result as PipelineResult);
+    else if (testCase.kind === TRACE_KIND) traces.push({ testCase, result: outcome.result as TraceResult });
+  }
+  const configs: ExperimentConfig[] = [];
+  for (const testCase of plan.cases) if (testCase.kind === RUN_KIND && testCase.role === 'main' && !configs.some((c) => c.id === testCase.config.id)) configs.push(testCase.config);
+
+  const runRows: RunRows[] = [
+    ...main.map((run) => ({ config: run.testCase.config, rows: run.result.iterations })),
+    ...curve.map((run) => ({ config: run.testCase.config, rows: run.result.iterations, point: Number(Object.values(run.testCase.overrides ?? {})[0]?.['migration-threshold']) })),
+  ];
+  const data = new FigureData(runRows, pipeline);
+  const options = { ci: true, resamples: plan.config.sizes.bootstrapResamples, seed: `reproduce/${plan.seed}` };
+  const computations: FigureComputation[] = figuresOf(plan.config.papers);
+  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, outcome: strip(figure.compute(data, options)) }));
+  const sensitivity = computations.map((figure) => figureSensitivity(figure, probes, plan.config.sensitivity.varied, pipeline));
+  return { plan, figures, sensitivity, main, curve, probes, pipeline, traces, errors, configs };
+}

@@ -1,0 +1,111 @@
+import { describe, expect, it } from 'vitest';
+import { buildComparison, compareFigure, targetInterval, toleranceOf, withinTolerance } from '../../harness/reproduce/compare.js';
+import type { FigureOutcome } from '../../harness/reproduce/figures/types.js';
+import type { PaperFigure } from '../../harness/reproduce/paper-figures.js';
+import type { FigureSensitivity } from '../../harness/reproduce/sensitivity/tornado.js';
+
+const figure = (over: Partial<PaperFigure> = {}): PaperFigure => ({
+  id: 'rlhfuse.x',
+  paper: 'rlhfuse',
+  description: 'a speedup',
+  published: { min: 1.2, max: 1.4 },
+  unit: '×',
+  source: 'paper §7',
+  tolerance: { relative: 0.05 },
+  toleranceWhy: 'why',
+  ...over,
+});
+
+const ok = (mean: number, ciLow: number, ciHigh: number, context?: string): FigureOutcome => ({ ok: true, estimate: { mean, ciLow, ciHigh, n: 4 }, perConfig: [], ...(context ? { context } : {}) });
+
+describe('tolerance rule', () => {
+  it('takes the larger of the relative and the absolute tolerance', () => {
+    expect(toleranceOf({ relative: 0.1 }, 20)).toBeCloseTo(2, 12);
+    expect(toleranceOf({ absolute: 0.5 }, 20)).toBe(0.5);
+    expect(toleranceOf({ relative: 0.01, absolute: 0.5 }, 20)).toBe(0.5);
+    expect(toleranceOf({ relative: 0.1, absolute: 0.5 }, -20)).toBeCloseTo(2, 12);
+  });
+
+  it('widens a value and a range by their own tolerances', () => {
+    expect(targetInterval({ value: 0.2 }, { absolute: 0.05 })).toEqual({ low: 0.15000000000000002, high: 0.25 });
+    const range = targetInterval({ min: 2.5, max: 3.7 }, { relative: 0.05 });
+    expect(range.low).toBeCloseTo(2.375, 12);
+    expect(range.high).toBeCloseTo(3.885, 12);
+  });
+
+  it('calls a figure reproduced when its CI meets the target, touching included', () => {
+    const published = { min: 1.2, max: 1.4 };
+    const tolerance = { relative: 0.05 };
+    expect(withinTolerance({ mean: 1.3, ciLow: 1.25, ciHigh: 1.35 }, published, tolerance)).toBe(true);
+    // CI entirely below 1.14 (= 1.2 − 5 %): missed.
+    expect(withinTolerance({ mean: 1.1, ciLow: 1.08, ciHigh: 1.139 }, published, tolerance)).toBe(false);
+    // CI reaching into the widened range: within, though the mean is below it.
+    expect(withinTolerance({ mean: 1.1, ciLow: 1.05, ciHigh: 1.14 }, published, tolerance)).toBe(true);
+    // Above the range.
+    expect(withinTolerance({ mean: 1.6, ciLow: 1.5, ciHigh: 1.7 }, published, tolerance)).toBe(false);
+    expect(withinTolerance({ mean: 66.67, ciLow: 66.67, ciHigh: 66.67 }, { value: 66 }, { relative: 0.03 })).toBe(true);
+    expect(withinTolerance({ mean: Number.NaN, ciLow: Number.NaN, ciHigh: Number.NaN }, { value: 1 }, { relative: 1 })).toBe(false);
+  });
+});
+
+describe('compareFigure', () => {
+  it('reports a reproduced figure with its interval and the depends-on list of its sensitivity', () => {
+    const sensitivity: FigureSensitivity = { figure: 'rlhfuse.x', baseline: 1.3, probeConfigs: ['p'], entries: [], dependsOn: ['cost:a', 'scheduler:b'], infeasible: [] };
+    const row = compareFigure(figure(), ok(1.3, 1.25, 1.35), sensitivity, 'how');
+    expect(row).toMatchObject({ id: 'rlhfuse.x', paper: 'rlhfuse', unit: '×', reproduced: { mean: 1.3, ciLow: 1.25, ciHigh: 1.35 }, withinTolerance: true, status: 'reproduced', dependsOn: ['cost:a', 'scheduler:b'], n: 4 });
+    expect(Object.keys(row).slice(0, 8)).toEqual(['id', 'paper', 'description', 'published', 'unit', 'reproduced', 'withinTolerance', 'dependsOn']);
+  });
+
+  it('gives a miss its side, the simulation facts and what the sensitivity analysis says', () => {
+    const sensitivity: FigureSensitivity = {
+      figure: 'rlhfuse.x',
+      baseline: 1.05,
+      probeConfigs: ['p'],
+      entries: [
+        { assumption: 'cost:a', values: [{ value: 0.5, figure: 1.0 }, { value: 1.5, figure: 1.16 }], low: 1.0, high: 1.16, lowSetting: '0.5', highSetting: '1.5', movement: 0.11 },
+        { assumption: 'scheduler:b', values: [{ value: true, figure: 1.06 }], low: 1.05, high: 1.06, lowSetting: 'false', highSetting: 'true', movement: 0.01 },
+      ],
+      dependsOn: ['cost:a'],
+      infeasible: [],
+    };
+    const row = compareFigure(figure(), ok(1.05, 1.02, 1.08, 'inference is 3 % of the stage'), sensitivity, 'how');
+    expect(row.status).toBe('missed');
+    expect(row.withinTolerance).toBe(false);
+    expect(row.reason).toContain('below the target');
+    expect(row.reason).toContain('inference is 3 % of the stage');
+    expect(row.reason).toContain('cost:a = 1.5 (1.16 ×) would reach the target');
+    const unreachable = compareFigure(figure({ published: { min: 2.5, max: 3.7 } }), ok(1.05, 1.02, 1.08), sensitivity, 'how');
+    expect(unreachable.reason).toContain('No single assumption moved within its plausible range reaches the target');
+    const above = compareFigure(figure({ published: { value: 0.5 }, tolerance: { absolute: 0.1 } }), ok(1.05, 1.02, 1.08), undefined, 'how');
+    expect(above.reason).toContain('above the target');
+  });
+
+  it('does not blame assumptions when the probe configuration itself is inside the target', () => {
+    const sensitivity: FigureSensitivity = { figure: 'rlhfuse.x', baseline: 1.3, probeConfigs: ['p'], entries: [{ assumption: 'cost:a', values: [{ value: 1, figure: 1.31 }], low: 1.3, high: 1.31, lowSetting: '', highSetting: '', movement: 0.01 }], dependsOn: [], infeasible: [] };
+    const row = compareFigure(figure(), ok(1.0, 0.98, 1.02), sensitivity, 'how');
+    expect(row.reason).toContain('inside the target: the miss comes from the other configurations');
+  });
+
+  it('marks a figure without results as failed, with the computation’s reason', () => {
+    const row = compareFigure(figure(), { ok: false, reason: 'no simulated results for X' }, undefined, 'how');
+    expect(row).toMatchObject({ status: 'failed', withinTolerance: false, reproduced: null, reason: 'no simulated results for X' });
+  });
+
+  it('says when an interval is too wide to say much', () => {
+    const row = compareFigure(figure({ published: { value: 0.2 }, tolerance: { absolute: 0.05 } }), ok(0.05, 0.05, 0.5), undefined, 'how');
+    expect(row.status).toBe('reproduced');
+    expect(row.reason).toContain('more seeds');
+  });
+});
+
+describe('buildComparison', () => {
+  it('keeps the files’ order, compares simulated figures and lists the others with their reason', () => {
+    const files = [{ figures: [figure({ id: 'rlhfuse.a' }), figure({ id: 'rlhfuse.b', notSimulated: 'a wall-clock time' }), figure({ id: 'rlhfuse.c' })] }];
+    const doc = buildComparison(files, [{ id: 'rlhfuse.a', how: 'h', outcome: ok(1.3, 1.2, 1.4) }], []);
+    expect(doc.figures.map((f) => [f.id, f.status])).toEqual([
+      ['rlhfuse.a', 'reproduced'],
+      ['rlhfuse.c', 'failed'],
+    ]);
+    expect(doc.notSimulated).toEqual([{ id: 'rlhfuse.b', paper: 'rlhfuse', description: 'a speedup', published: { min: 1.2, max: 1.4 }, unit: '×', source: 'paper §7', reason: 'a wall-clock time' }]);
+  });
+});
