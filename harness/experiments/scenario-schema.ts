@@ -1,3 +1,4 @@
+import { SERVING_ENGINES } from '../cost/engine-eras.js';
 import type { InputProblem } from '../util/input-error.js';
 
 /**
@@ -122,6 +123,13 @@ export const SCENARIO_SPEC: FieldSpec = {
       properties: {
         kind: { type: 'string', description: 'roofline (calibrated when a calibration is given).', enum: ['roofline'] },
         calibration: { type: 'string', description: 'Calibration file, relative to the scenario.', optional: true },
+        engine: {
+          type: 'string',
+          description:
+            "Serving-engine era whose overheads generation pays (harness/cost/engine-eras.ts): 'splitwise-2023' (the calibration's fitted engine, the default), 'vllm-2024' (vLLM >= 0.6 with CUDA graphs), 'vllm-2024-eager' (the same with enforce_eager), 'kernels-only'.",
+          enum: SERVING_ENGINES,
+          optional: true,
+        },
       },
     },
     scope: { type: 'string', description: "'iteration' (whole RLHF step) or 'generation' (generation stage only).", enum: ['iteration', 'generation'] },

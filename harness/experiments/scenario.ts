@@ -1,3 +1,5 @@
+import type { ServingEngine } from '../cost/engine-eras.js';
+
 /**
  * A scenario: the cluster, models, algorithm, batch sizes, length caps, parallel layouts, engine
  * limits, price and cost model one replay runs under. Every parameter is a cited fact, a value
@@ -83,6 +85,8 @@ export interface Scenario {
     readonly kind: 'roofline';
     /** Calibration file, relative to the scenario file. */
     readonly calibration?: string;
+    /** Serving-engine era of the simulated system's generation engine (default: the calibration's, 'splitwise-2023'). */
+    readonly engine?: ServingEngine;
   };
   /** 'iteration': the whole RLHF step; 'generation': the generation stage only (RLHFless's 70B simulation). */
   readonly scope: 'iteration' | 'generation';

@@ -1,6 +1,7 @@
 import type { FigureOutcome } from './figures/types.js';
 import type { PaperFigure, Published, Tolerance } from './paper-figures.js';
 import type { FigureSensitivity } from './sensitivity/tornado.js';
+import type { ValidationDocument } from './validation/compare.js';
 
 /**
  * The comparison: each published figure beside its reproduction. The only module that sees the
@@ -149,6 +150,8 @@ export function notSimulated(figure: PaperFigure): NotSimulatedFigure {
 export interface ComparisonDocument {
   readonly figures: readonly ComparisonFigure[];
   readonly notSimulated: readonly NotSimulatedFigure[];
+  /** Added by finalize: the validation against published measurements (validation/), never mixed with the paper figures. */
+  readonly validation?: ValidationDocument;
 }
 
 export interface FigureForComparison {

@@ -14,6 +14,8 @@ import { collectProvenance, type Provenance } from './report/provenance.js';
 import { markdownSummary, terminalSummary } from './report/summary.js';
 import { comparisonTable, figureTable, iterationsTable, metricsTable, ratiosTable, sensitivityTable } from './report/tables.js';
 import { computeResults, type ReproduceResults } from './results.js';
+import { buildValidation } from './validation/compare.js';
+import { validationMarkdown, validationSection, validationTable, validationTerminal } from './validation/report.js';
 
 /**
  * The finalize step of `reproduce`, shared by an unsharded run and `merge`: from the plan and the
@@ -48,7 +50,8 @@ export function comparisonJson(doc: ComparisonDocument): string {
 export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly CaseOutcome[], options: FinalizeOptions): Promise<FinalizedReproduction> {
   const results = computeResults(plan, outcomes);
   const paperFiles = await Promise.all(plan.config.papers.map((paper) => loadPaperFigures(paper, options.paperDir ?? PAPER_BASELINE_DIR)));
-  const comparison = buildComparison(paperFiles, results.figures, results.sensitivity);
+  const validation = buildValidation(outcomes);
+  const comparison = { ...buildComparison(paperFiles, results.figures, results.sensitivity), validation };
   const provenance = await collectProvenance(results);
   const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
   const statsSeed = `tables/${plan.seed}`;
@@ -56,7 +59,11 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const tables = { metrics: metricsTable(results, statsSeed, resamples), ratios: ratiosTable(results, statsSeed, resamples) };
   const charts = reportCharts(results, units);
   const assumptions = assumptionTables(plan);
-  const html = await renderChartPage(reportPage({ results, comparison, charts, assumptions, provenance, tables }));
+  const page = reportPage({ results, comparison, charts, assumptions, provenance, tables });
+  // The validation group goes right after the paper comparison.
+  const sections = [...(page.sections ?? [])];
+  sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'comparison') + 1, 0, validationSection(validation));
+  const html = await renderChartPage({ ...page, sections });
 
   const written: string[] = [];
   const write = async (relative: string, contents: string) => {
@@ -78,12 +85,13 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   await writeTable('ratios', tables.ratios);
   await writeTable('iterations', iterationsTable(results));
   await writeTable('sensitivity', sensitivityTable(results));
+  await writeTable('validation', validationTable(validation));
   for (const [name, table] of Object.entries(assumptions)) await writeTable(`assumptions-${name}`, table);
-  await write(OUTPUT_FILES.summary, markdownSummary(results, comparison, provenance.commit));
+  await write(OUTPUT_FILES.summary, `${markdownSummary(results, comparison, provenance.commit).trimEnd()}\n\n${validationMarkdown(validation)}`);
   await write(OUTPUT_FILES.comparison, json);
   await write(OUTPUT_FILES.page, html);
 
   const misses = comparison.figures.some((figure) => figure.status !== 'reproduced');
   const exitCode = results.errors.some((e) => !e.inputError) ? EXIT_INTERNAL_ERROR : results.errors.length > 0 ? EXIT_BAD_INPUT : options.check && misses ? EXIT_CHECK_FAILED : EXIT_OK;
-  return { results, comparison, provenance, summaryText: terminalSummary(results, comparison), comparisonJson: json, written, exitCode };
+  return { results, comparison, provenance, summaryText: `${terminalSummary(results, comparison)}${validationTerminal(validation)}`, comparisonJson: json, written, exitCode };
 }

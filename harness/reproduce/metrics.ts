@@ -20,7 +20,12 @@ export const ITERATION_METRICS = {
     column: 'generation_inference_s',
     what: 'from the first generation span to the end of the last generation, KV-migration, model-load or inference span that starts before training (the stage RLHFuse’s inter-stage fusion shortens)',
   },
-  generationGpuSeconds: { unit: 'GPU·s', column: 'generation_gpu_s', what: 'GPU-seconds allocated from the iteration start to the end of generation (the generation phase’s cost)' },
+  generationGpuSeconds: { unit: 'GPU·s', column: 'generation_gpu_s', what: 'GPU-seconds allocated from the iteration start to the end of generation (every allocation, idle GPUs of a serverful pool included)' },
+  decodeGpuSeconds: {
+    unit: 'GPU·s',
+    column: 'decode_gpu_s',
+    what: 'GPU-seconds held, up to the end of generation, by the GPUs that generate, under the allocations they generate in (RLHFless §3.5: C_Decode = Σ actor time × actor GPUs; a serverful actor is held until generation ends)',
+  },
   overheadSharePct: { unit: '%', column: 'overhead_share_pct', what: 'GPU-seconds of KV migration, weight redistribution (weight-sync, reallocation) and model loading over the cluster’s GPU-seconds in the iteration' },
   generationTailSharePct: { unit: '%', column: 'generation_tail_share_pct', what: 'share of the generation stage after 99 % of the samples finished (fewer than 1 % still running)' },
   prefillTokens: { unit: 'tokens', column: 'prefill_tokens', what: 'prompt (and recomputed) tokens prefilled by decode engines and the prefill actor' },
@@ -55,6 +60,36 @@ export function generationGpuSeconds(result: IterationResult): number {
   const end = generationEndS(result.spans);
   let total = 0;
   for (const allocation of result.allocations) total += allocation.gpus * Math.max(0, Math.min(allocation.toS, end) - Math.max(allocation.fromS, 0));
+  return total;
+}
+
+/**
+ * The generation phase's decode cost as RLHFless defines it (§3.5, C_Decode = Σ_i T_i·G_i over the
+ * decode actors, billed as allocated GPUs × time, §2): for every GPU that runs a generation span,
+ * the time it is held — by the allocations it generates in — from the iteration start to the end
+ * of generation. GPUs of the pool that never generate (a serverful pool's idle GPUs, functions of
+ * later phases started early) are not decode cost; overlapping allocations count once.
+ */
+export function decodeGpuSeconds(result: IterationResult): number {
+  const end = generationEndS(result.spans);
+  const generation = result.spans.filter((span) => span.stage === 'generation');
+  let total = 0;
+  const gpus = new Set<number>();
+  for (const span of generation) for (let gpu = span.firstGpu; gpu < span.firstGpu + span.gpus; gpu++) gpus.add(gpu);
+  for (const gpu of [...gpus].sort((a, b) => a - b)) {
+    const covers = (x: { firstGpu: number; gpus: number }) => gpu >= x.firstGpu && gpu < x.firstGpu + x.gpus;
+    const intervals = result.allocations
+      .filter((a) => covers(a) && generation.some((s) => covers(s) && s.startS < a.toS && s.endS > a.fromS))
+      .map((a) => [Math.max(0, a.fromS), Math.min(a.toS, end)] as const)
+      .filter(([from, to]) => to > from)
+      .sort((a, b) => a[0] - b[0]);
+    let coveredUntil = -Infinity;
+    for (const [from, to] of intervals) {
+      if (to <= coveredUntil) continue;
+      total += to - Math.max(from, coveredUntil);
+      coveredUntil = to;
+    }
+  }
   return total;
 }
 
@@ -100,6 +135,7 @@ export function iterationMetrics(result: IterationResult, totalGpus: number): It
     trainingS: result.stagesS['training'] ?? 0,
     generationInferenceS: generationInferenceWindowS(result.spans),
     generationGpuSeconds: generationGpuSeconds(result),
+    decodeGpuSeconds: decodeGpuSeconds(result),
     overheadSharePct: overheadSharePct(result, totalGpus),
     generationTailSharePct: generationTailSharePct(result),
     prefillTokens: (counters['prefill_tokens'] ?? 0) + (counters['prefill_actor_tokens'] ?? 0),

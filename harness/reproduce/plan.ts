@@ -9,13 +9,15 @@ import { RUN_KIND, type RunCase } from './cases/run.js';
 import { TRACE_KIND, type TraceCase } from './cases/trace.js';
 import { reproductionAssumptions, type ReproductionAssumption } from './experiments/assumptions.js';
 import { rlhflessConfigs, type ScenarioFacts } from './experiments/rlhfless.js';
-import { rlhfuseConfigs, thresholdCurveConfig, thresholdGrid, RLHFUSE_BATCH_PROMPTS, rlhfuseShape } from './experiments/rlhfuse.js';
+import { rlhfuseConfigs, thresholdCurveConfig, thresholdCurveShape, thresholdGrid, RLHFUSE_BATCH_PROMPTS, rlhfuseShape } from './experiments/rlhfuse.js';
 import type { ExperimentConfig, TraceUse } from './experiments/types.js';
 import { figuresOf } from './figures/index.js';
 import type { PaperId } from './paper-id.js';
 import { configScenario } from './scenario-variant.js';
 import type { VariedAssumption } from './sensitivity/catalog.js';
 import { buildSensitivityPlan } from './sensitivity/plan.js';
+import { validationCases } from './validation/plan.js';
+import type { ValidationCase } from './validation/cases.js';
 import { traceAvailability, type TraceAvailability } from './traces/resolve.js';
 import { promptsNeeded, regroupedCount, type WorkloadShape } from './traces/shape.js';
 import { TRACE_MAPPINGS, TRACE_SOURCES, type DatasetId, type TraceSourceId } from './traces/sources.js';
@@ -28,7 +30,7 @@ import { TRACE_MAPPINGS, TRACE_SOURCES, type DatasetId, type TraceSourceId } fro
 export const REPRODUCE_COMMAND = 'reproduce';
 export const PLAN_VERSION = 1;
 
-export type ReproduceCase = RunCase | PipelineCase | TraceCase;
+export type ReproduceCase = RunCase | PipelineCase | TraceCase | ValidationCase;
 
 export interface ReproduceOptions {
   readonly papers: readonly PaperId[];
@@ -40,6 +42,8 @@ export interface ReproduceSizes {
   readonly seeds: number;
   readonly rlhfuseWarmup: number;
   readonly rlhfuseMeasured: number;
+  /** Iterations per seed of the migration-threshold curve (each a paired unit across the grid). */
+  readonly thresholdCurveIterations: number;
   readonly rlhflessIterationsPerEpoch: number;
   readonly pipelineLatencyEvaluations: number;
   readonly pipelineMemoryEvaluations: number;
@@ -48,8 +52,8 @@ export interface ReproduceSizes {
 
 export function reproduceSizes(options: Pick<ReproduceOptions, 'seeds' | 'quick'>): ReproduceSizes {
   return options.quick
-    ? { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 1, rlhflessIterationsPerEpoch: 1, pipelineLatencyEvaluations: 50_000, pipelineMemoryEvaluations: 2_000, bootstrapResamples: 500 }
-    : { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 2, rlhflessIterationsPerEpoch: 2, pipelineLatencyEvaluations: 200_000, pipelineMemoryEvaluations: 20_000, bootstrapResamples: 2000 };
+    ? { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 1, thresholdCurveIterations: 2, rlhflessIterationsPerEpoch: 1, pipelineLatencyEvaluations: 50_000, pipelineMemoryEvaluations: 2_000, bootstrapResamples: 500 }
+    : { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 2, thresholdCurveIterations: 8, rlhflessIterationsPerEpoch: 2, pipelineLatencyEvaluations: 200_000, pipelineMemoryEvaluations: 20_000, bootstrapResamples: 2000 };
 }
 
 export interface TraceSummary {
@@ -116,11 +120,12 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
   const configs: ExperimentConfig[] = [];
   const curveConfigs: ExperimentConfig[] = [];
   if (papers.includes('rlhfuse')) {
-    const rlhfuseSizes = { warmup: sizes.rlhfuseWarmup, measured: sizes.rlhfuseMeasured, quick: options.quick };
+    const rlhfuseSizes = { warmup: sizes.rlhfuseWarmup, measured: sizes.rlhfuseMeasured, quick: options.quick, curveIterations: sizes.thresholdCurveIterations };
     const shape = rlhfuseShape(rlhfuseSizes);
     const trace = traceFor('hh-rlhf', TRACE_MAPPINGS['hh-rlhf'].source, 1, shape);
     configs.push(...rlhfuseConfigs(trace, rlhfuseSizes));
-    curveConfigs.push(thresholdCurveConfig(trace, rlhfuseSizes));
+    // The curve replays more prompts per seed than the grid: its trace is chosen for its own shape.
+    curveConfigs.push(thresholdCurveConfig(traceFor('hh-rlhf', TRACE_MAPPINGS['hh-rlhf'].source, 1, thresholdCurveShape(rlhfuseSizes)), rlhfuseSizes));
   }
   if (papers.includes('rlhfless')) {
     const facts = await scenarioFacts([
@@ -181,6 +186,9 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
     cases.push({ kind: TRACE_KIND, id: `trace/${key}`, trace, seed: 1, generatedGroups: RLHFUSE_BATCH_PROMPTS, generatedSamplesPerGroup: 8 });
   }
 
+  // Validation against published measurements (validation/): cost-model queries and veRL DAPO replays.
+  cases.push(...(await validationCases(env)));
+
   const figures = figuresOf(papers);
   const probeIds = new Set(figures.flatMap((figure) => figure.probe.configs));
   const scenarios = new Map<string, Scenario>();
@@ -220,7 +228,7 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
         ...(a.missing ? { missing: a.missing } : {}),
         fitted: a.fitted.path,
       })),
-      assumptions: reproductionAssumptions({ seeds: sizes.seeds, rlhfuseWarmup: sizes.rlhfuseWarmup, rlhfuseMeasured: sizes.rlhfuseMeasured, rlhflessIterationsPerEpoch: sizes.rlhflessIterationsPerEpoch }),
+      assumptions: reproductionAssumptions({ seeds: sizes.seeds, rlhfuseWarmup: sizes.rlhfuseWarmup, rlhfuseMeasured: sizes.rlhfuseMeasured, thresholdCurveIterations: sizes.thresholdCurveIterations, rlhflessIterationsPerEpoch: sizes.rlhflessIterationsPerEpoch }),
       sensitivity: { varied: sensitivity.varied, skipped: sensitivity.skipped },
       scenarios: scenarioList,
     },

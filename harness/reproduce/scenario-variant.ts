@@ -3,7 +3,7 @@ import { gpuById } from '../cost/catalog/index.js';
 import type { CostAssumptions } from '../cost/assumptions.js';
 import { createRooflineCostModel } from '../cost/roofline/model.js';
 import type { CostModel } from '../cost/types.js';
-import { scenarioCalibration } from '../experiments/scenario-cost.js';
+import { scenarioCalibration, scenarioCostOptions } from '../experiments/scenario-cost.js';
 import { loadScenario, parseScenarioObject } from '../experiments/scenario-loader.js';
 import type { Scenario } from '../experiments/scenario.js';
 import { withParameter } from '../experiments/sweep-point.js';
@@ -80,5 +80,5 @@ export async function runCostModel(scenario: Scenario, perturbation: Perturbatio
   const gpu = gpuById(scenario.cluster.gpu, { file: scenario.file ?? '(scenario)', field: 'cluster.gpu' });
   const calibration = await scenarioCalibration(scenario);
   const assumptions: Partial<CostAssumptions> = perturbation?.kind === 'cost' ? { [perturbation.assumption]: perturbation.value } : {};
-  return createRooflineCostModel(gpu, calibration, { ...(calibration && scenario.costModel.calibration ? { calibrationLabel: scenario.costModel.calibration } : {}), assumptions });
+  return createRooflineCostModel(gpu, calibration, scenarioCostOptions(scenario, calibration, assumptions));
 }

@@ -38,7 +38,7 @@ describe('finalizeReproduce', () => {
     const files = await filesOf(join(dir, 'a'));
     expect([...files.keys()]).toEqual(expect.arrayContaining(['index.html', 'comparison.json', 'summary.md', 'tables/comparison.csv', 'tables/metrics.csv', 'tables/metrics.json', 'tables/ratios.csv', 'tables/iterations.csv', 'tables/sensitivity.csv', 'tables/assumptions-cost.csv', 'tables/figure-rlhfuse.speedup-vs-deepspeed-chat.csv']));
     const doc = JSON.parse(files.get('comparison.json')!);
-    expect(Object.keys(doc)).toEqual(['figures', 'notSimulated']);
+    expect(Object.keys(doc)).toEqual(['figures', 'notSimulated', 'validation']);
     for (const figure of doc.figures) {
       expect(Object.keys(figure).slice(0, 8)).toEqual(['id', 'paper', 'description', 'published', 'unit', 'reproduced', 'withinTolerance', 'dependsOn']);
       expect(Object.keys(figure.reproduced)).toEqual(['mean', 'ciLow', 'ciHigh']);

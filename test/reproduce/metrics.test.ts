@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generationGpuSeconds, generationInferenceWindowS, generationTailSharePct, overheadSharePct } from '../../harness/reproduce/metrics.js';
+import { decodeGpuSeconds, generationGpuSeconds, generationInferenceWindowS, generationTailSharePct, overheadSharePct } from '../../harness/reproduce/metrics.js';
 import type { IterationResult, SampleLedgerView, Span } from '../../harness/sim/types.js';
 
 const span = (stage: string, startS: number, endS: number, gpus = 8, firstGpu = 0): Span => ({ pool: stage, firstGpu, gpus, task: stage, stage, iteration: 0, startS, endS });
@@ -47,6 +47,26 @@ describe('iteration metrics', () => {
       ],
     });
     expect(generationGpuSeconds(r)).toBe(2 * 40 + 2 * 100);
+  });
+
+  it('decode cost: GPU-seconds held by the GPUs that generate, up to the end of generation (RLHFless §3.5 C_Decode = Σ actor time × actor GPUs)', () => {
+    // A serverful pool of 16 GPUs of which 6 decode (3 actors × 2) until t = 100: only the 6 count, held until generation ends.
+    const serverful = result([span('weight-sync', 0, 1, 16), span('generation', 1, 60, 2, 0), span('generation', 1, 100, 2, 2), span('generation', 1, 80, 2, 4), span('training', 100, 150, 16)], {
+      allocations: [{ pool: 'cluster', firstGpu: 0, gpus: 16, fromS: 0, toS: 150 }],
+    });
+    expect(decodeGpuSeconds(serverful)).toBe(6 * 100);
+    // Serverless actors pay from allocation to release; a function that generates nothing (a pre-warmed ref on a released actor's GPUs) is not decode cost, and overlapping allocations count once.
+    const serverless = result([span('generation', 0, 40, 2, 0), span('generation', 5, 100, 2, 2), span('training', 100, 150, 16)], {
+      allocations: [
+        { pool: 'decode/1', firstGpu: 0, gpus: 2, fromS: 0, toS: 40 },
+        { pool: 'ref', firstGpu: 0, gpus: 4, fromS: 90, toS: 120 },
+        { pool: 'decode/2', firstGpu: 2, gpus: 2, fromS: 3, toS: 100 },
+        { pool: 'decode/2-again', firstGpu: 2, gpus: 2, fromS: 50, toS: 100 },
+        { pool: 'learner', firstGpu: 0, gpus: 16, fromS: 100, toS: 150 },
+      ],
+    });
+    expect(decodeGpuSeconds(serverless)).toBe(2 * 40 + 2 * 97);
+    expect(decodeGpuSeconds(result([span('training', 0, 10, 16)], { allocations: [{ pool: 'c', firstGpu: 0, gpus: 16, fromS: 0, toS: 10 }] }))).toBe(0);
   });
 
   it('overhead share: GPU-seconds of migration, weight sync, reallocation and loading over the cluster’s', () => {

@@ -33,7 +33,7 @@ describe('the reproduce plan', () => {
     const configs = [...new Set(main.map((c) => c.config.id))];
     expect(main).toHaveLength(configs.length * 2);
     expect(configs).toEqual(expect.arrayContaining(['rlhfuse/13b-33b/gen512', 'rlhfuse/65b-33b/gen2048', 'rlhfless/grid/3b-grpo-gsm8k', 'rlhfless/kv/3b-grpo-gsm8k-shared', 'rlhfless/dedup/3b-grpo-n3-gsm8k', 'rlhfless/sim/8k-20n']));
-    expect(runs(quick, 'curve')).toHaveLength(4 * 2);
+    expect(runs(quick, 'curve')).toHaveLength(5 * 2);
     expect(quick.cases.filter((c) => c.kind === 'reproduce-pipeline')).toHaveLength(6);
   });
 

@@ -30,6 +30,10 @@ import {
 export const FIT_METHOD =
   'per (device, group): Nelder–Mead (adaptive, restarted) minimising a soft-L1 (pseudo-Huber, scale 10 %) loss of log(predicted/measured) over measured configurations (repeats merged by median, exact duplicate rows dropped), parameters bounded through a logistic transform; engine groups fitted on top of the fitted kernels';
 
+/** Says what the engine groups describe: the serving engine the profiles were measured on, applied as the era 'splitwise-2023'. */
+export const ENGINE_GROUPS_NOTE =
+  "decode and prefill groups (and the attention kernels fitted with them) describe the serving engine the end-to-end profiles were measured on (SplitwiseSim, 2023–24); the cost model applies them under the serving-engine era 'splitwise-2023' (harness/cost/engine-eras.ts), and scenarios simulating another engine name theirs";
+
 export interface FitOptions {
   readonly assumptions?: Partial<CostAssumptions>;
   readonly description?: string;
@@ -174,7 +178,7 @@ function assemble(devices: Record<string, DeviceCalibration>, options: FitOption
       fitMethod: FIT_METHOD,
       dataDates: options.dataDates ?? [],
       generatedBy: 'rlhf-replay calibrate',
-      notes: options.notes ?? [],
+      notes: [...(options.notes ?? []), ENGINE_GROUPS_NOTE],
     },
     devices: sorted,
   };

@@ -1,4 +1,5 @@
 import { DEFAULT_COST_ASSUMPTIONS, type CostAssumptions } from '../assumptions.js';
+import { isServingEngine, SERVING_ENGINES } from '../engine-eras.js';
 import { resolveParameters, type ResolvedParameters } from '../calibration/resolve.js';
 import type { Calibration } from '../calibration/types.js';
 import {
@@ -44,7 +45,9 @@ export interface CalibratedCostModel extends CostModel {
 }
 
 export function resolveAssumptions(overrides: Partial<CostAssumptions> | undefined): CostAssumptions {
-  return { ...DEFAULT_COST_ASSUMPTIONS, ...(overrides ?? {}) };
+  const assumptions = { ...DEFAULT_COST_ASSUMPTIONS, ...(overrides ?? {}) };
+  if (!isServingEngine(assumptions.servingEngine)) throw new RangeError(`unknown serving engine era '${String(assumptions.servingEngine)}' (known: ${SERVING_ENGINES.join(', ')})`);
+  return assumptions;
 }
 
 /**
@@ -59,10 +62,11 @@ export function createRooflineCostModel(gpu: GpuSpec, calibration?: Calibration,
   const links = createLinkCosts(gpu, parameters, counter);
   const replica = memoizeReplicas((model, layout) => new RooflineReplica(replicaInputs(gpu, model, layout, parameters, assumptions, counter, links)));
   const calibrated = calibration ? `calibrated: ${options.calibrationLabel ?? calibration.description}` : 'uncalibrated: default efficiencies';
+  const engine = `serving engine ${assumptions.servingEngine}${assumptions.engineOverheadScale !== 1 ? ` × ${assumptions.engineOverheadScale}` : ''}`;
 
   return {
     gpu,
-    description: `roofline on ${gpu.id} (${calibrated})`,
+    description: `roofline on ${gpu.id} (${calibrated}; ${engine})`,
     rangeCounter: counter,
     assumptions,
     parameters,

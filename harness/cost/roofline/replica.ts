@@ -1,6 +1,7 @@
 import type { CostAssumptions } from '../assumptions.js';
 import type { ResolvedParameters } from '../calibration/resolve.js';
 import type { DecodeEngineParameters, PrefillEngineParameters } from '../calibration/types.js';
+import { servingEngineParameters } from '../engine-eras.js';
 import { parameterCount, kvBytesPerToken, kvBytesPerTokenPerGpu, layersPerStage, weightBytesPerGpu } from '../model-shape.js';
 import {
   attentionDecodeCoefficients,
@@ -61,7 +62,10 @@ const LAYER_LINEAR_OPERATORS: readonly (readonly [LayerOperator, number])[] = [
 
 /**
  * The roofline replica: costs of one TP × PP group of one model on one GPU kind, as sums of
- * per-operator rooflines plus the fitted engine overheads. Every method is O(1) and allocates
+ * per-operator rooflines plus, for generation (prefill, decode), the serving engine's overheads
+ * under the era the assumptions name (engine-eras.ts). Forwards and training are the training
+ * engine's (Megatron / FSDP): kernels with FlashAttention-class attention and TP communication,
+ * no serving-engine term. Every method is O(1) and allocates
  * nothing; coefficients are computed once here.
  */
 export class RooflineReplica implements ReplicaCost {
@@ -87,7 +91,10 @@ export class RooflineReplica implements ReplicaCost {
   private readonly head: RooflineCoefficients;
   private readonly embedding: RooflineCoefficients;
   private readonly attentionDecode: AttentionDecodeCoefficients;
+  /** The serving engine's prefill attention (its era decides the efficiency). */
   private readonly attentionPrefill: AttentionPrefillCoefficients;
+  /** Training and inference forwards' attention: FlashAttention-class, whatever the serving engine. */
+  private readonly attentionForward: AttentionPrefillCoefficients;
   private readonly arFixedS: number;
   private readonly arSPerToken: number;
   private readonly sendFixedS: number;
@@ -136,7 +143,14 @@ export class RooflineReplica implements ReplicaCost {
     this.head = operatorCoefficients('lm_head', shape, gpu, kernels.gemm, tile);
     this.embedding = operatorCoefficients('emb', shape, gpu, kernels.embedding, tile);
     this.attentionDecode = attentionDecodeCoefficients(shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement);
-    this.attentionPrefill = attentionPrefillCoefficients(shape, gpu, kernels.attention_prefill, assumptions.causalAttentionFraction);
+    const engine = servingEngineParameters(
+      assumptions.servingEngine,
+      { decode: parameters.decode, prefill: parameters.prefill, attentionPrefill: kernels.attention_prefill },
+      assumptions.flashAttentionMfu,
+      assumptions.engineOverheadScale,
+    );
+    this.attentionPrefill = attentionPrefillCoefficients(shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction);
+    this.attentionForward = attentionPrefillCoefficients(shape, gpu, { mfu: assumptions.flashAttentionMfu, mbu: kernels.attention_prefill.mbu, overheadS: 0 }, assumptions.causalAttentionFraction);
 
     const hiddenBytes = model.hidden * shape.bytesPerActivation;
     this.arFixedS = inputs.tpAllReduce.fixedS;
@@ -144,11 +158,8 @@ export class RooflineReplica implements ReplicaCost {
     this.sendFixedS = layout.pp > 1 ? inputs.stageSend.fixedS : 0;
     this.sendSPerToken = layout.pp > 1 ? inputs.stageSend.sPerByte * hiddenBytes : 0;
 
-    const scale = assumptions.engineOverheadScale;
-    const d = parameters.decode;
-    const p = parameters.prefill;
-    this.decodeEngine = { stepOverheadS: scale * d.stepOverheadS, perSequenceS: scale * d.perSequenceS, perLayerS: scale * d.perLayerS, perLayerPerTpPeerS: scale * d.perLayerPerTpPeerS };
-    this.prefillEngine = { ...p, overheadS: scale * p.overheadS, perSequenceS: scale * p.perSequenceS, perLayerS: scale * p.perLayerS };
+    this.decodeEngine = engine.decode;
+    this.prefillEngine = engine.prefill;
     this.decodePerLayerS = this.decodeEngine.perLayerS + this.decodeEngine.perLayerPerTpPeerS * (layout.tp - 1);
     const streaming = kernels.residual_add;
     this.optimizerSPerParameter = assumptions.optimizerBytesPerParameter / (gpu.hbmBytesPerS * streaming.mbu);
@@ -259,7 +270,7 @@ export class RooflineReplica implements ReplicaCost {
 
   /** Kernels of `layers` layers of a forward pass over `tokens` (attention over sequences of equal length unless `squaredTokens` says otherwise). */
   private forwardLayersS(layers: number, tokens: number, squaredTokens: number): number {
-    const kernels = this.linearKernelsS(tokens) + attentionPrefillTimeS(this.attentionPrefill, tokens, squaredTokens);
+    const kernels = this.linearKernelsS(tokens) + attentionPrefillTimeS(this.attentionForward, tokens, squaredTokens);
     return layers * (this.trainingKernelScale * kernels + this.tpCommS(tokens));
   }
 

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { gpuById } from '../../cost/catalog/index.js';
 import { scenarioIterations } from '../../experiments/scenario-batches.js';
-import { scenarioCalibration } from '../../experiments/scenario-cost.js';
+import { scenarioCalibration, scenarioCostOptions } from '../../experiments/scenario-cost.js';
 import { loadScenario } from '../../experiments/scenario-loader.js';
 import { findScheduler } from '../../schedulers/index.js';
 import { replayIterations, summarizeReplay, type SchedulerSummary } from '../../schedulers/replay.js';
@@ -49,7 +49,7 @@ export function simFigureMeasurer(dependencies: NightlyDependencies): Measurer<S
       const { iterations, notes } = scenarioIterations(workload, scenario, { iterations: testCase.iterations, keepTraceBatches: testCase.keepTraceBatches });
       if (iterations.length === 0) throw new InputError({ file: testCase.trace, message: 'has no prompt groups to replay' });
       const calibration = await scenarioCalibration(scenario);
-      const cost = dependencies.createCostModel(gpuById(scenario.cluster.gpu), calibration, calibration && scenario.costModel.calibration ? { calibrationLabel: scenario.costModel.calibration } : {});
+      const cost = dependencies.createCostModel(gpuById(scenario.cluster.gpu), calibration, scenarioCostOptions(scenario, calibration));
       const seed = testCase.seed ?? rng.int(0x100000000);
       const results = replayIterations(scenario, iterations, [scheduler], cost, seed);
       const summary = summarizeReplay(results)[0]!;

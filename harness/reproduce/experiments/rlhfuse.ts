@@ -20,14 +20,20 @@ export const RLHFUSE_GENERATION_CAPS = [512, 1024, 2048] as const;
 /** The configuration the threshold curve and the sensitivity analysis use: the largest pair at the longest generation (the paper's gains grow with both). */
 export const RLHFUSE_PROBE_CONFIG = 'rlhfuse/65b-33b/gen2048';
 
-/** Migration thresholds of the reproduced U-curve (share of the batch still unfinished). */
-export const THRESHOLD_GRID = [0, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5] as const;
-export const QUICK_THRESHOLD_GRID = [0.05, 0.2, 0.35, 0.5] as const;
+/**
+ * Migration thresholds of the reproduced U-curve (share of the batch still unfinished): the whole
+ * domain the scheduler's own offline tuner searches (0 … 1, harness/schedulers/rlhfuse/
+ * threshold-tuning.ts), so the curve's argmin can be the optimum the mechanism would choose.
+ */
+export const THRESHOLD_GRID: readonly number[] = Array.from({ length: 21 }, (_, k) => Math.round(k * 5) / 100);
+export const QUICK_THRESHOLD_GRID: readonly number[] = [0, 0.25, 0.5, 0.75, 1];
 
 export interface RlhfuseSizes {
   readonly warmup: number;
   readonly measured: number;
   readonly quick: boolean;
+  /** Iterations per seed of the threshold curve (all measured: a fixed threshold needs no tuning history). */
+  readonly curveIterations: number;
 }
 
 function scenarioPath(stem: string, cap: number): string {
@@ -66,6 +72,10 @@ export function rlhfuseConfigs(trace: TraceUse, sizes: RlhfuseSizes): Experiment
   return configs;
 }
 
+export function thresholdCurveShape(sizes: Pick<RlhfuseSizes, 'curveIterations'>): WorkloadShape {
+  return rlhfuseShape({ warmup: 0, measured: sizes.curveIterations });
+}
+
 /** The migration-threshold curve: RLHFuse with inter-stage fusion only, the threshold fixed per run (no tuning), on the probe configuration. */
 export function thresholdCurveConfig(trace: TraceUse, sizes: RlhfuseSizes): ExperimentConfig {
   return {
@@ -79,7 +89,7 @@ export function thresholdCurveConfig(trace: TraceUse, sizes: RlhfuseSizes): Expe
     trace,
     samplesPerPrompt: 1,
     // A fixed threshold needs no tuning history: every iteration counts.
-    shape: rlhfuseShape({ warmup: 0, measured: sizes.warmup + sizes.measured }),
+    shape: thresholdCurveShape(sizes),
     schedulers: ['rlhfuse-inter'],
   };
 }

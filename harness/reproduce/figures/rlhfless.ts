@@ -43,7 +43,9 @@ function averageOnSim(id: string, metric: MetricName, compare: Comparison, what:
       const estimates = perConfig(data, data.configs(SIM), 'verl', 'rlhfless', metric, compare, options, id);
       if (estimates.length === 0) return missing('the 70B simulation settings');
       const config = data.config(SIM_PROBE_CONFIG) ?? data.configs(SIM)[0]!;
-      return { ok: true, estimate: averageOver(estimates, options), perConfig: estimates, context: `${config.label}: ${actorsContext(data, config.id, ['verl', 'rlhfless'])}` };
+      const held = (scheduler: string) => fmt(meanOf(data, config.id, scheduler, 'gpuSecondsAllocated') / meanOf(data, config.id, scheduler, 'iterationTimeS'), 1);
+      const gpus = `verl holds ${held('verl')} GPUs for the whole phase (every GPU pair decodes; the paper does not give its baseline's actor count, §8 item 13), rlhfless ${held('rlhfless')} on average (actors released when drained or cut); either way generation cannot end before the longest response is decoded`;
+      return { ok: true, estimate: averageOver(estimates, options), perConfig: estimates, context: `${config.label}: ${actorsContext(data, config.id, ['verl', 'rlhfless'])}; ${gpus}` };
     },
   };
 }
@@ -89,7 +91,7 @@ export const rlhflessFigures: readonly FigureComputation[] = [
   averageOnSim('rlhfless.sim-average-speedup', 'iterationTimeS', bySpeedup, 'generation-time speedup'),
   averageOnSim('rlhfless.sim-average-cost-reduction', 'gpuSecondsAllocated', byReduction, 'generation cost reduction (GPU-seconds allocated)'),
   bestOnGrid('rlhfless.weak-predictor-speedup', 'rlhfless-weak-predictor', 'iterationTimeS', bySpeedup, 'per-step speedup', false),
-  bestOnGrid('rlhfless.weak-predictor-cost-reduction', 'rlhfless-weak-predictor', 'generationGpuSeconds', byReduction, 'generation cost reduction (GPU-seconds allocated until generation ends)', false),
+  bestOnGrid('rlhfless.weak-predictor-cost-reduction', 'rlhfless-weak-predictor', 'decodeGpuSeconds', byReduction, 'generation cost reduction (decode cost, §3.5: GPU-seconds the generating GPUs are held until generation ends; veRL’s 3 actors, not its idle GPUs)', false),
   {
     id: 'rlhfless.assignment-vs-rlhfuse-cost',
     paper: 'rlhfless',

@@ -90,7 +90,8 @@ function tailShare(data: FigureData, options: StatOptions): FigureOutcome {
   if (estimates.length === 0) return missing('RLHFuse-Base at the 2048 cap');
   const context = configs
     .map((config) => `${config.label}: generation ${fmt(meanOf(data, config.id, 'rlhfuse-base', 'generationS'), 1)} s, of which the last 1 % of samples ${fmt(meanOf(data, config.id, 'rlhfuse-base', 'generationTailSharePct'), 1)} %`)
-    .join('; ');
+    .join('; ')
+    .concat(' (responses are cut at the cap: when more than 1 % of them reach it, the slowest 1 % all end with the cap, at the 99th percentile, and no tail is left after it)');
   return { ok: true, estimate: rangeOver(estimates), perConfig: estimates, context };
 }
 
@@ -101,7 +102,14 @@ function worstOverheadShare(data: FigureData, options: StatOptions): FigureOutco
     .filter((e) => e.n > 0);
   if (estimates.length === 0) return missing('RLHFuse on its grid');
   const worst = estimates.reduce((a, b) => (b.mean > a.mean ? b : a));
-  return { ok: true, estimate: worst, perConfig: estimates, selected: worst.config, context: `highest in ${worst.label}; lowest ${fmt(Math.min(...estimates.map((e) => e.mean)))} %` };
+  const listed = estimates.map((e) => `${e.label} ${fmt(e.mean)} % of ${fmt(meanOf(data, e.config, 'rlhfuse', 'iterationTimeS'), 1)} s`).join(', ');
+  return {
+    ok: true,
+    estimate: worst,
+    perConfig: estimates,
+    selected: worst.config,
+    context: `highest in ${worst.label}; per configuration (share of an iteration of): ${listed} — the transfers are nearly fixed per iteration, so the share is largest where the iteration is shortest`,
+  };
 }
 
 type PipelineField = 'makespan' | 'greedyMakespan' | 'peakMemory';

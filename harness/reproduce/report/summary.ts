@@ -48,7 +48,7 @@ export function headline(doc: ComparisonDocument): string {
 
 function runLine(results: ReproduceResults): string {
   const { sizes, quick, papers } = results.plan.config;
-  return `${papers.join(' + ')} · ${sizes.seeds} seed(s) · RLHFuse ${sizes.rlhfuseWarmup} warm-up + ${sizes.rlhfuseMeasured} measured iteration(s) per seed · RLHFless 3 epochs × ${sizes.rlhflessIterationsPerEpoch} step(s)${quick ? ' · QUICK mode (smaller grid, for smoke tests)' : ''}`;
+  return `${papers.join(' + ')} · ${sizes.seeds} seed(s) · RLHFuse ${sizes.rlhfuseWarmup} warm-up + ${sizes.rlhfuseMeasured} measured iteration(s) per seed, threshold curve ${sizes.thresholdCurveIterations} · RLHFless 3 epochs × ${sizes.rlhflessIterationsPerEpoch} step(s)${quick ? ' · QUICK mode (smaller grid, for smoke tests)' : ''}`;
 }
 
 /** What the command prints without --json. */

@@ -61,7 +61,8 @@ export const SCHEDULER_EXCLUDED: Readonly<Record<string, string>> = {
 };
 
 export const COST_RANGES: Readonly<Record<string, PlausibleValues>> = {
-  engineOverheadScale: { values: [0.5, 1.5], why: 'serving-engine overheads fitted on a 2023 engine: half (a newer engine with CUDA graphs) to 1.5×' },
+  engineOverheadScale: { values: [0.5, 1.5], why: "half to 1.5 × the serving-engine overheads of the scenario's engine era (each era is fitted on one engine build and host)" },
+  flashAttentionMfu: { values: [0.35, 0.75], why: 'attention of training and inference forwards at FlashAttention-2 on H100 (≈ 35 % of peak) to FlashAttention-3 (≈ 75 %, Shah et al. 2024)' },
   trainingKernelScale: { values: [0.8, 1.25], why: 'training kernels 20 % faster to 25 % slower than the calibrated serving kernels' },
   hostLinkEfficiency: { values: [0.6, 0.95], why: 'pinned host→GPU copies at 60-95 % of the PCIe rate' },
   runtimeOverheadBytesPerGpu: { values: [1.5 * 1024 ** 3, 6 * 1024 ** 3], why: '1.5-6 GiB per GPU of context, workspaces and graphs (the RLHFless feasibility note implies 1.9-4.4 GiB)' },
@@ -75,11 +76,13 @@ export const SCENARIO_RANGES: Readonly<Record<PaperId, Readonly<Record<string, P
     'generation.gpuMemoryUtilization': { values: [0.8, 0.95], why: 'memory share of the generation engine: 80-95 %' },
     'cluster.gpu': { values: ['h100-sxm'], why: "the paper says only 'Hopper': H100 SXM instead of the inferred H800 (NVLink 900 vs 400 GB/s)" },
     'lengths.maxPromptTokens': { values: [256, 1024], why: 'the HH-RLHF prompt cap is not given: 256 to 1024 tokens' },
+    'costModel.engine': { values: ['splitwise-2023', 'kernels-only'], why: "the in-house engine is not described: SplitwiseSim's 2023 engine overheads, or none at all, instead of vLLM ≥ 0.6's" },
   },
   rlhfless: {
     'batch.miniBatchPrompts': { values: [32, 128], why: 'the mini-batch is not given: half and twice a quarter of the batch' },
     'generation.maxConcurrentSequences': { values: [256], why: "the simulation's engine limit is not given: 256 instead of veRL's 1024" },
     'generation.gpuMemoryUtilization': { values: [0.95], why: "whether Vidur enforced the KV limit is not given: 0.95 instead of vLLM's 0.9 (at 0.8 a 70B model on 2 H100 has no KV cache left)" },
+    'costModel.engine': { values: ['vllm-2024'], why: "whether the simulation modelled engine overheads is not given: vLLM ≥ 0.6's per-step overhead instead of kernels only" },
   },
 };
 

@@ -4,10 +4,23 @@ import type { MigrationDestination } from './parameters.js';
 
 /**
  * Cut-and-migrate (RLHFless §3.4) decisions, kept apart from the engine loop so they can be
- * tested on their own. A *slot* is a free sequence slot (max concurrent sequences minus the
- * sequences an actor already holds) plus KV room for the migrated sequences' current context
- * (prompt + tokens generated so far) [X]; waiting sequences need a slot only.
+ * tested on their own. A *slot* is a free sequence slot plus KV room for the migrated sequences'
+ * current context (prompt + tokens generated so far) [X]; waiting sequences need a slot only.
+ * How many sequence slots an actor has is the `slotCapacity` assumption (the responses it started
+ * the step with, by default; see parameters.ts): the engine loop passes each actor's free slots.
  */
+
+/** What a destination offers: free sequence slots, free KV and how many sequences it runs. */
+export interface DestinationRoom {
+  readonly freeSequenceSlots: number;
+  readonly freeKvTokens: number;
+  readonly runningSequences: number;
+}
+
+/** Free slots of an actor that started with `capacity` slots and holds `unfinished` responses, within the engine's own free slots. */
+export function freeSlots(capacity: number, unfinished: number, engineFreeSlots: number): number {
+  return Math.max(0, Math.min(engineFreeSlots, capacity - unfinished));
+}
 
 /** The actor has reached its cut threshold: at least tau of everything it was given has finished, and something is left. */
 export function reachedCutThreshold(instance: GenerationInstance, given: number, tau: number): boolean {
@@ -54,7 +67,7 @@ interface Room {
  * and KV room for the group qualify, and a group that fits nowhere goes to the one with the most
  * free KV (the engine then queues it for recompute). Returns the destination per group.
  */
-export function chooseDestinations(groups: readonly SequenceState[][], destinations: readonly GenerationInstance[], rule: MigrationDestination): number[] {
+export function chooseDestinations(groups: readonly SequenceState[][], destinations: readonly DestinationRoom[], rule: MigrationDestination): number[] {
   const room: Room[] = destinations.map((d) => ({ slots: d.freeSequenceSlots, kv: d.freeKvTokens, running: d.runningSequences }));
   return groups.map((group) => {
     const kv = migratedKvTokens(group);

@@ -5,7 +5,7 @@ import { GenerationInstance } from '../generation/instance.js';
 import type { EngineLimits, GenerationRequest, GenerationStepCost, SampleFinish, SequenceState } from '../generation/types.js';
 import type { IterationContext } from '../iteration-context.js';
 import { recordGeneration } from '../phases.js';
-import { chooseDestinations, groupStates, migratedKvTokens, othersHaveRoom, reachedCutThreshold } from './cut-and-migrate.js';
+import { chooseDestinations, freeSlots, groupStates, migratedKvTokens, othersHaveRoom, reachedCutThreshold } from './cut-and-migrate.js';
 import type { RlhflessSettings } from './parameters.js';
 import type { ActorEstimate } from './planner.js';
 import type { PrefixUnion } from './prefix-dedup.js';
@@ -176,6 +176,9 @@ export function runServerlessGeneration(ctx: IterationContext, input: Serverless
   const totalSamples = ctx.table.count;
 
   let liveCount = setups.length;
+  // An actor's sequence slots (slotCapacity): the responses it started the step with, or the engine's limit.
+  const slotsOf = Float64Array.from(setups, (s) => (settings.slotCapacity === 'assigned' ? Math.min(s.given, input.limits.maxConcurrentSequences) : input.limits.maxConcurrentSequences));
+  const freeSlotsOf = (j: number) => freeSlots(slotsOf[j]!, instances[j]!.unfinished, instances[j]!.freeSequenceSlots);
   // Free slots and KV over the live actors, summed at most once per check (the cut rule needs the others' room).
   let room: { slots: number; kv: number } | undefined;
   const othersHaveRoomFor = (i: number) => {
@@ -183,12 +186,12 @@ export function runServerlessGeneration(ctx: IterationContext, input: Serverless
       room = { slots: 0, kv: 0 };
       instances.forEach((x, j) => {
         if (!live[j]) return;
-        room!.slots += x.freeSequenceSlots;
+        room!.slots += freeSlotsOf(j);
         room!.kv += x.freeKvTokens;
       });
     }
     const own = instances[i]!;
-    return othersHaveRoom(own, room.slots - own.freeSequenceSlots, room.kv - own.freeKvTokens);
+    return othersHaveRoom(own, room.slots - freeSlotsOf(i), room.kv - own.freeKvTokens);
   };
   const cuttable = (i: number) => perActor && live[i]! && liveCount > 1 && (settings.cascade || !received[i]) && reachedCutThreshold(instances[i]!, given[i]!, settings.tau);
   const findAction = (): Action | undefined => {
@@ -228,7 +231,8 @@ export function runServerlessGeneration(ctx: IterationContext, input: Serverless
   const migrate = (source: number, targets: readonly number[], rule: 'most-free-kv' | 'fewest-running' | 'single') => {
     const { states, atS } = cluster.takeUnfinished(source, cluster.nowS);
     const groups = groupStates(states);
-    const destinations = rule === 'single' ? groups.map(() => 0) : chooseDestinations(groups, targets.map((j) => instances[j]!), rule);
+    const offered = targets.map((j) => ({ freeSequenceSlots: freeSlotsOf(j), freeKvTokens: instances[j]!.freeKvTokens, runningSequences: instances[j]!.runningSequences }));
+    const destinations = rule === 'single' ? groups.map(() => 0) : chooseDestinations(groups, offered, rule);
     let sentUntilS = atS;
     targets.forEach((j, t) => {
       const moving = groups.filter((_, gi) => destinations[gi] === t).flat();

@@ -16,6 +16,8 @@ export type MigrationMode = 'kv-transfer' | 're-prefill';
 export type MigrationDestination = 'most-free-kv' | 'fewest-running';
 /** 'per-actor': RLHFless's rule; 'global-one': RLHFless's model of RLHFuse (everything to ONE actor at the threshold). */
 export type MigrationScope = 'per-actor' | 'global-one';
+/** What a receiving actor's slots are: the responses it started the step with, or the engine's sequence limit. */
+export type SlotCapacity = 'assigned' | 'engine';
 
 export type PredictorSpec = { readonly kind: 'ewma' } | { readonly kind: 'oracle' } | { readonly kind: 'none' } | { readonly kind: 'noisy'; readonly accuracy: number };
 
@@ -44,6 +46,7 @@ export interface RlhflessSettings {
   readonly migrationMode: MigrationMode;
   readonly migrationDestination: MigrationDestination;
   readonly migrationScope: MigrationScope;
+  readonly slotCapacity: SlotCapacity;
   readonly cascade: boolean;
   readonly coldStartS: number;
   /** Negative: derived from the cost model's host link (weights, plus optimizer state for trainers). */
@@ -98,6 +101,15 @@ export function rlhflessAssumptions(overrides: Readonly<Record<string, Assumptio
       choices: ['most-free-kv', 'fewest-running'],
     },
     { name: 'migrationScope', value: 'per-actor', unit: 'per-actor | global-one', why: "'global-one' is RLHFless's model of RLHFuse: when tau of ALL responses are done, every actor stops and all unfinished responses move to ONE actor (§3.3)", choices: ['per-actor', 'global-one'] },
+    {
+      name: 'slotCapacity',
+      value: 'assigned',
+      unit: 'assigned | engine',
+      why:
+        "what a slot is (§3.4, unspecified [X]): 'assigned' — an actor's slots are the responses it started the step with (capped by the engine), so only finished responses free them; this is what makes a cut wait (\"with no free slot anywhere, the cut has to wait, so very early cuts seldom happen\"; \"τ ≤ 0.5 brings no further saving\", §3.4). " +
+        "'engine' — the engine's max concurrent sequences (veRL's 1024): a receiver takes responses beyond its starting batch, and a cut never waits",
+      choices: ['assigned', 'engine'],
+    },
     { name: 'cascade', value: true, unit: 'boolean', why: 'an actor that received migrated responses can itself be cut later (unspecified [X]); its threshold counts everything it was given', },
     { name: 'coldStartS', value: 15, unit: 's', why: 'container + runtime + engine start of a function that was not pre-warmed; not quantified by the paper [X] (Ray + Docker + vLLM init is seconds to tens of seconds)', range: [0, 600] },
     {
@@ -166,6 +178,7 @@ export function resolveSettings(scheduler: string, assumptions: readonly Schedul
     migrationMode: p.string('migrationMode') as MigrationMode,
     migrationDestination: p.string('migrationDestination') as MigrationDestination,
     migrationScope: p.string('migrationScope') as MigrationScope,
+    slotCapacity: p.string('slotCapacity') as SlotCapacity,
     cascade: p.boolean('cascade'),
     coldStartS: p.number('coldStartS'),
     modelLoadS: p.number('modelLoadS'),

@@ -31,7 +31,7 @@ describe('roofline replica: hand-computed cases', () => {
   it('training on Qwen2.5-7B, 1024 × 1024 tokens over 8 H100 at 40 % MFU: ≈ 6·P·tokens / (8·F·0.4) ≈ 15 s (reference §4)', () => {
     const model = modelById('qwen2.5-7b');
     const replica = createRooflineCostModel(gpuById('h100-sxm'), undefined, {
-      assumptions: { ...IDEAL, defaultGemmMfu: 0.4, defaultAttentionMfu: 0.4, activationRecomputation: false },
+      assumptions: { ...IDEAL, defaultGemmMfu: 0.4, flashAttentionMfu: 0.4, activationRecomputation: false },
     }).replica(model, { tp: 1, pp: 1 });
     const tokens = 128 * 1024; // per GPU (DP 8)
     const sequences = 128;

@@ -65,11 +65,14 @@ describe('prompt assignment and cut-and-migrate', () => {
   it('do change the step when lengths are skewed (the check above can fail)', () => {
     const base = run('rlhfless', fixedN({}), iteration(skewed));
     const noAssign = run('rlhfless', fixedN({ promptAssignment: false }), iteration(skewed));
-    const noCut = run('rlhfless', fixedN({ cutAndMigrate: false }), iteration(skewed));
     expect(base.gpuSecondsAllocated).not.toBeCloseTo(noAssign.gpuSecondsAllocated, 0);
-    expect(base.counters['cuts']).toBeGreaterThan(0);
+    // Trace-order chunks leave a long response (250) on the actor of short ones: once it reaches
+    // tau and the other actor's short responses have freed slots, it is cut and released early.
+    const cut = run('rlhfless', fixedN({ promptAssignment: false }), iteration(skewed));
+    const noCut = run('rlhfless', fixedN({ promptAssignment: false, cutAndMigrate: false }), iteration(skewed));
+    expect(cut.counters['cuts']).toBeGreaterThan(0);
     // The cut actor is released early: fewer GPU-seconds than holding it to its last response.
-    expect(base.gpuSecondsAllocated).toBeLessThan(noCut.gpuSecondsAllocated);
+    expect(cut.gpuSecondsAllocated).toBeLessThan(noCut.gpuSecondsAllocated);
   });
 
   it('never cuts at tau = 1, and every migrated response finishes exactly once', () => {
@@ -78,6 +81,21 @@ describe('prompt assignment and cut-and-migrate', () => {
     const eager = run('rlhfless', fixedN({ tau: 0.5, promptAssignment: false }), iteration(skewed));
     expect(eager.counters['migrated_sequences']).toBeGreaterThan(0);
     for (let id = 0; id < eager.samples; id++) expect(eager.ledger!.count('generate', id)).toBe(1);
+  });
+
+  it('a cut waits for free slots, which only finished responses free: with every actor still holding all it was given, nothing is cut (RLHFless §3.4)', () => {
+    // "With no free slot anywhere, the cut has to wait, so very early cuts seldom happen" and
+    // "τ ≤ 0.5 brings no further saving": an actor's slots are the responses it started with, not
+    // the engine's max_num_seqs (256 here), or the cut would never have to wait.
+    const full: GroupSpec[] = [8, 400, 400, 400, 400, 400, 400, 400].map((r, i) => ({ prompt: 10 + i, responses: [r] }));
+    const early = run('rlhfless', fixedN({ tau: 0.25, promptAssignment: false }), iteration(full));
+    expect(early.counters['cuts'] ?? 0).toBe(0);
+    // Once the other actor has freed as many slots as the cut actor holds unfinished, the cut goes ahead.
+    const freeing: GroupSpec[] = [8, 400, 400, 400, 10, 20, 30, 400].map((r, i) => ({ prompt: 10 + i, responses: [r] }));
+    const later = run('rlhfless', fixedN({ tau: 0.25, promptAssignment: false }), iteration(freeing));
+    expect(later.counters['cuts']).toBe(1);
+    expect(later.counters['migrated_sequences']).toBeLessThanOrEqual(3);
+    for (let id = 0; id < later.samples; id++) expect(later.ledger!.count('generate', id)).toBe(1);
   });
 
   it('re-prefills migrated responses instead of moving their KV when asked', () => {
