@@ -41,6 +41,8 @@ export interface CostAssumptions {
   readonly engineOverheadScale: number;
   /** Achieved fraction of peak FLOP/s of FlashAttention-class attention: training and inference forwards, and prefill under modern engine eras. */
   readonly flashAttentionMfu: number;
+  /** HBM bytes moved per logit (token × vocabulary entry) by the log-probability computation after the LM head, in forwards and training. */
+  readonly logProbBytesPerLogit: number;
   // Efficiencies and latencies used where a calibration has no fitted value (before calibration).
   readonly defaultGemmMfu: number;
   readonly defaultGemmMbu: number;
@@ -86,6 +88,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   servingEngine: 'splitwise-2023',
   engineOverheadScale: 1,
   flashAttentionMfu: 0.5,
+  logProbBytesPerLogit: 14,
   defaultGemmMfu: 0.7,
   defaultGemmMbu: 0.8,
   defaultAttentionMfu: 0.5,
@@ -141,6 +144,11 @@ const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
     unit: 'fraction of peak FLOP/s',
     source: 'FlashAttention-2 forward reaches 50–73 % of A100 peak (Dao 2023, arXiv 2307.08691); on H100 FlashAttention-2 reaches ≈ 35 % and FlashAttention-3 ≈ 75 % (Shah et al. 2024, arXiv 2407.08608)',
     why: 'training frameworks (Megatron, FSDP with flash_attention_2) and modern serving engines run FlashAttention-class kernels; the calibration’s prefill-attention efficiency (3–8 % of peak) is fitted on SplitwiseSim’s engine and describes that engine, not these',
+  },
+  logProbBytesPerLogit: {
+    unit: 'bytes per logit',
+    why:
+      'an RLHF log-prob forward (actor old log-prob, reference) and the actor update turn every token’s logits into log-probabilities: the bf16 logits upcast to fp32 (2 bytes read, 4 written) and a log-softmax over them (4 read, 4 written), as torch.log_softmax(logits.float()) does (HF transformers < 4.45 returned fp32 logits from Llama/Qwen2); a fused cross-entropy kernel reading the bf16 logits once moves 2, veRL’s compute_log_prob adds the temperature scaling and the entropy over the vocabulary (≈ 20); a memory-bound element-wise pass at the calibrated streaming efficiency',
   },
   defaultGemmMfu: { unit: 'fraction of peak FLOP/s', why: 'typical cuBLAS bf16 GEMM efficiency on large shapes; used only where no calibration covers the GPU' },
   defaultGemmMbu: { unit: 'fraction of peak HBM bytes/s', why: 'typical memory-bound GEMM (small batch) efficiency; used only where no calibration covers the GPU' },

@@ -59,7 +59,16 @@ export type Placement = 'same-gpu' | 'same-node' | 'other-node';
 export interface ShardLayout {
   readonly tp: number;
   readonly pp: number;
+  /**
+   * Added: the model's output head. 'lm' (default): vocabulary logits, and in inference forwards
+   * and training the per-token log-probabilities over them (actor, reference: a log-softmax over
+   * the vocabulary for every token). 'value': one scalar per token (critic, reward model: a
+   * hidden → 1 projection, no vocabulary).
+   */
+  readonly head?: OutputHead;
 }
+
+export type OutputHead = 'lm' | 'value';
 
 /**
  * Counts queries that fell outside the measured range of a profile-interpolating or calibrated
@@ -104,7 +113,11 @@ export interface ReplicaCost {
    * instead of looping per token, with the same result as summing decodeStepS.
    */
   decodeStepsS(batch: number, contextTokens: number, steps: number): number;
-  /** Inference forward (ref / reward / critic) over `sequences` sequences totalling `tokens`, through all PP stages, one batch. */
+  /**
+   * Inference forward (ref / reward / critic / old log-prob) over `sequences` sequences totalling
+   * `tokens`, through all PP stages, one batch; with an LM head, the log-probabilities over the
+   * vocabulary included.
+   */
   forwardS(tokens: number, sequences: number, squaredTokens?: number): number;
   /** Training forward of one micro-batch on ONE pipeline stage (layers / pp). */
   trainStageForwardS(tokens: number, sequences: number, squaredTokens?: number): number;

@@ -1,5 +1,5 @@
 import { gpuById, modelById } from '../cost/catalog/index.js';
-import type { CostModel, ModelSpec, ReplicaCost, ShardLayout } from '../cost/types.js';
+import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
 import { totalGpus, type Scenario } from '../experiments/scenario.js';
 import { GpuAllocator } from '../sim/gpu-pools.js';
 import { SampleLedger } from '../sim/ledger.js';
@@ -12,6 +12,11 @@ import { splitBalanced, splitEvenly } from './partition.js';
 import { buildSampleTable, clippingNotes, sequenceTokens, type SampleTable } from './samples.js';
 
 export type ModelRole = 'actor' | 'critic' | 'ref' | 'reward';
+
+/** The output head of a role's model: vocabulary logits for the policies, one scalar for the critic and the reward model. */
+export function outputHead(role: ModelRole): OutputHead {
+  return role === 'critic' || role === 'reward' ? 'value' : 'lm';
+}
 
 /**
  * Everything one scheduler run of one iteration shares: the samples, the models, replica costs
@@ -74,12 +79,16 @@ export class IterationContext {
     return this.scenario.models[role] !== undefined;
   }
 
-  /** The cost of one replica of a role's model under a TP × PP layout (memoised for this run). */
+  /**
+   * The cost of one replica of a role's model under a TP × PP layout (memoised for this run). The
+   * policy models (actor, ref) end in the LM head and compute log-probabilities over the
+   * vocabulary; the critic and the reward model end in a scalar value head.
+   */
   replica(role: ModelRole, layout: ShardLayout): ReplicaCost {
     const key = `${role}|${layout.tp}|${layout.pp}`;
     let replica = this.replicas.get(key);
     if (!replica) {
-      replica = this.cost.replica(this.model(role), { tp: layout.tp, pp: layout.pp });
+      replica = this.cost.replica(this.model(role), { tp: layout.tp, pp: layout.pp, head: outputHead(role) });
       this.replicas.set(key, replica);
     }
     return replica;

@@ -7,9 +7,9 @@ import type { GenerationCluster } from './generation/cluster.js';
 import { runContinuousGeneration, sumCounters } from './generation/run.js';
 import { runStaticBatches, staticBatchLimit } from './generation/static-batching.js';
 import type { EngineLimits, GenerationRequest } from './generation/types.js';
-import { shardedForward } from './inference/forward.js';
+import { shardedForward, type ForwardSequenceParallel } from './inference/forward.js';
 import type { IterationContext, ModelRole } from './iteration-context.js';
-import { pipelineTrainStage, shardedDataParallelTrainStage, type TrainStageResult } from './training/train-stage.js';
+import { pipelineTrainStage, shardedDataParallelTrainStage, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
 import { splitEvenly } from './partition.js';
 
 /**
@@ -174,19 +174,30 @@ export interface ForwardOptions {
   readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples'>;
   readonly readyS: number;
   readonly balance: boolean;
-  /** Added to every forward batch (ZeRO-3 parameter all-gather). */
+  /** Added to every forward batch (ZeRO-3 / FSDP parameter all-gather). */
   readonly perBatchOverheadS?: number;
+  /** Share of `perBatchOverheadS` hidden behind the batch's compute (prefetching), never more than the compute; default 0. */
+  readonly communicationOverlap?: number;
+  /** Token budget per GPU of a forward batch (dynamic batch size; batches still hold at most `microBatchSamples`); default none. */
+  readonly maxTokensPerGpu?: number;
+  /** Ulysses sequence parallelism: dp / degree replicas of degree GPUs each split every batch's tokens. */
+  readonly sequenceParallel?: ForwardSequenceParallel;
 }
 
 /** Inference forwards of one model over every sample, data-parallel over `layout.dp` replicas from the start of `pool`. */
 export function forwardPhase(ctx: IterationContext, pool: PoolRef, options: ForwardOptions): Phase {
   const { tp, pp, dp } = options.layout;
-  const replicaPools = splitPool(pool, tp * pp, dp, `${options.task}/`);
+  const sp = Math.max(1, options.sequenceParallel?.degree ?? 1);
+  if (dp % sp !== 0) throw new Error(`${options.task}: ${dp} data-parallel GPUs do not split into sequence-parallel groups of ${sp}`);
+  const replicas = dp / sp;
+  const replicaPools = splitPool(pool, tp * pp * sp, replicas, `${options.task}/`);
   const taskPool = { name: pool.name, firstGpu: pool.firstGpu, gpus: tp * pp * dp };
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS(taskPool));
   const replica = ctx.replica(options.role, { tp, pp });
-  const shards = ctx.dataParallelShards(dp, options.balance);
-  const result = shardedForward(replica, shards, ctx.sequenceTokens, { maxSequences: options.layout.microBatchSamples, maxTokens: Infinity }, options.perBatchOverheadS ?? 0);
+  const shards = ctx.dataParallelShards(replicas, options.balance);
+  const maxTokens = options.maxTokensPerGpu !== undefined && options.maxTokensPerGpu > 0 ? options.maxTokensPerGpu * sp : Infinity;
+  const perBatch = { seconds: options.perBatchOverheadS ?? 0, overlap: options.communicationOverlap ?? 0 };
+  const result = shardedForward(replica, shards, ctx.sequenceTokens, { maxSequences: options.layout.microBatchSamples, maxTokens }, perBatch, sp > 1 ? options.sequenceParallel : undefined);
   const model = ctx.scenario.models[options.role];
   result.shards.forEach((shard, r) => {
     const endS = startS + result.replicaS[r]!;
@@ -212,6 +223,10 @@ export interface TrainOptions {
   readonly communicationOverlap?: number;
   /** Sample order mini-batches take (defaults to the context's shuffled order). */
   readonly sampleOrder?: readonly number[];
+  /** Sharded mode: how the ranks shard and communicate, and how they form micro-batches (see ShardedDataParallelOptions). */
+  readonly sharded?: Pick<ShardedDataParallelOptions, 'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu'>;
+  /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
+  readonly rankSamples?: readonly (readonly number[])[];
 }
 
 /** One model's PPO update over the batch: a span per mini-batch over the task's GPUs, pipeline bubbles as in-span idle time. */
@@ -227,11 +242,12 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
     microBatchSamples: options.layout.microBatchSamples,
     balanceDataParallel: options.balance,
     epochs: ctx.scenario.algorithm.ppoEpochs,
+    ...(options.rankSamples ? { rankSamples: options.rankSamples } : {}),
   };
   const crossNode = ctx.crossNode(pool.firstGpu, gpus);
   const result =
     options.mode === 'sharded'
-      ? shardedDataParallelTrainStage(ctx.replica(options.role, { tp: 1, pp: 1 }), ctx.cost, { dp, crossNode, communicationOverlap: options.communicationOverlap ?? 0 }, input)
+      ? shardedDataParallelTrainStage(ctx.replica(options.role, { tp: 1, pp: 1 }), ctx.cost, { dp, crossNode, communicationOverlap: options.communicationOverlap ?? 0, ...options.sharded }, input)
       : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp }, crossNode, input);
   const model = ctx.scenario.models[options.role];
   let clock = startS;

@@ -21,6 +21,14 @@ import { recordQuery } from '../range-counter.js';
 import type { GpuSpec, ModelSpec, RangeCounter, ReplicaCost, ShardLayout } from '../types.js';
 import { compileRange, type CompiledRange } from './fitted-range.js';
 
+/**
+ * The log-probability computation after an LM head, per token: a memory-bound pass moving
+ * `bytesPerLogit` for each of the GPU's `vocabPerGpu` logits (vocabulary-parallel under TP).
+ */
+export function logProbCoefficients(vocabPerGpu: number, bytesPerLogit: number, streamingBytesPerS: number, overheadS: number): RooflineCoefficients {
+  return { computeSPerToken: 0, fixedBytesS: 0, bytesSPerToken: (vocabPerGpu * bytesPerLogit) / streamingBytesPerS, overheadS, tileTokens: 1 };
+}
+
 /** Time of a link use as fixed + per-byte parts, so the hot path never branches on placement. */
 export interface LinearLinkCost {
   readonly fixedS: number;
@@ -89,6 +97,8 @@ export class RooflineReplica implements ReplicaCost {
   private readonly linear: readonly RooflineCoefficients[];
   private readonly linearCounts: readonly number[];
   private readonly head: RooflineCoefficients;
+  /** Log-probabilities over the vocabulary after the LM head (none for a value head). */
+  private readonly logProb: RooflineCoefficients | undefined;
   private readonly embedding: RooflineCoefficients;
   private readonly attentionDecode: AttentionDecodeCoefficients;
   /** The serving engine's prefill attention (its era decides the efficiency). */
@@ -140,7 +150,10 @@ export class RooflineReplica implements ReplicaCost {
     const tile = assumptions.gemmTileTokens;
     this.linear = LAYER_LINEAR_OPERATORS.map(([op]) => operatorCoefficients(op, shape, gpu, kernels[OPERATOR_CLASS[op]], tile));
     this.linearCounts = LAYER_LINEAR_OPERATORS.map(([, count]) => count);
-    this.head = operatorCoefficients('lm_head', shape, gpu, kernels.gemm, tile);
+    // A value head (critic, reward model) projects the hidden state to one scalar: no vocabulary.
+    const valueHead = layout.head === 'value';
+    this.head = operatorCoefficients('lm_head', valueHead ? { ...shape, vocabPerGpu: 1 } : shape, gpu, kernels.gemm, tile);
+    this.logProb = valueHead ? undefined : logProbCoefficients(shape.vocabPerGpu, assumptions.logProbBytesPerLogit, gpu.hbmBytesPerS * kernels.residual_add.mbu, kernels.residual_add.overheadS);
     this.embedding = operatorCoefficients('emb', shape, gpu, kernels.embedding, tile);
     this.attentionDecode = attentionDecodeCoefficients(shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement);
     const engine = servingEngineParameters(
@@ -277,16 +290,21 @@ export class RooflineReplica implements ReplicaCost {
   forwardS(tokens: number, sequences: number, squaredTokens?: number): number {
     recordQuery(this.counter, this.kernelInRange(tokens), 'forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
-    const ends = this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + rooflineTimeS(this.embedding, tokens));
+    const ends = this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + rooflineTimeS(this.embedding, tokens));
     return this.forwardLayersS(this.layers, tokens, squares) + ends + this.stageSendsS(tokens);
   }
 
-  /** The busiest stage: its layers plus the LM head (the last stage), plus the embedding when pp = 1. */
+  /** The busiest stage: its layers plus the output head and the log-probabilities (the last stage), plus the embedding when pp = 1. */
   trainStageForwardS(tokens: number, sequences: number, squaredTokens?: number): number {
     recordQuery(this.counter, this.kernelInRange(tokens), 'train_forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const embedding = this.pp === 1 ? rooflineTimeS(this.embedding, tokens) : 0;
-    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + embedding);
+    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding);
+  }
+
+  /** Added: the log-probabilities of `tokens` tokens over this GPU's share of the vocabulary (0 for a value head). */
+  logProbS(tokens: number): number {
+    return this.logProb === undefined || tokens <= 0 ? 0 : rooflineTimeS(this.logProb, tokens);
   }
 
   trainStageBackwardS(tokens: number, sequences: number, squaredTokens?: number): number {

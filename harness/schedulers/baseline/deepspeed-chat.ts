@@ -36,7 +36,7 @@ export const deepspeedChatAssumptions: readonly SchedulerAssumption[] = [
     name: 'zero3-communication-overlap',
     value: 0,
     unit: 'fraction',
-    why: "share of ZeRO-3's parameter all-gather / gradient reduce-scatter hidden behind compute by prefetching; not measured here",
+    why: "share of ZeRO-3's parameter all-gathers (forwards and training) and gradient reduce-scatters hidden behind compute by prefetching, never more than the compute; not measured here",
     range: [0, 1],
   },
 ];
@@ -80,9 +80,10 @@ export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
     layout: { tp: 1, pp: 1, dp: ctx.totalGpus, microBatchSamples },
     perBatchOverheadS: 0.5 * cost.allReduceS(ctx.weightBytes(role), ctx.totalGpus, crossNode),
   });
+  const overlap = p.number('zero3-communication-overlap');
   const forward = (task: string, role: 'actor' | 'critic' | 'ref' | 'reward', microBatchSamples: number) => {
     const z = zero3(role, microBatchSamples);
-    step(forwardPhase(ctx, all, { task, role, layout: z.layout, readyS: clock, balance: false, perBatchOverheadS: z.perBatchOverheadS }));
+    step(forwardPhase(ctx, all, { task, role, layout: z.layout, readyS: clock, balance: false, perBatchOverheadS: z.perBatchOverheadS, communicationOverlap: overlap }));
   };
   forward('ref', 'ref', layouts.ref.microBatchSamples);
   if (layouts.reward && ctx.hasModel('reward')) forward('reward', 'reward', layouts.reward.microBatchSamples);
@@ -93,7 +94,6 @@ export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
   if (miniBatchPrompts !== scenario.batch.miniBatchPrompts) ctx.note(`deepspeed-chat trains with mini-batch ${miniBatchPrompts} prompts (scenario: ${scenario.batch.miniBatchPrompts})`);
   const samplesPerMiniBatch = ctx.samplesPerMiniBatch(miniBatchPrompts);
   const order = ctx.shuffledSampleIds();
-  const overlap = p.number('zero3-communication-overlap');
   const train = (task: string, role: 'actor' | 'critic', microBatchSamples: number) =>
     step(
       trainPhase(ctx, all, {

@@ -32,7 +32,7 @@ export const openrlhfAssumptions: readonly SchedulerAssumption[] = [
     name: 'zero3-communication-overlap',
     value: 0,
     unit: 'fraction',
-    why: "share of DeepSpeed ZeRO-3's collectives hidden behind compute; not measured here",
+    why: "share of DeepSpeed ZeRO-3's collectives (forward all-gathers included) hidden behind compute, never more than the compute; not measured here",
     range: [0, 1],
   },
 ];
@@ -98,6 +98,7 @@ export function runOpenrlhf(...args: Parameters<SchedulerEntry['run']>) {
       readyS,
       balance: false,
       perBatchOverheadS: 0.5 * cost.allReduceS(ctx.weightBytes(role), pool.gpus, crossNode(pool)),
+      communicationOverlap: overlap,
     });
   const actorInference = layouts.actorInference ?? layouts.actorTrain;
   let actorSide = forwardOn(actorPool, 'old_log_prob', 'actor', actorInference.microBatchSamples, generated.endS);

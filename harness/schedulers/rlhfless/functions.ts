@@ -1,9 +1,10 @@
 import type { TaskLayout } from '../../experiments/scenario.js';
 import type { PoolRef } from '../../sim/types.js';
 import { verlAssumptions } from '../baseline/verl.js';
+import { verlForwardPhase, verlTrainPhase, verlWorkerSettings } from '../baseline/verl-workers.js';
 import { SchedulerParameters } from '../assumptions.js';
 import type { IterationContext, ModelRole } from '../iteration-context.js';
-import { cpuRewardPhase, forwardPhase, trainPhase, type Phase } from '../phases.js';
+import { cpuRewardPhase, type Phase } from '../phases.js';
 import { EXEC_COUNTER_PREFIX, invocationTiming, type PrewarmHistory } from './prewarm.js';
 
 /**
@@ -69,9 +70,8 @@ export function runPreparationAndLearning(env: FunctionEnvironment, readyS: numb
   const { ctx } = env;
   const { scenario } = ctx;
   const layouts = scenario.layout!;
-  const verl = SchedulerParameters.fromScenario('verl', verlAssumptions, scenario);
-  const balance = verl.boolean('balance-batch');
-  const overlap = verl.number('fsdp-communication-overlap');
+  // The functions run veRL's workers (single-controller dispatch, FSDP), as the baseline does.
+  const workers = verlWorkerSettings(SchedulerParameters.fromScenario('verl', verlAssumptions, scenario));
   const loadOf = (role: ModelRole, layout: TaskLayout, kind: 'forward' | 'train', sharded: boolean) => (env.modelLoadS >= 0 ? env.modelLoadS : derivedLoadS(ctx, role, layout, kind, sharded));
   let clock = readyS;
   let after: Predecessor = { name: 'generation', startS: 0 };
@@ -83,7 +83,7 @@ export function runPreparationAndLearning(env: FunctionEnvironment, readyS: numb
 
   const forward = (task: string, role: ModelRole, layout: TaskLayout) => {
     const invoked = invoke(env, task, layoutGpus(layout), clock, loadOf(role, layout, 'forward', false), scenario.models[role], after);
-    const phase: Phase = forwardPhase(ctx, invoked.pool, { task, role, layout, readyS: invoked.runStartS, balance });
+    const phase: Phase = verlForwardPhase(ctx, invoked.pool, workers, { task, role, layout, readyS: invoked.runStartS });
     finishFunction(env, invoked.pool, phase.endS);
     executed(task, phase.startS, phase.endS);
   };
@@ -93,7 +93,7 @@ export function runPreparationAndLearning(env: FunctionEnvironment, readyS: numb
     const mode = layout.tp === 1 && layout.pp === 1 ? 'sharded' : 'pipeline';
     const gpus = mode === 'sharded' ? layout.dp : layoutGpus(layout);
     const invoked = invoke(env, task, gpus, clock, loadOf(role, layout, 'train', mode === 'sharded'), scenario.models[role], after);
-    const phase = trainPhase(ctx, invoked.pool, { task, role, layout, readyS: invoked.runStartS, mode, balance, samplesPerMiniBatch, communicationOverlap: overlap, sampleOrder: order });
+    const phase = verlTrainPhase(ctx, invoked.pool, workers, { task, role, layout, readyS: invoked.runStartS, samplesPerMiniBatch, sampleOrder: order });
     finishFunction(env, invoked.pool, phase.endS);
     executed(task, phase.startS, phase.endS);
   };

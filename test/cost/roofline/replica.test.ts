@@ -42,12 +42,47 @@ describe('roofline replica: hand-computed cases', () => {
     const [d, L, heads, kv, hd, ffn, V] = [3584, 28, 28, 4, 128, 18944, 152064];
     const matmul = L * (2 * d * heads * hd + 2 * d * kv * hd + 3 * d * ffn) + V * d;
     const attentionFlops = L * 4 * 0.5 * sequences * 1024 * 1024 * heads * hd; // causal QKᵀ and AV
-    const streamedBytesPerToken = L * (2 * (2 * d) + 2 * (3 * d) + 2 * (heads + kv) * hd + 3 * ffn) * 2 + 2 * d * 2; // norms, adds, RoPE, SwiGLU, embedding
+    const logProbBytesPerToken = 14 * V; // fp32 upcast and log-softmax over the vocabulary (logProbBytesPerLogit)
+    const streamedBytesPerToken = L * (2 * (2 * d) + 2 * (3 * d) + 2 * (heads + kv) * hd + 3 * ffn) * 2 + 2 * d * 2 + logProbBytesPerToken; // norms, adds, RoPE, SwiGLU, embedding, log-probs
     const forwardByHand = (2 * matmul * tokens + attentionFlops) / (989e12 * 0.4) + (streamedBytesPerToken * tokens) / 3.35e12;
     expect(forward / forwardByHand).toBeCloseTo(1, 3);
     // the reference's 6·P·tokens counts the embedding table as FLOPs and leaves out attention: same ballpark
     expect(3 * forward).toBeGreaterThan(13);
     expect(3 * forward).toBeLessThan(17);
+  });
+
+  it('a policy forward turns every token’s logits into log-probabilities: logProbBytesPerLogit × vocabulary / TP bytes per token', () => {
+    const model = modelById('qwen2.5-7b');
+    const cost = (bytesPerLogit: number) => createRooflineCostModel(gpuById('h20'), undefined, { assumptions: { ...IDEAL, logProbBytesPerLogit: bytesPerLogit } });
+    for (const tp of [1, 4]) {
+      const tokens = 10_000;
+      const with14 = cost(14).replica(model, { tp, pp: 1 });
+      const without = cost(0).replica(model, { tp, pp: 1 });
+      // 14 bytes per logit over 152,064 / tp logits per token at the H20's 4 TB/s
+      const expected = (tokens * 14 * (152064 / tp)) / 4e12;
+      expect(with14.forwardS(tokens, 10) - without.forwardS(tokens, 10)).toBeCloseTo(expected, 12);
+      expect(with14.trainStageForwardS(tokens, 10) - without.trainStageForwardS(tokens, 10)).toBeCloseTo(expected, 12);
+      // generation samples from the last position only: prefill and decode are unchanged
+      expect(with14.prefillS(tokens, 10)).toBe(without.prefillS(tokens, 10));
+      expect(with14.decodeStepS(64, 64_000)).toBe(without.decodeStepS(64, 64_000));
+    }
+  });
+
+  it('a value head (critic, reward model) projects to one scalar: no vocabulary GEMM, no log-probabilities', () => {
+    const model = modelById('qwen2.5-3b');
+    const cost = createRooflineCostModel(gpuById('l40s'), undefined, { assumptions: IDEAL });
+    const policy = cost.replica(model, { tp: 1, pp: 1 });
+    const value = cost.replica(model, { tp: 1, pp: 1, head: 'value' });
+    expect(cost.replica(model, { tp: 1, pp: 1, head: 'lm' })).toBe(policy);
+    expect(value).not.toBe(policy);
+    const tokens = 8192;
+    const [d, V] = [2048, 151936];
+    // LM head: 2·d·V FLOPs per token at the L40S's 362 TFLOPS; log-probs: 14·V bytes per token at 864 GB/s
+    const lmHeadS = (2 * d * V * tokens) / 362e12;
+    const logProbS = (14 * V * tokens) / 864e9;
+    const valueHeadS = Math.max((2 * d * tokens) / 362e12, (d * 2 + (d + 1) * 2 * tokens) / 864e9);
+    expect(policy.forwardS(tokens, 8) - value.forwardS(tokens, 8)).toBeCloseTo(lmHeadS + logProbS - valueHeadS, 9);
+    expect(policy.trainStageForwardS(tokens, 8) - value.trainStageForwardS(tokens, 8)).toBeCloseTo(lmHeadS + logProbS - valueHeadS, 9);
   });
 
   it('recomputation adds one forward to the backward; activations drop to the layer input', () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dataParallelForward, forwardBatches, forwardBatchS, replicaForwardS } from '../../../harness/schedulers/inference/forward.js';
 import { streamForwards } from '../../../harness/schedulers/inference/streaming.js';
+import type { ReplicaCost } from '../../../harness/cost/types.js';
 import { linearReplica } from '../../sim/fixtures/linear-cost.js';
 
 // Linear double: forward = 0.2 + 0.002·tokens (÷ TP).
@@ -16,6 +17,22 @@ describe('inference forwards', () => {
     expect(forwardBatchS(linearReplica(), [3], tokens)).toBeCloseTo(1.0, 12);
     expect(replicaForwardS(linearReplica(), [0, 1, 2], tokens, { maxSequences: 2, maxTokens: Infinity })).toBeCloseTo(0.2 + 0.6 + 0.2 + 0.6, 12);
     expect(replicaForwardS(linearReplica(), [0, 1, 2], tokens, { maxSequences: 2, maxTokens: Infinity }, 0.5)).toBeCloseTo(2.6, 12);
+  });
+
+  it('pass each batch’s Σ length² to the cost model: causal attention runs one sequence at a time', () => {
+    const seen: (number | undefined)[] = [];
+    const base = linearReplica();
+    const replica: ReplicaCost = { ...base, forwardS: (t, n, squares) => (seen.push(squares), base.forwardS(t, n, squares)) };
+    forwardBatchS(replica, [0, 3], tokens);
+    expect(seen).toEqual([100 * 100 + 400 * 400]);
+  });
+
+  it('hide per-batch collectives behind the batch’s compute only up to that compute', () => {
+    // one sample per batch: 0.4 s and 0.6 s of compute, each batch with 1 s of all-gather
+    const batching = { maxSequences: 1, maxTokens: Infinity };
+    expect(replicaForwardS(linearReplica(), [0, 1], tokens, batching, { seconds: 1, overlap: 0 })).toBeCloseTo(0.4 + 0.6 + 2, 12);
+    expect(replicaForwardS(linearReplica(), [0, 1], tokens, batching, { seconds: 1, overlap: 0.3 })).toBeCloseTo(0.4 + 0.6 + 2 * 0.7, 12);
+    expect(replicaForwardS(linearReplica(), [0, 1], tokens, batching, { seconds: 1, overlap: 1 })).toBeCloseTo(0.4 + 0.6 + (1 - 0.4) + (1 - 0.6), 12);
   });
 
   it('pipeline the batches through PP stages: (m + p − 1) × per-stage time', () => {
