@@ -9,7 +9,9 @@ import type { ValidationDocument } from './validation/compare.js';
  *
  * Rule: t(x) = max(relative·|x|, absolute); the target interval is [v − t(v), v + t(v)] for a
  * published value, [min − t(min), max + t(max)] for a published range; a figure is within
- * tolerance when its reproduced 95 % confidence interval intersects the target interval. A miss
+ * tolerance when its reproduced 95 % confidence interval intersects the target interval. A figure
+ * that names the direction that improves on it (`better`, for search outcomes) and lies wholly
+ * beyond the target on that side is 'better' than published, not missed. A miss
  * is reported with its reason: where the reproduction lies against the target, the simulated
  * facts that explain it, and whether any single assumption, moved within its plausible range,
  * would reach the target.
@@ -20,7 +22,7 @@ export interface Reproduced {
   readonly ciHigh: number;
 }
 
-export type ComparisonStatus = 'reproduced' | 'missed' | 'failed';
+export type ComparisonStatus = 'reproduced' | 'better' | 'missed' | 'failed';
 
 export interface ComparisonFigure {
   readonly id: string;
@@ -124,18 +126,18 @@ export function compareFigure(figure: PaperFigure, outcome: FigureOutcome | unde
   const reproduced: Reproduced = { mean: outcome.estimate.mean, ciLow: outcome.estimate.ciLow, ciHigh: outcome.estimate.ciHigh };
   const within = withinTolerance(reproduced, figure.published, figure.tolerance);
   const where = `Reproduced ${describeReproduced(reproduced, figure.unit)} against ${describePublished(figure.published, figure.unit)} (target with tolerance ${round(target.low)}–${round(target.high)}).`;
+  const side = reproduced.ciHigh < target.low ? 'below' : 'above';
+  const better = !within && figure.better !== undefined && (side === 'below') === (figure.better === 'lower');
   let reason: string;
   if (within) reason = `${where} Within tolerance.${widthNote(reproduced, target, outcome.estimate.n)}`;
-  else {
-    const side = reproduced.ciHigh < target.low ? 'below' : 'above';
-    reason = [`${where} The reproduction is ${side} the target.`, outcome.context ? `Simulation: ${outcome.context}.` : '', sensitivityReach(sensitivity, target, figure.unit)].filter(Boolean).join(' ');
-  }
+  else if (better) reason = [`${where} The reproduction is ${side} the target, and ${figure.better} is better for this figure: it improves on the published value.`, outcome.context ? `Simulation: ${outcome.context}.` : ''].filter(Boolean).join(' ');
+  else reason = [`${where} The reproduction is ${side} the target.`, outcome.context ? `Simulation: ${outcome.context}.` : '', sensitivityReach(sensitivity, target, figure.unit)].filter(Boolean).join(' ');
   return {
     ...base,
     reproduced,
     withinTolerance: within,
     dependsOn: sensitivity?.dependsOn ?? [],
-    status: within ? 'reproduced' : 'missed',
+    status: within ? 'reproduced' : better ? 'better' : 'missed',
     reason,
     ...extras,
     n: outcome.estimate.n,

@@ -91,7 +91,7 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   await write(OUTPUT_FILES.comparison, json);
   await write(OUTPUT_FILES.page, html);
 
-  const misses = comparison.figures.some((figure) => figure.status !== 'reproduced');
+  const misses = comparison.figures.some((figure) => figure.status === 'missed' || figure.status === 'failed');
   const exitCode = results.errors.some((e) => !e.inputError) ? EXIT_INTERNAL_ERROR : results.errors.length > 0 ? EXIT_BAD_INPUT : options.check && misses ? EXIT_CHECK_FAILED : EXIT_OK;
   return { results, comparison, provenance, summaryText: `${terminalSummary(results, comparison)}${validationTerminal(validation)}`, comparisonJson: json, written, exitCode };
 }

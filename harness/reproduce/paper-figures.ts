@@ -37,7 +37,15 @@ export interface PaperFigure {
   readonly toleranceWhy: string;
   /** Present when no mechanism of the harness produces the figure: why. */
   readonly notSimulated?: string;
+  /**
+   * For the outcome of a search or an optimisation (a schedule's peak memory), the direction that
+   * improves on it: a reproduction beyond the target on this side is 'better' than published
+   * rather than missed (the harness's search found what the published one did not).
+   */
+  readonly better?: FigureDirection;
 }
+
+export type FigureDirection = 'lower' | 'higher';
 
 export interface PaperFigureFile {
   readonly paper: PaperId;
@@ -53,7 +61,7 @@ export function paperBaselinePath(paper: PaperId, dir = PAPER_BASELINE_DIR): str
   return join(dir, `${paper}.json`);
 }
 
-const FIGURE_FIELDS = ['id', 'description', 'published', 'unit', 'source', 'tolerance', 'toleranceWhy', 'notSimulated'] as const;
+const FIGURE_FIELDS = ['id', 'description', 'published', 'unit', 'source', 'tolerance', 'toleranceWhy', 'notSimulated', 'better'] as const;
 const REQUIRED_FIGURE_FIELDS = ['id', 'description', 'published', 'unit', 'source', 'tolerance', 'toleranceWhy'] as const;
 const TOP_FIELDS = ['$schema', 'paper', 'title', 'citation', 'figures'] as const;
 const ID_PATTERN = /^[a-z0-9]+(\.[a-z0-9-]+)+$/;
@@ -99,6 +107,7 @@ function checkFigure(raw: unknown, index: number, paper: PaperId, file: string, 
   for (const key of REQUIRED_FIGURE_FIELDS) if (!Object.hasOwn(raw, key)) problems.push({ ...at(), field: `figures[${index}].${key}`, message: 'is missing' });
   for (const key of ['description', 'unit', 'source', 'toleranceWhy'] as const) if (Object.hasOwn(raw, key) && !isText(raw[key])) fail(key, raw[key], 'must be a non-empty string');
   if (Object.hasOwn(raw, 'notSimulated') && !isText(raw.notSimulated)) fail('notSimulated', raw.notSimulated, 'must be a non-empty string (why no mechanism produces the figure)');
+  if (Object.hasOwn(raw, 'better') && raw.better !== 'lower' && raw.better !== 'higher') fail('better', raw.better, "must be 'lower' or 'higher' (the direction that improves on the published figure)");
   if (Object.hasOwn(raw, 'id')) {
     if (typeof raw.id !== 'string' || !ID_PATTERN.test(raw.id)) fail('id', raw.id, "must look like '<paper>.<figure>' (lower case, digits, '-', dot-separated)");
     else if (!raw.id.startsWith(`${paper}.`)) fail('id', raw.id, `must start with '${paper}.' (the file's paper)`);
@@ -138,6 +147,7 @@ function checkFigure(raw: unknown, index: number, paper: PaperId, file: string, 
     tolerance: tolerance as Tolerance,
     toleranceWhy: raw.toleranceWhy as string,
     ...(raw.notSimulated !== undefined ? { notSimulated: raw.notSimulated as string } : {}),
+    ...(raw.better !== undefined ? { better: raw.better as FigureDirection } : {}),
   };
 }
 

@@ -2,7 +2,9 @@ import { join } from 'node:path';
 import { loadScenario } from '../experiments/scenario-loader.js';
 import type { CasePlan } from '../experiments/cases-plan.js';
 import { scenarioAssumptions, type Scenario } from '../experiments/scenario.js';
-import { flexFusionInstances } from '../schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
+import { compileProblem } from '../schedulers/pipeline/problem.js';
+import { flexFusionInstances, flexFusionLayout } from '../schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
+import { defaultMemoryEvaluations } from '../schedulers/rlhfuse/fused-pipeline/search.js';
 import { projectRoot } from '../util/shared-data.js';
 import { PIPELINE_KIND, type PipelineCase } from './cases/pipeline.js';
 import { RUN_KIND, type RunCase } from './cases/run.js';
@@ -46,14 +48,15 @@ export interface ReproduceSizes {
   readonly thresholdCurveIterations: number;
   readonly rlhflessIterationsPerEpoch: number;
   readonly pipelineLatencyEvaluations: number;
-  readonly pipelineMemoryEvaluations: number;
+  /** Memory-phase evaluations per FlexFusion instance; 'default': the search's default work (`defaultMemoryEvaluations`, about 10 s per instance). */
+  readonly pipelineMemoryEvaluations: number | 'default';
   readonly bootstrapResamples: number;
 }
 
 export function reproduceSizes(options: Pick<ReproduceOptions, 'seeds' | 'quick'>): ReproduceSizes {
   return options.quick
     ? { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 1, thresholdCurveIterations: 2, rlhflessIterationsPerEpoch: 1, pipelineLatencyEvaluations: 50_000, pipelineMemoryEvaluations: 2_000, bootstrapResamples: 500 }
-    : { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 2, thresholdCurveIterations: 8, rlhflessIterationsPerEpoch: 2, pipelineLatencyEvaluations: 200_000, pipelineMemoryEvaluations: 20_000, bootstrapResamples: 2000 };
+    : { seeds: options.seeds, rlhfuseWarmup: 1, rlhfuseMeasured: 2, thresholdCurveIterations: 8, rlhflessIterationsPerEpoch: 2, pipelineLatencyEvaluations: 200_000, pipelineMemoryEvaluations: 'default', bootstrapResamples: 2000 };
 }
 
 export interface TraceSummary {
@@ -175,7 +178,7 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
         instance,
         seed: 1,
         latencyEvaluations: sizes.pipelineLatencyEvaluations,
-        memoryEvaluations: sizes.pipelineMemoryEvaluations,
+        memoryEvaluations: sizes.pipelineMemoryEvaluations === 'default' ? defaultMemoryEvaluations(compileProblem(flexFusionLayout(instance).problem).taskCount) : sizes.pipelineMemoryEvaluations,
         gantt: instance === 1,
       });
     });

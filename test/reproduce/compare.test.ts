@@ -91,6 +91,18 @@ describe('compareFigure', () => {
     expect(row).toMatchObject({ status: 'failed', withinTolerance: false, reproduced: null, reason: 'no simulated results for X' });
   });
 
+  it('calls a search outcome beyond its target on the improving side better than published, and the other side a miss', () => {
+    const memory = figure({ published: { value: 20 }, unit: 'activation units', tolerance: { relative: 0.05 }, better: 'lower' });
+    const lower = compareFigure(memory, ok(16, 16, 16, 'searched 708'), undefined, 'how');
+    expect(lower).toMatchObject({ status: 'better', withinTolerance: false });
+    expect(lower.reason).toContain('below the target, and lower is better for this figure');
+    expect(lower.reason).toContain('Simulation: searched 708.');
+    expect(compareFigure(memory, ok(30, 30, 30), undefined, 'how').status).toBe('missed');
+    expect(compareFigure(memory, ok(20.5, 20.5, 20.5), undefined, 'how').status).toBe('reproduced');
+    // Without a direction, beyond the target is a miss on either side.
+    expect(compareFigure(figure({ published: { value: 20 } }), ok(16, 16, 16), undefined, 'how').status).toBe('missed');
+  });
+
   it('says when an interval is too wide to say much', () => {
     const row = compareFigure(figure({ published: { value: 0.2 }, tolerance: { absolute: 0.05 } }), ok(0.05, 0.05, 0.5), undefined, 'how');
     expect(row.status).toBe('reproduced');

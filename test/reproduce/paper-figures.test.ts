@@ -46,7 +46,7 @@ describe('baselines/paper', () => {
   it('the JSON Schema lists exactly the fields the loader accepts and requires', async () => {
     const schema = JSON.parse(await readFile(schemaPath, 'utf8'));
     const item = schema.properties.figures.items;
-    expect(Object.keys(item.properties).sort()).toEqual(['description', 'id', 'notSimulated', 'published', 'source', 'tolerance', 'toleranceWhy', 'unit']);
+    expect(Object.keys(item.properties).sort()).toEqual(['better', 'description', 'id', 'notSimulated', 'published', 'source', 'tolerance', 'toleranceWhy', 'unit']);
     expect([...item.required].sort()).toEqual(['description', 'id', 'published', 'source', 'tolerance', 'toleranceWhy', 'unit']);
     expect(schema.properties.paper.enum).toEqual([...PAPERS]);
     expect(Object.keys(item.properties.tolerance.properties).sort()).toEqual(['absolute', 'relative']);
@@ -62,14 +62,16 @@ describe('baselines/paper', () => {
         { ...valid.figures[0], published: { min: 3, max: 2 }, tolerance: { relative: -1 } },
         { ...valid.figures[0], id: 'rlhfuse.a', unit: '' },
         { id: 'rlhfuse.b' },
+        { ...valid.figures[0], id: 'rlhfuse.c', better: 'smaller' },
       ],
     };
     const problems = problemsOf(JSON.stringify(bad, null, 2));
     expect(problems.map((p) => p.field)).toEqual(
-      expect.arrayContaining(['extra', 'figures[0].id', 'figures[1].published', 'figures[1].tolerance.relative', 'figures[2].unit', 'figures[3].description', 'figures[3].tolerance']),
+      expect.arrayContaining(['extra', 'figures[0].id', 'figures[1].published', 'figures[1].tolerance.relative', 'figures[2].unit', 'figures[3].description', 'figures[3].tolerance', 'figures[4].better']),
     );
     expect(problems.find((p) => p.field === 'figures[0].id')?.message).toContain("must start with 'rlhfuse.'");
     expect(problems.find((p) => p.field === 'figures[1].published')?.message).toContain('min must not exceed max');
+    expect(problems.find((p) => p.field === 'figures[4].better')?.message).toContain("must be 'lower' or 'higher'");
     expect(problems.every((p) => p.line !== undefined)).toBe(true);
   });
 

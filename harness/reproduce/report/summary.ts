@@ -1,6 +1,6 @@
 import { formatMarkdownTable, formatTextTable } from '../../report/text-table.js';
 import type { Table } from '../../report/tables.js';
-import { describePublished, type ComparisonDocument, type ComparisonFigure } from '../compare.js';
+import { describePublished, type ComparisonDocument, type ComparisonFigure, type ComparisonStatus } from '../compare.js';
 import type { ReproduceResults } from '../results.js';
 
 /**
@@ -15,8 +15,10 @@ export function reproducedText(figure: ComparisonFigure): string {
   return r.ciLow === r.ciHigh ? `${round(r.mean)} ${figure.unit}` : `${round(r.mean)} ${figure.unit} [${round(r.ciLow)}, ${round(r.ciHigh)}]`;
 }
 
-export function statusText(figure: ComparisonFigure): string {
-  return figure.status === 'reproduced' ? 'within tolerance' : figure.status === 'missed' ? 'MISSED' : 'FAILED';
+const STATUS_TEXT: Readonly<Record<ComparisonStatus, string>> = { reproduced: 'within tolerance', better: 'better than published', missed: 'MISSED', failed: 'FAILED' };
+
+export function statusText(figure: Pick<ComparisonFigure, 'status'>): string {
+  return STATUS_TEXT[figure.status];
 }
 
 export function compactComparisonTable(doc: ComparisonDocument): Table {
@@ -32,9 +34,10 @@ export function compactComparisonTable(doc: ComparisonDocument): Table {
   };
 }
 
-export function counts(doc: ComparisonDocument): { reproduced: number; missed: number; failed: number; notSimulated: number } {
+export function counts(doc: ComparisonDocument): { reproduced: number; better: number; missed: number; failed: number; notSimulated: number } {
   return {
     reproduced: doc.figures.filter((f) => f.status === 'reproduced').length,
+    better: doc.figures.filter((f) => f.status === 'better').length,
     missed: doc.figures.filter((f) => f.status === 'missed').length,
     failed: doc.figures.filter((f) => f.status === 'failed').length,
     notSimulated: doc.notSimulated.length,
@@ -43,7 +46,7 @@ export function counts(doc: ComparisonDocument): { reproduced: number; missed: n
 
 export function headline(doc: ComparisonDocument): string {
   const c = counts(doc);
-  return `${c.reproduced} of ${doc.figures.length} simulated figures within tolerance, ${c.missed} missed${c.failed > 0 ? `, ${c.failed} failed` : ''}; ${c.notSimulated} published figures have no mechanism to simulate (listed with why).`;
+  return `${c.reproduced} of ${doc.figures.length} simulated figures within tolerance, ${c.better > 0 ? `${c.better} better than published, ` : ''}${c.missed} missed${c.failed > 0 ? `, ${c.failed} failed` : ''}; ${c.notSimulated} published figures have no mechanism to simulate (listed with why).`;
 }
 
 function runLine(results: ReproduceResults): string {
@@ -61,7 +64,13 @@ export function terminalSummary(results: ReproduceResults, doc: ComparisonDocume
 /** summary.md: the comparison for a README or a CI step summary. */
 export function markdownSummary(results: ReproduceResults, doc: ComparisonDocument, commit: string | null): string {
   const out: string[] = ['# Reproduction of RLHFuse and RLHFless', '', `${runLine(results)}${commit ? ` · commit ${commit.slice(0, 12)}` : ''}`, '', headline(doc), '', formatMarkdownTable(compactComparisonTable(doc)).trimEnd(), ''];
-  const missed = doc.figures.filter((f) => f.status !== 'reproduced');
+  const better = doc.figures.filter((f) => f.status === 'better');
+  if (better.length > 0) {
+    out.push('## Better than published', '');
+    for (const figure of better) out.push(`- **${figure.id}** — ${figure.reason}`);
+    out.push('');
+  }
+  const missed = doc.figures.filter((f) => f.status === 'missed' || f.status === 'failed');
   if (missed.length > 0) {
     out.push('## Missed, with reasons', '');
     for (const figure of missed) out.push(`- **${figure.id}** — ${figure.reason}`);

@@ -4,6 +4,7 @@ import { summarise } from '../../stats/summarise.js';
 import type { Table, TableColumn } from '../../report/tables.js';
 import type { ComparisonDocument } from '../compare.js';
 import { describePublished } from '../compare.js';
+import { statusText } from './summary.js';
 import { pairedRatio } from '../figures/estimates.js';
 import { ITERATION_METRICS, type MetricName } from '../metrics.js';
 import type { ReproduceResults } from '../results.js';
@@ -40,7 +41,7 @@ export function comparisonTable(doc: ComparisonDocument): Table {
       ciLow: figure.reproduced?.ciLow ?? null,
       ciHigh: figure.reproduced?.ciHigh ?? null,
       unit: figure.unit,
-      status: figure.status === 'reproduced' ? 'within tolerance' : figure.status === 'missed' ? 'MISSED' : 'FAILED',
+      status: statusText(figure),
       dependsOn: figure.dependsOn.join(', '),
       reason: figure.reason,
     })),

@@ -33,6 +33,8 @@ export class ScheduleEvaluator {
   sumNodePeakMemory = 0;
   sumFinishTimes = 0;
   infeasibleReason: InfeasibleReason | undefined;
+  /** Whether the last `run` stopped early because the makespan was certain to exceed its `makespanLimit`. */
+  exceededLimit = false;
   /** Per node, its peak memory and the time its last task ends, after the last feasible `run`. */
   readonly nodePeakMemory: Float64Array;
   readonly nodeFinish: Float64Array;
@@ -64,6 +66,32 @@ export class ScheduleEvaluator {
   private readonly sequence: Int32Array;
   /** Latest start of each task, from the last `latestStarts` call. */
   private readonly latestStart: Float64Array;
+  /** Per slot, the chain time still owed after the slot's task ends (later tasks and sends); a makespan bound. */
+  private readonly slotTail: Float64Array;
+  /** Per node, the total duration of its tasks, and the least chain tail any of them owes (the b3 bound's t(n)). */
+  private readonly nodeWork: Float64Array;
+  private readonly nodeMinTail: Float64Array;
+  private readonly workLeft: Float64Array;
+  // The committed schedule (`commit`), from which `runAfterMove` resumes:
+  /** Per flat task index: its code on its node, start and end in the committed schedule. */
+  private readonly codeOfIndex: Int32Array;
+  private readonly refStart: Float64Array;
+  private readonly refEnd: Float64Array;
+  /** Per flat task index: its position in its node's committed order. */
+  private readonly refPosition: Int32Array;
+  /** Per node and position of the committed orders: the task, and the node's state after it. */
+  private readonly refIndexAt: Int32Array[];
+  private readonly refMemoryAt: Float64Array[];
+  private readonly refPeakAt: Float64Array[];
+  private readonly refFinishSumAt: Float64Array[];
+  private readonly refWorkAt: Float64Array[];
+  private committed = false;
+  /** Per node: positions below this hold the committed schedule's data in the working arrays. */
+  private readonly keptUpTo: Int32Array;
+  /** Per node: the position the last run started from (0 for a full run). */
+  private readonly resumedAt: Int32Array;
+  /** Whether `sequence` holds a topological order of every task (only after a full run). */
+  private sequenceComplete = false;
 
   constructor(compiled: CompiledProblem) {
     this.compiled = compiled;
@@ -91,6 +119,22 @@ export class ScheduleEvaluator {
     this.slotDuration = new Float64Array(slots);
     this.slotMemoryDelta = new Float64Array(slots);
     this.slotSuccessorNode = new Int32Array(slots).fill(-1);
+    this.slotTail = new Float64Array(slots);
+    this.nodeWork = new Float64Array(nodeCount);
+    this.nodeMinTail = new Float64Array(nodeCount).fill(Infinity);
+    this.workLeft = new Float64Array(nodeCount);
+    this.codeOfIndex = new Int32Array(taskCount);
+    this.refStart = new Float64Array(taskCount);
+    this.refEnd = new Float64Array(taskCount);
+    const perPosition = () => Array.from(compiled.tasksPerNode, (count) => new Float64Array(count));
+    this.refPosition = new Int32Array(taskCount);
+    this.refIndexAt = Array.from(compiled.tasksPerNode, (count) => new Int32Array(count));
+    this.refMemoryAt = perPosition();
+    this.refPeakAt = perPosition();
+    this.refFinishSumAt = perPosition();
+    this.refWorkAt = perPosition();
+    this.keptUpTo = new Int32Array(nodeCount);
+    this.resumedAt = new Int32Array(nodeCount);
     for (let node = 0; node < nodeCount; node++) {
       for (let p = 0; p < pipelineCount; p++) {
         const stage = stageOnNode[node * pipelineCount + p]!;
@@ -105,31 +149,175 @@ export class ScheduleEvaluator {
           this.slotDuration[slot] = chainDuration[p]![chain]!;
           this.slotMemoryDelta[slot] = chainMemoryDelta[p]![chain]!;
           this.slotSuccessorNode[slot] = chain + 1 < 2 * stages ? chainNode[p]![chain + 1]! : -1;
+          let tail = 0;
+          for (let later = chain + 1; later < 2 * stages; later++) tail += chainDuration[p]![later]! + (chainNode[p]![later] === chainNode[p]![later - 1] ? 0 : compiled.sendDuration);
+          this.slotTail[slot] = tail;
+          this.nodeWork[node]! += compiled.microBatches[p]! * chainDuration[p]![chain]!;
+          for (let microBatch = 0; microBatch < compiled.microBatches[p]!; microBatch++) {
+            const index = endTimeOffset[p]! + microBatch * 2 * stages + chain;
+            this.codeOfIndex[index] = p * 2 + backward;
+            this.taskNode[index] = node;
+          }
+          this.nodeMinTail[node] = Math.min(this.nodeMinTail[node]!, tail);
         }
       }
     }
   }
 
-  /** Evaluates orders of task codes (shape assumed valid). Returns true when feasible. */
-  run(orders: readonly ArrayLike<number>[]): boolean {
+  /**
+   * Evaluates orders of task codes (shape assumed valid). Returns true when feasible.
+   *
+   * With a `makespanLimit`, the run stops (false, `exceededLimit` set) as soon as some task proves
+   * the makespan will exceed it: its end plus the chain time it still owes, or plus its node's
+   * remaining work and the least tail of that node's tasks. A search that knows in advance the
+   * worst makespan it would accept skips most of the work of the moves it would reject.
+   */
+  run(orders: readonly ArrayLike<number>[], makespanLimit = Infinity): boolean {
+    this.endTime.fill(-1);
+    this.head.fill(0);
+    this.done.fill(0);
+    this.nodeMemory.fill(0);
+    this.nodePeakMemory.fill(0);
+    this.nodeFinish.fill(0);
+    this.workLeft.set(this.nodeWork);
+    this.keptUpTo.fill(0);
+    this.resumedAt.fill(0);
+    this.sequenceComplete = true;
+    return this.sweep(orders, makespanLimit, 0, 0);
+  }
+
+  /**
+   * Makes the last (feasible) run the committed schedule that `runAfterMove` resumes from. Costs
+   * only the positions that run recomputed.
+   */
+  commit(): void {
+    const { codesPerNode, indexAtPosition, startTime, endTime, codeOfIndex, slotMemoryDelta, slotDuration, refStart, refEnd, refPosition } = this;
+    for (let node = 0; node < this.compiled.nodeCount; node++) {
+      const indexAt = indexAtPosition[node]!;
+      const refIndexAt = this.refIndexAt[node]!;
+      const memoryAt = this.refMemoryAt[node]!;
+      const peakAt = this.refPeakAt[node]!;
+      const finishSumAt = this.refFinishSumAt[node]!;
+      const workAt = this.refWorkAt[node]!;
+      const from = this.committed ? this.resumedAt[node]! : 0;
+      let memory = from > 0 ? memoryAt[from - 1]! : 0;
+      let peak = from > 0 ? peakAt[from - 1]! : 0;
+      let finishSum = from > 0 ? finishSumAt[from - 1]! : 0;
+      let work = from > 0 ? workAt[from - 1]! : 0;
+      const slotOffset = node * codesPerNode;
+      for (let position = from; position < indexAt.length; position++) {
+        const index = indexAt[position]!;
+        const slot = slotOffset + codeOfIndex[index]!;
+        refIndexAt[position] = index;
+        refPosition[index] = position;
+        refStart[index] = startTime[index]!;
+        const end = endTime[index]!;
+        refEnd[index] = end;
+        memory += slotMemoryDelta[slot]!;
+        if (memory > peak) peak = memory;
+        finishSum += end;
+        work += slotDuration[slot]!;
+        memoryAt[position] = memory;
+        peakAt[position] = peak;
+        finishSumAt[position] = finishSum;
+        workAt[position] = work;
+      }
+      this.keptUpTo[node] = indexAt.length;
+      this.resumedAt[node] = indexAt.length;
+    }
+    this.committed = true;
+  }
+
+  /**
+   * Evaluates `orders`, which differ from the committed schedule's only on `node`, from position
+   * `fromPosition` on, by resuming the committed schedule's sweep instead of starting over. Every
+   * task that started before the task at `fromPosition - 1` ended keeps its times: a task whose
+   * times can change depends on a moved task, so it starts after that end. Same results as `run`
+   * (except that `latestStarts` then needs a full `run`).
+   */
+  runAfterMove(orders: readonly ArrayLike<number>[], node: number, fromPosition: number, makespanLimit = Infinity): boolean {
+    if (!this.committed) return this.run(orders, makespanLimit);
+    const { codesPerNode, endTime, startTime, taskPosition, indexAtPosition, head, done, nodeMemory, nodePeakMemory, nodeFinish, workLeft, keptUpTo, resumedAt } = this;
+    const { refStart, refEnd, refPosition, slotBase, slotStride } = this;
+    const microBatches = this.compiled.microBatches;
+    const checkpoint = fromPosition > 0 ? refEnd[this.refIndexAt[node]![fromPosition - 1]!]! : 0;
+    let scheduled = 0;
+    let sumFinish = 0;
+    for (let n = 0; n < this.compiled.nodeCount; n++) {
+      const refIndexAt = this.refIndexAt[n]!;
+      const indexAt = indexAtPosition[n]!;
+      // Tasks before position k started before the checkpoint (starts rise along a node's order).
+      let low = 0;
+      let high = refIndexAt.length;
+      while (low < high) {
+        const middle = (low + high) >> 1;
+        if (refStart[refIndexAt[middle]!]! < checkpoint) low = middle + 1;
+        else high = middle;
+      }
+      const k = n === node ? Math.min(low, fromPosition) : low;
+      for (let position = Math.min(keptUpTo[n]!, k); position < k; position++) {
+        const index = refIndexAt[position]!;
+        indexAt[position] = index;
+        startTime[index] = refStart[index]!;
+        endTime[index] = refEnd[index]!;
+        taskPosition[index] = position;
+      }
+      for (let position = k; position < refIndexAt.length; position++) endTime[refIndexAt[position]!] = -1;
+      keptUpTo[n] = k;
+      resumedAt[n] = k;
+      head[n] = k;
+      // Tasks of each code before position k: its micro-batches sit at rising positions, so a binary search.
+      for (let code = 0; code < codesPerNode; code++) {
+        const slot = n * codesPerNode + code;
+        const p = code >> 1;
+        let count = 0;
+        if (this.compiled.stageOnNode[n * this.compiled.pipelineCount + p]! >= 0) {
+          const base = slotBase[slot]!;
+          const step = slotStride[slot]!;
+          let below = 0;
+          let above = microBatches[p]!;
+          while (below < above) {
+            const middle = (below + above) >> 1;
+            if (refPosition[base + middle * step]! < k) below = middle + 1;
+            else above = middle;
+          }
+          count = below;
+        }
+        done[slot] = count;
+      }
+      if (k > 0) {
+        nodeFinish[n] = refEnd[refIndexAt[k - 1]!]!;
+        nodeMemory[n] = this.refMemoryAt[n]![k - 1]!;
+        nodePeakMemory[n] = this.refPeakAt[n]![k - 1]!;
+        workLeft[n] = this.nodeWork[n]! - this.refWorkAt[n]![k - 1]!;
+        sumFinish += this.refFinishSumAt[n]![k - 1]!;
+      } else {
+        nodeFinish[n] = 0;
+        nodeMemory[n] = 0;
+        nodePeakMemory[n] = 0;
+        workLeft[n] = this.nodeWork[n]!;
+      }
+      scheduled += k;
+    }
+    this.sequenceComplete = false;
+    return this.sweep(orders, makespanLimit, scheduled, sumFinish);
+  }
+
+  /** The list-scheduling sweep from the state in the working arrays (see `run`). */
+  private sweep(orders: readonly ArrayLike<number>[], makespanLimit: number, alreadyScheduled: number, alreadySummed: number): boolean {
     const c = this.compiled;
     const { nodeCount, sendDuration } = c;
     const { endTime, head, done, nodeMemory, nodePeakMemory, nodeFinish, stack, onStack, codesPerNode } = this;
-    const { slotBase, slotStride, slotPredecessor, slotDuration, slotMemoryDelta, slotSuccessorNode } = this;
-    const { startTime, taskNode, taskPosition, sequence } = this;
-    endTime.fill(-1);
-    head.fill(0);
-    done.fill(0);
-    nodeMemory.fill(0);
-    nodePeakMemory.fill(0);
-    nodeFinish.fill(0);
+    const { slotBase, slotStride, slotPredecessor, slotDuration, slotMemoryDelta, slotSuccessorNode, slotTail, nodeMinTail, workLeft } = this;
+    const { startTime, taskPosition, sequence } = this;
+    this.exceededLimit = false;
     let stackSize = 0;
     for (let node = nodeCount - 1; node >= 0; node--) {
       stack[stackSize++] = node;
       onStack[node] = 1;
     }
-    let scheduled = 0;
-    let sumFinish = 0;
+    let scheduled = alreadyScheduled;
+    let sumFinish = alreadySummed;
     this.infeasibleReason = undefined;
     while (stackSize > 0) {
       const node = stack[--stackSize]!;
@@ -142,6 +330,8 @@ export class ScheduleEvaluator {
       let memory = nodeMemory[node]!;
       let peak = nodePeakMemory[node]!;
       let position = head[node]!;
+      let left = workLeft[node]!;
+      const nodeTail = nodeMinTail[node]!;
       while (position < length) {
         const code = order[position]!;
         const slot = slotOffset + code;
@@ -160,10 +350,15 @@ export class ScheduleEvaluator {
           ready = predecessor === 1 ? previousEnd : previousEnd + sendDuration;
         }
         const start = free > ready ? free : ready;
-        const end = start + slotDuration[slot]!;
+        const duration = slotDuration[slot]!;
+        const end = start + duration;
+        left -= duration;
+        if (end + slotTail[slot]! > makespanLimit || end + left + nodeTail > makespanLimit) {
+          this.exceededLimit = true;
+          return false;
+        }
         startTime[index] = start;
         endTime[index] = end;
-        taskNode[index] = node;
         taskPosition[index] = position;
         indexAt[position] = index;
         free = end;
@@ -180,6 +375,7 @@ export class ScheduleEvaluator {
         }
       }
       head[node] = position;
+      workLeft[node] = left;
       nodeFinish[node] = free;
       nodeMemory[node] = memory;
       nodePeakMemory[node] = peak;
@@ -250,6 +446,7 @@ export class ScheduleEvaluator {
    * Indexed like the flat task arrays; see `taskAt`, `startOf`, `endOf`.
    */
   latestStarts(deadline: number): Float64Array {
+    if (!this.sequenceComplete) throw new Error('latestStarts needs a full run (the last run resumed a committed schedule)');
     const { sequence, latestStart, startTime, endTime, taskNode, taskPosition, indexAtPosition } = this;
     const { sendDuration, taskCount } = this.compiled;
     for (let k = taskCount - 1; k >= 0; k--) {

@@ -1,10 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { annealMakespan, annealMemory } from '../../../harness/schedulers/pipeline/anneal.js';
 import { evaluateSchedule, ScheduleEvaluator } from '../../../harness/schedulers/pipeline/evaluate.js';
 import { compileProblem, decodeOrders, encodeOrders } from '../../../harness/schedulers/pipeline/problem.js';
 import { BudgetMeter } from '../../../harness/schedulers/pipeline/search-budget.js';
 import type { PipelineProblem, TaskRef } from '../../../harness/schedulers/pipeline/types.js';
+import { validateSchedule } from '../../../harness/schedulers/pipeline/validate.js';
 import { createRng } from '../../../harness/util/rng.js';
+import { arbitraryProblem, randomFeasibleOrders } from './random-instances.js';
 
 function chain(stages: number, microBatches: number): PipelineProblem {
   return {
@@ -70,5 +73,45 @@ describe('annealMakespan', () => {
     if (!start.feasible) return;
     expect(outcome.score.makespan).toBeLessThan(start.makespan);
     expect(evaluateSchedule(problem, decodeOrders(outcome.orders))).toMatchObject({ feasible: true, makespan: outcome.score.makespan });
+  });
+});
+
+describe('annealMakespan with a memory cap, kept sequences and block moves', () => {
+  /** Per node, the F/B sequence of one pipeline's tasks. */
+  const sequenceOf = (orders: readonly Int32Array[], pipeline: number) => orders.map((order) => Array.from(order).filter((code) => code >> 1 === pipeline));
+
+  it('never crosses the cap, keeps the kept pipelines\' sequences, and returns a valid schedule no longer than its start', () => {
+    fc.assert(
+      fc.property(arbitraryProblem, fc.integer({ min: 0, max: 1 << 20 }), fc.boolean(), (problem, seed, keep) => {
+        const compiled = compileProblem(problem);
+        const evaluator = new ScheduleEvaluator(compiled);
+        const start = encodeOrders(randomFeasibleOrders(problem, seed));
+        expect(evaluator.run(start)).toBe(true);
+        const { makespan, peakMemory } = evaluator.score();
+        const keepSequences = keep ? new Set([0]) : undefined;
+        const outcome = annealMakespan(evaluator, start, {
+          rng: createRng(seed),
+          meter: new BudgetMeter({ maxEvaluations: 2_000 }),
+          target: 0,
+          cycleEvaluations: 500,
+          memoryCap: peakMemory,
+          blockMoveShare: 0.6,
+          ...(keepSequences !== undefined ? { keepSequences } : {}),
+        });
+        const report = validateSchedule(problem, decodeOrders(outcome.orders));
+        expect(report.valid).toBe(true);
+        expect(report.peakMemory).toBeLessThanOrEqual(peakMemory + 1e-9);
+        expect(report.makespan).toBeLessThanOrEqual(makespan);
+        expect(report.makespan).toBeCloseTo(outcome.score.makespan, 9);
+        if (keep) expect(sequenceOf(outcome.orders, 0)).toEqual(sequenceOf(start, 0));
+      }),
+      { seed: 4, numRuns: 60 },
+    );
+  });
+
+  it('refuses a start above the cap', () => {
+    const problem = chain(4, 8);
+    const evaluator = new ScheduleEvaluator(compileProblem(problem));
+    expect(() => annealMakespan(evaluator, encodeOrders(gpipe(problem)), { rng: createRng(1), meter: new BudgetMeter({ maxEvaluations: 10 }), target: 0, memoryCap: 7 })).toThrow(/exceed the memory cap/);
   });
 });

@@ -1,6 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluateSchedule, scheduleTimeline } from '../../../harness/schedulers/pipeline/evaluate.js';
+import { evaluateSchedule, ScheduleEvaluator, scheduleTimeline } from '../../../harness/schedulers/pipeline/evaluate.js';
+import { compileProblem, encodeOrders } from '../../../harness/schedulers/pipeline/problem.js';
 import type { NodeOrders, PipelineProblem, PipelineSpec, TaskRef } from '../../../harness/schedulers/pipeline/types.js';
+import { createRng } from '../../../harness/util/rng.js';
+import { arbitraryProblem, randomFeasibleOrders } from './random-instances.js';
 
 const F = (pipeline = 0): TaskRef => ({ pipeline, kind: 'F' });
 const B = (pipeline = 0): TaskRef => ({ pipeline, kind: 'B' });
@@ -73,5 +77,60 @@ describe('evaluateSchedule', () => {
     const problem: PipelineProblem = { nodeCount: 1, pipelines: [pipeline([0], [1], [1], 2)] };
     expect(() => evaluateSchedule(problem, [[F(), B()]])).toThrow(/pipeline 0 has 1 F tasks, expected 2/);
     expect(() => evaluateSchedule(problem, [[F(), B(), F(), B()], []])).toThrow(/expected orders for 1 nodes/);
+  });
+});
+
+describe('ScheduleEvaluator, as a search uses it', () => {
+  const scoreOf = (evaluator: ScheduleEvaluator) => [evaluator.makespan, evaluator.peakMemory, evaluator.sumNodePeakMemory, evaluator.sumFinishTimes, Array.from(evaluator.nodeFinish)];
+
+  it('stops early exactly when the makespan will exceed the limit it is given', () => {
+    fc.assert(
+      fc.property(arbitraryProblem, fc.integer({ min: 0, max: 1 << 20 }), (problem, seed) => {
+        const evaluator = new ScheduleEvaluator(compileProblem(problem));
+        const orders = encodeOrders(randomFeasibleOrders(problem, seed));
+        expect(evaluator.run(orders)).toBe(true);
+        const makespan = evaluator.makespan;
+        expect(evaluator.run(orders, makespan)).toBe(true);
+        expect(evaluator.exceededLimit).toBe(false);
+        expect(evaluator.run(orders, makespan - 0.5)).toBe(false);
+        expect(evaluator.exceededLimit).toBe(true);
+      }),
+      { seed: 1, numRuns: 150 },
+    );
+  });
+
+  it('resuming the committed schedule after a move gives what a full run gives, moves kept or not', () => {
+    fc.assert(
+      fc.property(arbitraryProblem, fc.integer({ min: 0, max: 1 << 20 }), (problem, seed) => {
+        const compiled = compileProblem(problem);
+        const resumed = new ScheduleEvaluator(compiled);
+        const full = new ScheduleEvaluator(compiled);
+        const rng = createRng(seed);
+        const orders = encodeOrders(randomFeasibleOrders(problem, seed));
+        resumed.run(orders);
+        resumed.commit();
+        for (let move = 0; move < 40; move++) {
+          const node = rng.int(problem.nodeCount);
+          const order = orders[node]!;
+          if (order.length < 2) continue;
+          const from = rng.int(order.length);
+          const to = rng.int(order.length);
+          const before = order.slice();
+          const [task] = [order[from]!];
+          order.copyWithin(...(from < to ? ([from, from + 1, to + 1] as const) : ([to + 1, to, from] as const)));
+          order[to] = task;
+          const a = resumed.runAfterMove(orders, node, Math.min(from, to));
+          const b = full.run(orders);
+          expect(a).toBe(b);
+          if (a) {
+            expect(scoreOf(resumed)).toEqual(scoreOf(full));
+            for (let index = 0; index < compiled.taskCount; index++) expect([resumed.startOf(index), resumed.endOf(index)]).toEqual([full.startOf(index), full.endOf(index)]);
+          }
+          if (a && rng.next() < 0.5) resumed.commit();
+          else orders[node] = before;
+        }
+      }),
+      { seed: 2, numRuns: 100 },
+    );
   });
 });

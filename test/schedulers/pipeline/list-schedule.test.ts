@@ -41,6 +41,31 @@ describe('listScheduleOrders', () => {
     expect(first({ priority: 'longest-tail', fillOnly: new Set([1]) })).toEqual({ pipeline: 0, kind: 'F' });
   });
 
+  it('keeps every node under a memory cap when it can', () => {
+    const capped = evaluateSchedule(single, decodeOrders(listScheduleOrders(compileProblem(single), { priority: 'longest-tail', memoryCap: 3 })));
+    expect(capped).toMatchObject({ feasible: true, peakMemory: 3 });
+  });
+
+  it('holds a task back until its release time', () => {
+    // Two stages, two micro-batches, F = 1, B = 2: micro-batch 0's B is back on stage 0 at 6.
+    const two: PipelineProblem = { nodeCount: 2, pipelines: [{ ...single.pipelines[0]!, microBatches: 2, stageNodes: [0, 1], forwardDurations: [1, 1], backwardDurations: [2, 2], activationPerMicroBatch: [1, 1] }] };
+    const compiled = compileProblem(two);
+    const node0 = (rule: ListScheduleRule) => decodeOrders(listScheduleOrders(compiled, rule))[0]!.map((task) => task.kind).join('');
+    expect(node0({ priority: 'longest-tail' })).toBe('FFBB');
+    // Micro-batch 1's F on stage 0 is chain position 0 of its chain: flat index 1 × 4 + 0.
+    const releaseTimes = new Float64Array(compiled.taskCount);
+    releaseTimes[4] = 100;
+    expect(node0({ priority: 'longest-tail', releaseTimes })).toBe('FBFB');
+  });
+
+  it('holds a 1F1B pipeline to ceil(k · (S − s)) in flight with its in-flight factor', () => {
+    const orders = decodeOrders(listScheduleOrders(compileProblem(single), { priority: 'backward-first', oneFOneBPipelines: new Set([0]), inFlightFactorByPipeline: new Map([[0, 1.5]]) }));
+    // Stage 0 of 4: ceil(1.5 × 4) = 6 forwards first, then B and F alternate, then the drain.
+    expect(orders[0]!.map((task) => task.kind).join('')).toBe('FFFFFFBFBFBBBBBB');
+    // Stage 3: ceil(1.5 × 1) = 2.
+    expect(orders[3]!.map((task) => task.kind).join('')).toBe('FFBFBFBFBFBFBFBB');
+  });
+
   it('always yields feasible orders, whatever the rule', () => {
     fc.assert(
       fc.property(
@@ -49,8 +74,15 @@ describe('listScheduleOrders', () => {
         fc.constantFrom(1, 1.5, 2, Infinity),
         fc.boolean(),
         fc.boolean(),
-        (problem, priority, inFlightFactor, fill, oneFOneB) => {
-          const rule: ListScheduleRule = { priority, inFlightFactor, ...(fill ? { fillOnly: new Set([problem.pipelines.length - 1]) } : {}), ...(oneFOneB ? { oneFOneBPipelines: new Set([0]) } : {}) };
+        fc.constantFrom(undefined, 1, 2.5),
+        (problem, priority, inFlightFactor, fill, oneFOneB, memoryCap) => {
+          const rule: ListScheduleRule = {
+            priority,
+            inFlightFactor,
+            ...(fill ? { fillOnly: new Set([problem.pipelines.length - 1]) } : {}),
+            ...(oneFOneB ? { oneFOneBPipelines: new Set([0]) } : {}),
+            ...(memoryCap !== undefined ? { memoryCap } : {}),
+          };
           expect(evaluateSchedule(problem, decodeOrders(listScheduleOrders(compileProblem(problem), rule))).feasible).toBe(true);
         },
       ),

@@ -3,6 +3,8 @@ import { InputError } from '../../../util/input-error.js';
 import { annealMakespan, annealMemory } from '../../pipeline/anneal.js';
 import { ScheduleEvaluator } from '../../pipeline/evaluate.js';
 import { listScheduleOrders, type ListScheduleRule } from '../../pipeline/list-schedule.js';
+import { peakMemoryLowerBound } from '../../pipeline/memory-bound.js';
+import { descendMemory, type MemoryProbe } from '../../pipeline/memory-descent.js';
 import { compareScores, compareWithTolerance } from '../../pipeline/objective.js';
 import { compileProblem, decodeOrders } from '../../pipeline/problem.js';
 import { validateSchedule } from '../../pipeline/validate.js';
@@ -11,12 +13,17 @@ import type { ScheduleScore, TaskRef } from '../../pipeline/types.js';
 import { greedyOrderCodes } from './greedy.js';
 import type { FusedLayout } from './layout.js';
 import { latencyLowerBounds, memoryLowerBound, type LatencyLowerBounds } from './lower-bounds.js';
+import { fusedMemoryStarts } from './memory-starts.js';
 
 export interface FusedSearchOptions {
   readonly seed: number;
   /** Evaluations the makespan search may spend (the deterministic budget). */
   readonly latencyEvaluations?: number;
-  /** Evaluations of the memory pass (deterministic: always spent in full unless the time budget ends it). */
+  /**
+   * Evaluations of the memory phase (deterministic). Default `defaultMemoryEvaluations`: about
+   * the same work, so about the same time, whatever the problem's size. The phase stops earlier
+   * when no memory level is left to try (e.g. at the proven lower bound).
+   */
   readonly memoryEvaluations?: number;
   /** Wall-clock cap for the whole search, in seconds; a safety net, not the normal stop. */
   readonly timeBudgetS?: number;
@@ -26,10 +33,29 @@ export interface FusedSearchOptions {
   readonly onImprove?: (makespan: number, evaluations: number) => void;
   /** Told every few thousand evaluations which phase is running and how far it is. */
   readonly onProgress?: (phase: 'latency' | 'memory', evaluations: number, budget: number) => void;
+  /** Told after every memory cap the memory phase tried. */
+  readonly onMemoryProbe?: (probe: MemoryProbe) => void;
 }
 
 export const DEFAULT_LATENCY_EVALUATIONS = 3_000_000;
-export const DEFAULT_MEMORY_EVALUATIONS = 400_000;
+
+/**
+ * The memory phase's default work, in task evaluations (schedule evaluations × tasks per
+ * schedule): an evaluation's cost grows with the task count, so a fixed amount of work takes
+ * about the same time on any problem (about 10 s on one loaded core of the development machine).
+ */
+export const DEFAULT_MEMORY_WORK = 400_000_000;
+
+/**
+ * Below this many memory-phase evaluations the memory-capped search cannot finish one probe, so
+ * the artifact's memory pass (`annealMemory`, which improves step by step) runs instead.
+ */
+export const MIN_DESCENT_EVALUATIONS = 20_000;
+
+/** Default memory-phase evaluations for a problem of `taskCount` tasks (at least 50,000). */
+export function defaultMemoryEvaluations(taskCount: number): number {
+  return Math.max(50_000, Math.round(DEFAULT_MEMORY_WORK / Math.max(1, taskCount)));
+}
 
 export interface FusedScheduleSummary {
   readonly codes: Int32Array[];
@@ -43,12 +69,21 @@ export interface FusedSearchResult {
   readonly best: FusedScheduleSummary;
   readonly greedy: FusedScheduleSummary;
   readonly bounds: LatencyLowerBounds;
+  /** The serial-1F1B stage-0 peak (the artifact's "theoretically best" memory, a reference, not a bound). */
   readonly memoryLowerBound: number;
+  /** A proven lower bound on the peak memory of any schedule with the best makespan (`peakMemoryLowerBound`). */
+  readonly provenMemoryLowerBound: number;
   /** The construction the makespan search started from (see `constructionRules`). */
   readonly startedFrom: string;
   readonly evaluations: { readonly latency: number; readonly memory: number };
   /** Evaluations and seconds until the final makespan was first reached (0 evaluations: a construction had it; the seconds then count building the constructions). */
   readonly latencyReachedAfter: { readonly evaluations: number; readonly seconds: number };
+  /** Memory-phase evaluations, and seconds since the search began, until the final peak memory was first reached (0: the memory phase's start had it). */
+  readonly memoryReachedAfter: { readonly evaluations: number; readonly seconds: number };
+  /** Peak memory of the schedule the memory phase started from (the lowest among those with the latency phase's makespan). */
+  readonly memoryStartPeak: number;
+  /** Every memory cap the memory phase tried, in order. */
+  readonly memoryProbes: readonly MemoryProbe[];
   readonly seconds: number;
   /** What ended the latency search. */
   readonly stoppedBy: 'lower-bound' | 'evaluation-budget' | 'time-budget';
@@ -89,10 +124,17 @@ export function constructionRules(layout: Pick<FusedLayout, 'largePipeline' | 's
 }
 
 /**
- * Finds a fused schedule: constructions first, then simulated annealing on makespan until the
- * latency lower bound or the budget, then a memory pass that keeps that makespan. Never worse
- * than the greedy (it is one of the starts). Deterministic for a seed and evaluation budgets as
- * long as the time budget does not bind.
+ * Finds a fused schedule in two phases, each on its own evaluation budget:
+ * 1. latency: constructions, then simulated annealing on makespan until the latency lower bound
+ *    or the budget;
+ * 2. memory: at that makespan, lowers the peak activation memory by memory-capped searches
+ *    (`descendMemory`, started from `fusedMemoryStarts`), down to the proven lower bound if it
+ *    gets there. This replaces the artifact's memory pass (annealing memory at a fixed makespan,
+ *    `annealMemory`), which crawls on the thin set of lower-bound schedules; that pass only runs
+ *    when the budget is below `MIN_DESCENT_EVALUATIONS`.
+ * Never worse than the greedy (it is one of the starts). Every returned schedule passes the
+ * independent validator. Deterministic for a seed and evaluation budgets as long as the time
+ * budget does not bind.
  */
 export function searchFusedSchedule(layout: FusedLayout, options: FusedSearchOptions): FusedSearchResult {
   const now = options.now ?? (() => performance.now());
@@ -138,14 +180,39 @@ export function searchFusedSchedule(layout: FusedLayout, options: FusedSearchOpt
   const latencyEndedMs = now();
   const reachedBound = compareWithTolerance(annealed.score.makespan, bounds.lowerBound) <= 0;
 
-  // Memory phase, on its own budget: the memory pass from the lowest-memory schedule among those
-  // with the makespan just found, never letting the makespan rise above it.
-  const memoryEvaluations = options.memoryEvaluations ?? DEFAULT_MEMORY_EVALUATIONS;
+  // Memory phase, on its own budget: from the lowest-memory schedule among those with the
+  // makespan just found, memory-capped searches that keep that makespan (see `descendMemory`).
+  const makespan = annealed.score.makespan;
+  const memoryEvaluations = options.memoryEvaluations ?? defaultMemoryEvaluations(compiled.taskCount);
   const memoryMeter = new BudgetMeter({ maxEvaluations: memoryEvaluations, ...clock, onTick: (evaluations) => options.onProgress?.('memory', evaluations, memoryEvaluations) });
   const memoryStart = [annealed, ...constructions.map(({ summary }) => ({ orders: summary.codes, score: summary.score }))]
-    .filter((candidate) => compareWithTolerance(candidate.score.makespan, annealed.score.makespan) === 0)
+    .filter((candidate) => compareWithTolerance(candidate.score.makespan, makespan) === 0)
     .sort((a, b) => compareScores(a.score, b.score))[0]!;
-  const reduced = annealMemory(evaluator, memoryStart.orders, { rng: rng.fork('memory'), meter: memoryMeter, makespanCap: annealed.score.makespan, evaluations: memoryEvaluations });
+  const provenMemoryLowerBound = peakMemoryLowerBound(layout.problem, makespan);
+  let memoryReachedMs = now();
+  let memoryReachedEvaluations = 0;
+  const reduced =
+    memoryEvaluations >= MIN_DESCENT_EVALUATIONS
+      ? descendMemory(evaluator, memoryStart.orders, {
+          rng: rng.fork('memory'),
+          meter: memoryMeter,
+          makespanCap: makespan,
+          startsFor: fusedMemoryStarts(layout, compiled, makespan),
+          memoryLowerBound: provenMemoryLowerBound,
+          ladderStart: memoryLowerBound(layout.problem),
+          ...(options.onMemoryProbe !== undefined ? { onProbe: options.onMemoryProbe } : {}),
+          onImprove: (_score, evaluations) => {
+            memoryReachedMs = now();
+            memoryReachedEvaluations = evaluations;
+          },
+        })
+      : memoryEvaluations > 0
+        ? { ...annealMemory(evaluator, memoryStart.orders, { rng: rng.fork('memory'), meter: memoryMeter, makespanCap: makespan, evaluations: memoryEvaluations }), probes: [] }
+        : { orders: memoryStart.orders, score: memoryStart.score, probes: [] };
+  if (memoryEvaluations > 0 && memoryEvaluations < MIN_DESCENT_EVALUATIONS && compareScores(reduced.score, memoryStart.score) < 0) {
+    memoryReachedMs = now();
+    memoryReachedEvaluations = memoryMeter.evaluations;
+  }
 
   const timedOut = latencyMeter.timedOut || memoryMeter.timedOut;
   const best = summarize(reduced.orders);
@@ -163,9 +230,13 @@ export function searchFusedSchedule(layout: FusedLayout, options: FusedSearchOpt
     greedy,
     bounds,
     memoryLowerBound: memoryLowerBound(layout.problem),
+    provenMemoryLowerBound,
     startedFrom: start.name,
     evaluations: { latency: latencyMeter.evaluations, memory: memoryMeter.evaluations },
     latencyReachedAfter: { evaluations: latencyReachedEvaluations, seconds: (latencyReachedMs - startedMs) / 1000 },
+    memoryReachedAfter: { evaluations: memoryReachedEvaluations, seconds: (Math.max(memoryReachedMs, latencyEndedMs) - startedMs) / 1000 },
+    memoryStartPeak: memoryStart.score.peakMemory,
+    memoryProbes: reduced.probes,
     seconds: (Math.max(latencyEndedMs, now()) - startedMs) / 1000,
     stoppedBy: reachedBound ? 'lower-bound' : latencyMeter.timedOut ? 'time-budget' : 'evaluation-budget',
     timeBudgetBound: timedOut,
