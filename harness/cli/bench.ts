@@ -2,7 +2,7 @@ import type { CommandFactory } from './commands.js';
 import { benchSuites } from '../bench/index.js';
 import { benchTable, runBenchSuites, selectSuites } from '../bench/run.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
-import { inputPath } from './traces/paths.js';
+import { inputPath } from './options.js';
 
 export const benchCommand: CommandFactory = (context) => ({
   command: 'bench',

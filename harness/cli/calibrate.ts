@@ -1,5 +1,5 @@
 import type { CommandFactory } from './commands.js';
-import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { inputPath, optionError, positiveIntegerOption } from './options.js';
 import { measureFidelity, DEFAULT_FOLDS, DEFAULT_FOLD_SEED } from '../cost/calibration/fidelity.js';
 import { fitCalibration } from '../cost/calibration/fit.js';
 import { calibrationTable, fidelityDetailTable, fidelitySummaryTable } from '../cost/calibration/format.js';

@@ -15,5 +15,5 @@ import { reproduceCommand } from './reproduce.js';
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type CommandFactory = (context: CliContext) => CommandModule<any, any>;
 
-/** The registry of top-level commands, in the order `--help` lists them. One file per command. */
-export const commandFactories: readonly CommandFactory[] = [tracesCommand, benchCommand, replayCommand, calibrateCommand, pipelineCommand, nightlyCommand, mergeCommand, whatifCommand, sweepCommand, reproduceCommand];
+/** The registry of top-level commands, in the order `--help` lists them (`reproduce`, the main job, first). One file per command. */
+export const commandFactories: readonly CommandFactory[] = [reproduceCommand, tracesCommand, benchCommand, replayCommand, calibrateCommand, pipelineCommand, nightlyCommand, mergeCommand, whatifCommand, sweepCommand];

@@ -4,7 +4,7 @@ import type { CliContext } from './context.js';
 import { nightlyMergeTarget } from './nightly.js';
 import { sweepMergeTarget } from './sweep.js';
 import { reproduceMergeTarget } from './reproduce.js';
-import { inputPath } from './traces/paths.js';
+import { inputPath } from './options.js';
 import { mergeShardFiles, type MergedRun } from '../experiments/cases-merge.js';
 import { readShardFiles } from '../experiments/cases-shard-file.js';
 import { InputError } from '../util/input-error.js';

@@ -1,12 +1,12 @@
-import { isAbsolute, join, relative } from 'node:path';
+import { join } from 'node:path';
 import type { Options } from 'yargs';
 import type { CommandFactory } from './commands.js';
 import type { CliContext, CliIo } from './context.js';
 import type { MergeTarget } from './merge.js';
-import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { inputPath, jobsOption, lastString, optionError, shardOption, shardOptions, shownPath } from './options.js';
 import type { CaseOutcome } from '../experiments/cases.js';
 import { executePlan } from '../experiments/cases-execute.js';
-import { formatShard, resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from '../experiments/sharding.js';
+import { formatShard } from '../experiments/sharding.js';
 import { isValidDate } from '../nightly/acknowledge.js';
 import { readBaselines } from '../nightly/baseline.js';
 import { finalizeNightly, OUTPUT_FILES } from '../nightly/finalize.js';
@@ -33,12 +33,6 @@ export const nightlyFinalizeOptions: Readonly<Record<string, Options>> = {
   today: { type: 'string', describe: 'nightly: the date acknowledgements expire against, YYYY-MM-DD [default: today, UTC]' },
 };
 
-/** A string flag's value; given twice, the last one wins (as in most CLIs). */
-function lastString(value: unknown): string | undefined {
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === undefined ? undefined : String(last);
-}
-
 function pathOption(io: CliIo, value: unknown, fallback: string): string {
   const given = lastString(value);
   return inputPath(io, given !== undefined && given !== '' ? given : fallback);
@@ -63,11 +57,6 @@ function finalizeOptionsFrom(io: CliIo, argv: Record<string, unknown>, now: Date
   };
 }
 
-function shown(io: CliIo, path: string): string {
-  const relativePath = isAbsolute(path) ? relative(io.cwd, path) : path;
-  return relativePath.startsWith('..') ? path : relativePath;
-}
-
 /** Finalize and print: shared by `nightly` (unsharded) and `merge`. */
 export async function finalizeAndPrint(context: CliContext, argv: Record<string, unknown>, plan: NightlyPlan, outcomes: readonly CaseOutcome<NightlyCaseResult>[]): Promise<void> {
   const { io } = context;
@@ -75,7 +64,7 @@ export async function finalizeAndPrint(context: CliContext, argv: Record<string,
   if (argv.json) io.stdout(result.jsonText);
   else {
     io.stdout(result.markdown);
-    io.stdout(`\nwrote ${result.written.map((p) => shown(io, p)).join(', ')}\n`);
+    io.stdout(`\nwrote ${result.written.map((p) => shownPath(io, p)).join(', ')}\n`);
   }
   for (const warning of result.report.json.warnings) io.stderr(`warning: ${warning}\n`);
   context.exitCode = nightlyExitCode(result.report.json);
@@ -96,8 +85,7 @@ export const nightlyCommand: CommandFactory = (context) => ({
       .options(nightlyFinalizeOptions)
       .option('out', { type: 'string', describe: `Folder for nightly.json, summary.md, junit.xml, trend.html, or for this shard's file [default: ${DEFAULT_OUT}]` })
       .option('json', { type: 'boolean', default: false, describe: 'Print { ok, regressions, improvements, unchanged, … } as one JSON document' })
-      .option('shard', { type: 'string', describe: `Run only shard i of n ('i/n', 0 ≤ i < n) and write a shard file for \`merge\` [default: $${SHARD_INDEX_ENV} with --shards or $${SHARD_COUNT_ENV}]` })
-      .option('shards', { type: 'number', describe: `Number of shards when the index comes from $${SHARD_INDEX_ENV} (a Kubernetes Indexed Job)` })
+      .options(shardOptions)
       .option('jobs', { type: 'number', default: 1, describe: 'Worker threads for the cases (timing cases still run alone, after the others)' })
       .example('$0 nightly', 'run the whole suite, write reports/nightly/, append reports/history.jsonl')
       .example('$0 nightly --shard 0/4 --out shards/', 'run a quarter of the cases; then `rlhf-replay merge shards/`')
@@ -105,12 +93,8 @@ export const nightlyCommand: CommandFactory = (context) => ({
       .epilogue(`Outputs: ${Object.values(OUTPUT_FILES).join(', ')} in --out; exit 0 ok, 1 a regression (deterministic figure outside its tolerance, or a confirmed timing regression), 2 bad input, 3 a case crashed.`),
   handler: async (argv) => {
     const { io } = context;
-    const shard = resolveShard({
-      ...(argv.shard !== undefined ? { flag: lastString(argv.shard)! } : {}),
-      ...(argv.shards !== undefined ? { countFlag: argv.shards as number } : {}),
-      env: io.env,
-    });
-    const jobs = positiveIntegerOption('jobs', argv.jobs, 'worker threads') ?? 1;
+    const shard = shardOption(io, lastString(argv.shard), argv.shards);
+    const jobs = jobsOption(argv.jobs, 1);
     if (shard.count > 1 && argv['update-baseline']) throw optionError('update-baseline', true, 'applies when results are finalized: pass it to `rlhf-replay merge`, not to a shard');
     const suite = await loadSuite(pathOption(io, argv.suite, DEFAULT_SUITE));
     const baselines = await readBaselines(pathOption(io, argv.baseline, DEFAULT_BASELINE_DIR));
@@ -128,7 +112,7 @@ export const nightlyCommand: CommandFactory = (context) => ({
     progress.finish();
     if (execution.mode === 'shard') {
       const errors = execution.file.outcomes.filter((o) => o.status === 'error').length;
-      const summary = { shard: formatShard(shard), file: shown(io, execution.path), cases: execution.file.outcomes.length, errors };
+      const summary = { shard: formatShard(shard), file: shownPath(io, execution.path), cases: execution.file.outcomes.length, errors };
       io.stdout(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `nightly shard ${summary.shard}: ${summary.cases} case(s), ${errors} error(s) → ${summary.file}\nmerge every shard with: rlhf-replay merge <folder of shard files>\n`);
       return;
     }

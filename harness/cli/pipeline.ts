@@ -1,12 +1,12 @@
 import type { CommandFactory } from './commands.js';
-import { inputPath, optionError } from './traces/paths.js';
+import { inputPath, optionError } from './options.js';
 import { pipelineGanttChart } from '../report/charts/pipeline-gantt.js';
 import { writeChartPage } from '../report/page.js';
 import { formatTextTable } from '../report/text-table.js';
 import { scheduleTimeline } from '../schedulers/pipeline/evaluate.js';
 import type { PipelineProblem, ScheduledTask } from '../schedulers/pipeline/types.js';
 import { defaultSmallMicroBatches, fusedLayout, type FusedPipelineSpec } from '../schedulers/rlhfuse/fused-pipeline/layout.js';
-import { DEFAULT_LATENCY_EVALUATIONS, DEFAULT_MEMORY_EVALUATIONS, searchFusedSchedule, type FusedScheduleSummary, type FusedSearchResult } from '../schedulers/rlhfuse/fused-pipeline/search.js';
+import { DEFAULT_LATENCY_EVALUATIONS, DEFAULT_MEMORY_WORK, searchFusedSchedule, type FusedScheduleSummary, type FusedSearchResult } from '../schedulers/rlhfuse/fused-pipeline/search.js';
 import { serialOneFOneBLatency } from '../schedulers/rlhfuse/fused-pipeline/serial-baseline.js';
 import { createProgress, type Progress } from '../util/progress.js';
 
@@ -74,6 +74,7 @@ export function pipelineJson(spec: FusedPipelineSpec, result: FusedSearchResult,
   return {
     lowerBound: tidy(result.bounds.lowerBound),
     memoryLowerBound: tidy(result.memoryLowerBound),
+    provenMemoryLowerBound: tidy(result.provenMemoryLowerBound),
     greedy: { latency: tidy(result.greedy.score.makespan), peakMemory: tidy(result.greedy.score.peakMemory), withinMemoryLimit: result.greedy.withinMemoryLimit },
     search: {
       latency: tidy(result.best.score.makespan),
@@ -86,6 +87,10 @@ export function pipelineJson(spec: FusedPipelineSpec, result: FusedSearchResult,
       evaluations: result.evaluations,
       latencyReachedAfterEvaluations: result.latencyReachedAfter.evaluations,
       latencyReachedAfterSeconds: result.latencyReachedAfter.seconds,
+      memoryStartPeak: tidy(result.memoryStartPeak),
+      memoryReachedAfterEvaluations: result.memoryReachedAfter.evaluations,
+      memoryReachedAfterSeconds: result.memoryReachedAfter.seconds,
+      memoryProbes: result.memoryProbes.map((probe) => ({ ...probe, memoryCap: tidy(probe.memoryCap), peakMemory: tidy(probe.peakMemory) })),
       validated: true,
     },
     bounds: { b0: tidy(result.bounds.b0), b1: tidy(result.bounds.b1), b2: tidy(result.bounds.b2), b3: tidy(result.bounds.b3), binding: result.bounds.binding },
@@ -117,9 +122,11 @@ function humanReport(spec: FusedPipelineSpec, result: FusedSearchResult, serial:
     '',
     table.trimEnd(),
     '',
-    `bounds: b0 ${result.bounds.b0}, b1 ${result.bounds.b1}, b2 ${result.bounds.b2}, b3 ${result.bounds.b3}; memory LB is the serial-1F1B stage-0 peak`,
-    `search: from ${result.startedFrom}; final latency first reached after ${result.latencyReachedAfter.evaluations} evaluations (${result.latencyReachedAfter.seconds.toFixed(3)} s); ` +
-      `stopped by ${result.stoppedBy}; memory pass ${result.evaluations.memory} evaluations; ${result.seconds.toFixed(2)} s in all; validated`,
+    `bounds: b0 ${result.bounds.b0}, b1 ${result.bounds.b1}, b2 ${result.bounds.b2}, b3 ${result.bounds.b3}; memory LB is the serial-1F1B stage-0 peak (the artifact's reference); ` +
+      `no schedule of this latency can peak below ${tidy(result.provenMemoryLowerBound)}`,
+    `search: from ${result.startedFrom}; final latency first reached after ${result.latencyReachedAfter.evaluations} evaluations (${result.latencyReachedAfter.seconds.toFixed(3)} s); stopped by ${result.stoppedBy}`,
+    `memory phase: ${result.memoryProbes.length} memory caps tried, ${result.evaluations.memory} evaluations; final peak first reached after ${result.memoryReachedAfter.evaluations} evaluations (${result.memoryReachedAfter.seconds.toFixed(2)} s since the start); ` +
+      `${result.seconds.toFixed(2)} s in all; validated`,
     `speedup over serial 1F1B: ${(serial / result.best.score.makespan).toFixed(3)}×`,
     '',
   ].join('\n');
@@ -152,7 +159,7 @@ export const pipelineCommand: CommandFactory = (context) => ({
       .option('time-unit', { type: 'string', default: 'units', describe: "Unit of the times given, for labels ('units', 's', 'ms')" })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the search' })
       .option('max-evaluations', { type: 'number', default: DEFAULT_LATENCY_EVALUATIONS, describe: 'Schedule evaluations the latency search may spend (deterministic budget)' })
-      .option('memory-evaluations', { type: 'number', default: DEFAULT_MEMORY_EVALUATIONS, describe: 'Schedule evaluations of the memory pass (deterministic budget)' })
+      .option('memory-evaluations', { type: 'number', describe: `Schedule evaluations of the memory phase (deterministic budget; default ${DEFAULT_MEMORY_WORK / 1e6}M ÷ tasks per schedule, about 10 s on one core)` })
       .option('time-budget', { type: 'number', describe: 'Wall-clock cap on the search, seconds (default none). Output is deterministic for a seed and evaluation budgets unless this cap cuts the search short (JSON timeBudgetBound)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document' })
       .option('chart', { type: 'string', describe: 'Write the greedy and searched schedules as Gantt charts to this HTML file' })
@@ -163,7 +170,7 @@ export const pipelineCommand: CommandFactory = (context) => ({
     const spec = specFromFlags(argv);
     const seed = nonNegativeInteger('seed', argv.seed);
     const latencyEvaluations = nonNegativeInteger('max-evaluations', argv['max-evaluations']);
-    const memoryEvaluations = nonNegativeInteger('memory-evaluations', argv['memory-evaluations']);
+    const memoryEvaluations = argv['memory-evaluations'] === undefined ? undefined : nonNegativeInteger('memory-evaluations', argv['memory-evaluations']);
     const timeBudgetS = argv['time-budget'] === undefined ? 0 : positiveNumber('time-budget', argv['time-budget']);
     const timeUnit = argv['time-unit'] as string;
     const layout = fusedLayout(spec);
@@ -173,7 +180,7 @@ export const pipelineCommand: CommandFactory = (context) => ({
     const result = searchFusedSchedule(layout, {
       seed,
       latencyEvaluations,
-      memoryEvaluations,
+      ...(memoryEvaluations !== undefined ? { memoryEvaluations } : {}),
       ...(timeBudgetS > 0 ? { timeBudgetS } : {}),
       onProgress: (phase, evaluations, budget) => {
         if (phase !== progressPhase) {

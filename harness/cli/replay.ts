@@ -1,6 +1,6 @@
 import type { CommandFactory } from './commands.js';
 import type { CliIo } from './context.js';
-import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
 import { loadScenario } from '../experiments/scenario-loader.js';
 import { scenarioCostModel } from '../experiments/scenario-cost.js';
 import { scenarioIterations } from '../experiments/scenario-batches.js';
@@ -8,35 +8,13 @@ import { scenarioAssumptions, type Scenario } from '../experiments/scenario.js';
 import { chromeTrace } from '../report/chrome-trace.js';
 import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
-import { findScheduler, schedulers } from '../schedulers/index.js';
+import { findScheduler } from '../schedulers/index.js';
 import { iterationRecord, replayIterations, summarizeReplay, type SchedulerSummary } from '../schedulers/replay.js';
 import { compareStageTimings, summarizeStageComparison, type StageComparisonRow } from '../schedulers/stage-timing-comparison.js';
-import type { SchedulerEntry } from '../schedulers/types.js';
 import type { IterationResult } from '../sim/types.js';
 import { readStageTimings, readWorkload } from '../traces/read.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress } from '../util/progress.js';
-
-function parseSchedulers(value: unknown): SchedulerEntry[] {
-  const names = (Array.isArray(value) ? value : [value])
-    .filter((v) => v !== undefined)
-    .flatMap((v) => String(v).split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-  if (names.length === 0) return [...schedulers];
-  const chosen: SchedulerEntry[] = [];
-  for (const name of names) {
-    const entry = findScheduler(name);
-    if (!entry) throw optionError('scheduler', name, `unknown scheduler; known: ${schedulers.map((s) => s.name).join(', ')}`);
-    if (!chosen.includes(entry)) chosen.push(entry);
-  }
-  return chosen;
-}
-
-function seedOption(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw optionError('seed', value, 'must be a whole number from 0 to 4294967295');
-  return value;
-}
 
 const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
   const stages = [...new Set(summary.flatMap((s) => Object.keys(s.stages)))].sort();
@@ -109,7 +87,7 @@ export const replayCommand: CommandFactory = (context) => ({
     yargs
       .option('trace', { type: 'string', demandOption: true, describe: 'Response-length trace (any format `traces validate` reads)' })
       .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON (harness/experiments/scenarios/*.json)' })
-      .option('scheduler', { type: 'string', array: true, describe: `Schedulers, comma-separated (default all): ${schedulers.map((s) => s.name).join(', ')}` })
+      .option('scheduler', { type: 'string', array: true, describe: `Schedulers, comma-separated (default all): ${knownSchedulerNames()}` })
       .option('iterations', { type: 'number', describe: 'Replay at most this many iterations' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice (mini-batch order)' })
       .option('keep-trace-batches', { type: 'boolean', default: false, describe: "Replay the trace's iterations as recorded instead of re-cutting them to the scenario's batch" })
@@ -120,7 +98,7 @@ export const replayCommand: CommandFactory = (context) => ({
       .example('$0 replay --trace t.jsonl --scenario s.json --scheduler verl --stage-timings verl.log', 'check the verl model against a recorded run'),
   handler: async (argv) => {
     const { io } = context;
-    const chosen = parseSchedulers(argv.scheduler);
+    const chosen = schedulerListOption(argv.scheduler);
     const iterationsWanted = positiveIntegerOption('iterations', argv.iterations, 'iterations');
     const seed = seedOption(argv.seed);
     const stageTimingsPath = argv['stage-timings'] as string | undefined;

@@ -1,13 +1,12 @@
 import { availableParallelism } from 'node:os';
-import { isAbsolute, relative } from 'node:path';
 import type { Options } from 'yargs';
 import type { CommandFactory } from './commands.js';
-import type { CliContext, CliIo } from './context.js';
+import type { CliContext } from './context.js';
 import type { MergeTarget } from './merge.js';
-import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { inputPath, jobsOption, lastString, optionError, positiveIntegerOption, shardOption, shardOptions, shownPath } from './options.js';
 import type { CaseOutcome } from '../experiments/cases.js';
 import { executePlan } from '../experiments/cases-execute.js';
-import { formatShard, resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from '../experiments/sharding.js';
+import { formatShard } from '../experiments/sharding.js';
 import { REPRODUCE_KINDS_REF, reproduceCaseKinds } from '../reproduce/cases/kinds.js';
 import { finalizeReproduce, OUTPUT_FILES } from '../reproduce/finalize.js';
 import { loadPaperFigures } from '../reproduce/paper-figures.js';
@@ -23,16 +22,6 @@ export const reproduceFinalizeOptions: Readonly<Record<string, Options>> = {
   check: { type: 'boolean', default: false, describe: 'reproduce: exit 1 when a simulated figure is not within its tolerance (for CI gates)' },
   'paper-figures': { type: 'string', describe: `reproduce: folder of the published figures, <paper>.json [default: ${DEFAULT_PAPER_DIR}]` },
 };
-
-function lastString(value: unknown): string | undefined {
-  const last = Array.isArray(value) ? value[value.length - 1] : value;
-  return last === undefined ? undefined : String(last);
-}
-
-function shown(io: CliIo, path: string): string {
-  const relativePath = isAbsolute(path) ? relative(io.cwd, path) : path;
-  return relativePath.startsWith('..') ? path : relativePath;
-}
 
 function papersOf(value: unknown): PaperId[] {
   const given = lastString(value) ?? 'all';
@@ -50,7 +39,7 @@ export async function finalizeAndPrint(context: CliContext, argv: Record<string,
   if (argv.json) io.stdout(result.comparisonJson);
   else {
     io.stdout(result.summaryText);
-    io.stdout(`\nreport: ${shown(io, `${outDir}/${OUTPUT_FILES.page}`)} · comparison: ${shown(io, `${outDir}/${OUTPUT_FILES.comparison}`)} · summary: ${shown(io, `${outDir}/${OUTPUT_FILES.summary}`)} · tables: ${shown(io, `${outDir}/${OUTPUT_FILES.tables}`)}/\n`);
+    io.stdout(`\nreport: ${shownPath(io, `${outDir}/${OUTPUT_FILES.page}`)} · comparison: ${shownPath(io, `${outDir}/${OUTPUT_FILES.comparison}`)} · summary: ${shownPath(io, `${outDir}/${OUTPUT_FILES.summary}`)} · tables: ${shownPath(io, `${outDir}/${OUTPUT_FILES.tables}`)}/\n`);
   }
   for (const error of result.results.errors) io.stderr(`reproduce: case ${error.id} failed: ${error.message.split('\n')[0]}\n`);
   context.exitCode = result.exitCode;
@@ -73,8 +62,7 @@ export const reproduceCommand: CommandFactory = (context) => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print comparison.json ({ figures, notSimulated }) on stdout instead of the table' })
       .option('quick', { type: 'boolean', default: false, describe: 'Smoke-test size: two configurations per study, one measured iteration, first plausible value only in the sensitivity analysis' })
       .options(reproduceFinalizeOptions)
-      .option('shard', { type: 'string', describe: `Run only shard i of n ('i/n', 0 ≤ i < n) and write a shard file for \`merge\` [default: $${SHARD_INDEX_ENV} with --shards or $${SHARD_COUNT_ENV}]` })
-      .option('shards', { type: 'number', describe: `Number of shards when the index comes from $${SHARD_INDEX_ENV} (a Kubernetes Indexed Job)` })
+      .options(shardOptions)
       .option('jobs', { type: 'number', describe: 'Worker threads for the cases [default: the available cores]' })
       .example('$0 reproduce', 'both papers with the defaults: reports/index.html, reports/comparison.json')
       .example('$0 reproduce rlhfless --seeds 5 --out out/', 'RLHFless only, 5 seeds')
@@ -87,12 +75,8 @@ export const reproduceCommand: CommandFactory = (context) => ({
     const { io } = context;
     const papers = papersOf(argv.paper);
     const seeds = positiveIntegerOption('seeds', argv.seeds, 'seeds') ?? 1;
-    const jobs = positiveIntegerOption('jobs', argv.jobs, 'worker threads') ?? Math.max(1, availableParallelism());
-    const shard = resolveShard({
-      ...(argv.shard !== undefined ? { flag: lastString(argv.shard)! } : {}),
-      ...(argv.shards !== undefined ? { countFlag: argv.shards as number } : {}),
-      env: io.env,
-    });
+    const jobs = jobsOption(argv.jobs, Math.max(1, availableParallelism()));
+    const shard = shardOption(io, lastString(argv.shard), argv.shards);
     // The published figures are read by the finalize step's comparison; checked here too, so a bad file fails before minutes of simulation.
     if (shard.count === 1) await Promise.all(papers.map((paper) => loadPaperFigures(paper, inputPath(io, lastString(argv['paper-figures']) || DEFAULT_PAPER_DIR))));
     const plan = await buildReproducePlan({ papers, seeds, quick: argv.quick === true }, io.env);
@@ -109,7 +93,7 @@ export const reproduceCommand: CommandFactory = (context) => ({
     progress.finish();
     if (execution.mode === 'shard') {
       const errors = execution.file.outcomes.filter((o) => o.status === 'error').length;
-      const summary = { shard: formatShard(shard), file: shown(io, execution.path), cases: execution.file.outcomes.length, errors };
+      const summary = { shard: formatShard(shard), file: shownPath(io, execution.path), cases: execution.file.outcomes.length, errors };
       io.stdout(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `reproduce shard ${summary.shard}: ${summary.cases} case(s), ${errors} error(s) → ${summary.file}\nmerge every shard with: rlhf-replay merge <folder of shard files>\n`);
       return;
     }

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import type { Options } from 'yargs';
 import type { CommandFactory } from './commands.js';
-import type { CliContext, CliIo } from './context.js';
+import type { CliContext } from './context.js';
 import type { MergeTarget } from './merge.js';
-import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { inputPath, jobsOption, optionError, positiveIntegerOption, seedOption, shardOption, shardOptions, shownPath } from './options.js';
 import type { CaseOutcome } from '../experiments/cases.js';
 import { executePlan } from '../experiments/cases-execute.js';
 import { canonicalJson } from '../experiments/cases-plan.js';
 import { loadScenario } from '../experiments/scenario-loader.js';
-import { formatShard, resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV } from '../experiments/sharding.js';
+import { formatShard } from '../experiments/sharding.js';
 import { summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../experiments/sweep-finalize.js';
 import { SWEEP_KINDS_REF, sweepCaseKinds } from '../experiments/sweep-kinds.js';
 import { metricSpec } from '../experiments/sweep-metrics.js';
@@ -40,21 +39,11 @@ async function sha256OfFile(path: string): Promise<string> {
   return hash.digest('hex');
 }
 
-function shown(io: CliIo, path: string): string {
-  const relativePath = isAbsolute(path) ? relative(io.cwd, path) : path;
-  return relativePath.startsWith('..') ? path : relativePath;
-}
-
 /** A flag given once: yargs turns a repeated flag into an array. */
 function single(flag: string, value: unknown): string {
   if (Array.isArray(value)) throw optionError(flag, value.join(' '), 'give it once');
   if (typeof value !== 'string' && typeof value !== 'number') throw optionError(flag, value, 'is required');
   return String(value);
-}
-
-function seedOption(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw optionError('seed', value, 'must be a whole number from 0 to 4294967295');
-  return value;
 }
 
 /** Finalize and print: shared by `sweep` (unsharded) and `merge`. */
@@ -94,8 +83,7 @@ export const sweepCommand: CommandFactory = (context) => ({
       .option('keep-trace-batches', { type: 'boolean', default: false, describe: "Replay the trace's iterations as recorded instead of re-cutting them to the scenario's batch" })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { meta, rows, best, notes, errors }' })
       .options(sweepFinalizeOptions)
-      .option('shard', { type: 'string', describe: `Run only shard i of n ('i/n', 0 ≤ i < n) and write a shard file for \`merge\` [default: $${SHARD_INDEX_ENV} with --shards or $${SHARD_COUNT_ENV}]` })
-      .option('shards', { type: 'number', describe: `Number of shards when the index comes from $${SHARD_INDEX_ENV} (a Kubernetes Indexed Job)` })
+      .options(shardOptions)
       .option('jobs', { type: 'number', default: 1, describe: 'Worker threads, one point each' })
       .option('out', { type: 'string', describe: `Folder for this shard's file when sharded [default: ${DEFAULT_SHARD_DIR}]` })
       .example('$0 sweep --scenario harness/experiments/scenarios/rlhfuse-65b-33b.json --trace traces/examples/default.jsonl --scheduler rlhfuse --param migration-threshold --values 0.05,0.1,...,0.5 --chart threshold.html', "RLHFuse's migration-threshold curve")
@@ -103,12 +91,8 @@ export const sweepCommand: CommandFactory = (context) => ({
       .epilogue('Each value is set as schedulerParameters.<scheduler>.<param> over the scenario. Exit 0 ok, 2 bad input (or a point failed on its input), 3 a point hit a harness bug.'),
   handler: async (argv) => {
     const { io } = context;
-    const shard = resolveShard({
-      ...(argv.shard !== undefined ? { flag: argv.shard as string } : {}),
-      ...(argv.shards !== undefined ? { countFlag: argv.shards as number } : {}),
-      env: io.env,
-    });
-    const jobs = positiveIntegerOption('jobs', argv.jobs, 'worker threads') ?? 1;
+    const shard = shardOption(io, argv.shard, argv.shards);
+    const jobs = jobsOption(argv.jobs, 1);
     const iterations = positiveIntegerOption('iterations', argv.iterations, 'iterations');
     const seed = seedOption(argv.seed);
     const scheduler = resolveScheduler(single('scheduler', argv.scheduler));
@@ -147,7 +131,7 @@ export const sweepCommand: CommandFactory = (context) => ({
     progress.finish();
     if (execution.mode === 'shard') {
       const errors = execution.file.outcomes.filter((o) => o.status === 'error').length;
-      const summary = { shard: formatShard(shard), file: shown(io, execution.path), cases: execution.file.outcomes.length, errors };
+      const summary = { shard: formatShard(shard), file: shownPath(io, execution.path), cases: execution.file.outcomes.length, errors };
       io.stdout(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `sweep shard ${summary.shard}: ${summary.cases} point(s), ${errors} error(s) → ${summary.file}\nmerge every shard with: rlhf-replay merge <folder of shard files>\n`);
       return;
     }

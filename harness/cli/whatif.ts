@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CommandFactory } from './commands.js';
-import { inputPath, optionError, positiveIntegerOption } from './traces/paths.js';
+import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, schedulerOption, seedOption } from './options.js';
 import { scenarioCostModel } from '../experiments/scenario-cost.js';
 import { scenarioIterations } from '../experiments/scenario-batches.js';
 import { loadScenario } from '../experiments/scenario-loader.js';
 import { scenarioAssumptions } from '../experiments/scenario.js';
 import { chromeTrace } from '../report/chrome-trace.js';
-import { findScheduler, schedulers } from '../schedulers/index.js';
-import type { SchedulerEntry } from '../schedulers/types.js';
+import { roundForJson } from '../report/round-for-json.js';
 import { GPU_TRACE_FORMAT_NAMES } from '../traces/gpu/formats.js';
 import type { ChromeTraceTimeUnit } from '../traces/gpu/kineto-reader.js';
 import { readGpuTrace } from '../traces/gpu/read-gpu-trace.js';
@@ -18,39 +17,10 @@ import { readWorkload } from '../traces/read.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/input-error.js';
 import { createProgress } from '../util/progress.js';
-import { roundForJson, whatIfJson, type WhatIfMeta } from '../whatif/report-json.js';
+import { whatIfJson, type WhatIfMeta } from '../whatif/report-json.js';
 import { formatWhatIf } from '../whatif/report-text.js';
 import { DEFAULT_STAGE_MAP, parseStageMap, type StageMap } from '../whatif/stage-map.js';
 import { whatIf } from '../whatif/what-if.js';
-
-const knownSchedulers = () => schedulers.map((s) => s.name).join(', ');
-
-function schedulerByName(flag: string, name: string): SchedulerEntry {
-  const entry = findScheduler(name);
-  if (!entry) throw optionError(flag, name, `unknown scheduler; known: ${knownSchedulers()}`);
-  return entry;
-}
-
-/** `--scheduler a,b --scheduler c` → entries in order, once each; every registered scheduler when absent. */
-function parseSchedulerList(value: unknown): SchedulerEntry[] {
-  const names = (Array.isArray(value) ? value : [value])
-    .filter((v) => v !== undefined)
-    .flatMap((v) => String(v).split(','))
-    .map((v) => v.trim())
-    .filter((v) => v !== '');
-  if (names.length === 0) return [...schedulers];
-  const chosen: SchedulerEntry[] = [];
-  for (const name of names) {
-    const entry = schedulerByName('scheduler', name);
-    if (!chosen.includes(entry)) chosen.push(entry);
-  }
-  return chosen;
-}
-
-function seedOption(value: unknown): number {
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw optionError('seed', value, 'must be a whole number from 0 to 4294967295');
-  return value;
-}
 
 async function loadStageMap(path: string | undefined): Promise<StageMap> {
   if (path === undefined) return DEFAULT_STAGE_MAP;
@@ -73,7 +43,7 @@ export const whatifCommand: CommandFactory = (context) => ({
       .option('lengths', { type: 'string', demandOption: true, describe: "The run's response-length trace (any format `traces validate` reads)" })
       .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON describing the run (cluster, models, layouts): harness/experiments/scenarios/*.json' })
       .option('baseline', { type: 'string', default: 'verl', describe: 'The scheduler that matches how the recorded run went (its fidelity is reported)' })
-      .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulers()}` })
+      .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulerNames()}` })
       .option('stage-map', { type: 'string', describe: 'JSON mapping more annotation names to stages: {"stages": {"rollout": "gen", "make_experience": ["ref", "values"], "adv": null}}' })
       .option('iterations', { type: 'number', describe: 'Compare at most this many recorded steps (default: every recorded step the lengths trace covers)' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice in the simulation' })
@@ -89,8 +59,8 @@ export const whatifCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const { io } = context;
     const fromCwd = (p: string) => inputPath(io, p);
-    const baseline = schedulerByName('baseline', String(argv.baseline));
-    const chosen = parseSchedulerList(argv.scheduler);
+    const baseline = schedulerOption('baseline', String(argv.baseline));
+    const chosen = schedulerListOption(argv.scheduler);
     const limit = positiveIntegerOption('iterations', argv.iterations, 'steps');
     const seed = seedOption(argv.seed);
     const binMs = argv['bin-ms'] as number | undefined;

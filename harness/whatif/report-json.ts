@@ -71,8 +71,3 @@ export function whatIfJson(report: WhatIfReport, meta: WhatIfMeta, stageMap: Sta
     simulationNotes: report.simulationNotes,
   };
 }
-
-/** JSON numbers without float noise (12 significant digits); same input, same bytes. */
-export function roundForJson(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
-}

@@ -20,6 +20,7 @@ function withoutClock(text: string): unknown {
   const json = JSON.parse(text) as { search: Record<string, unknown> };
   delete json.search.seconds;
   delete json.search.latencyReachedAfterSeconds;
+  delete json.search.memoryReachedAfterSeconds;
   return json;
 }
 
@@ -37,6 +38,23 @@ describe('rlhf-replay pipeline', () => {
     expect(typeof json.search.seconds).toBe('number');
     expect(json.serial1F1B).toBe(309);
     expect(json.bounds).toEqual({ b0: 225, b1: 168, b2: 168, b3: 204, binding: 'b0' });
+    // At the 1F1B makespan with M_L = PP_L every actor forward is done before the first backward.
+    expect(json.provenMemoryLowerBound).toBe(15.6);
+    expect(json.search.memoryStartPeak).toBeGreaterThanOrEqual(json.search.peakMemory);
+    expect(json.search.memoryProbes).toEqual([]);
+  });
+
+  it('reports the memory phase: the caps it tried, and when the final peak was reached', async () => {
+    const { code, out } = await run([...exp2, '--json', '--memory-evaluations', '30000']);
+    expect(code).toBe(0);
+    const json = JSON.parse(out) as Record<string, any>;
+    expect(json.search.peakMemory).toBe(15.6);
+    expect(json.search.memoryProbes.length).toBeGreaterThan(0);
+    expect(json.search.memoryProbes.at(-1)).toMatchObject({ reached: true, peakMemory: 15.6 });
+    expect(json.search.memoryReachedAfterEvaluations).toBeLessThanOrEqual(json.search.evaluations.memory);
+    const text = await run([...exp2, '--memory-evaluations', '30000']);
+    expect(text.out).toMatch(/no schedule of this latency can peak below 15\.6/);
+    expect(text.out).toMatch(/memory phase: \d+ memory caps tried, \d+ evaluations; final peak first reached after \d+ evaluations/);
   });
 
   it('gives the same JSON, clock fields aside, for the same seed and budgets', async () => {

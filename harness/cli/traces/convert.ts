@@ -5,8 +5,8 @@ import type { LengthGroupItem } from '../../traces/length-stream.js';
 import { readGpuProfile, readStageTimings, streamLengthGroups } from '../../traces/read.js';
 import { canonicalContainer, CANONICAL_FORMATS, writeGpuProfile, writeLengthGroups, writeStageTimings } from '../../traces/write.js';
 import { InputError } from '../../util/input-error.js';
-import { inputPath, maxResponseOption } from './paths.js';
-import { withFormatOption, withMaxResponseOption } from './options.js';
+import { inputPath } from '../options.js';
+import { maxResponseOption, withFormatOption, withMaxResponseOption } from './options.js';
 
 export const convertCommand: CommandFactory = (context) => ({
   command: 'convert <input>',

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { Argv } from 'yargs';
 import { gpuUtilisationChart, type UtilisationRow } from '../../report/charts/gpu-utilisation.js';
+import { roundForJson } from '../../report/round-for-json.js';
 import { GPU_TRACE_FORMAT_NAMES } from '../../traces/gpu/formats.js';
 import { loadKernelClassRules } from '../../traces/gpu/kernel-classes.js';
 import type { ChromeTraceTimeUnit } from '../../traces/gpu/kineto-reader.js';
@@ -11,7 +12,7 @@ import type { GpuTraceFormatName } from '../../traces/gpu/types.js';
 import { DCGM_DEFAULT_DELAY_MS } from '../../traces/gpu/dcgm-reader.js';
 import { createProgress } from '../../util/progress.js';
 import type { CommandFactory } from '../commands.js';
-import { inputPath, optionError } from './paths.js';
+import { inputPath, optionError } from '../options.js';
 
 interface GpuTraceArgs {
   path: string;
@@ -23,11 +24,6 @@ interface GpuTraceArgs {
   'kernel-classes'?: string;
   'time-unit': ChromeTraceTimeUnit;
   'dcgm-delay-ms': number;
-}
-
-/** JSON numbers without float noise (0.00915853671874999 → 0.00915853671875); same input, same bytes. */
-function roundForJson(_key: string, value: unknown): unknown {
-  return typeof value === 'number' && Number.isFinite(value) && !Number.isInteger(value) ? Number(value.toPrecision(12)) : value;
 }
 
 /**

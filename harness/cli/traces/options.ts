@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { traceFormats } from '../../traces/formats/index.js';
+import { positiveIntegerOption } from '../options.js';
 
 /** `--format`, with every registered format name as a choice (so `--help` lists them). */
 export function withFormatOption<T>(yargs: Argv<T>): Argv<T & { format: string | undefined }> {
@@ -16,4 +17,9 @@ export function withMaxResponseOption<T>(yargs: Argv<T>): Argv<T & { 'max-respon
     type: 'number',
     describe: 'Response length cap, tokens: samples at it count as truncated; overrides a recorded or inferred cap',
   });
+}
+
+/** Parses `--max-response`: a positive whole number of tokens. */
+export function maxResponseOption(value: unknown): number | undefined {
+  return positiveIntegerOption('max-response', value, 'tokens');
 }

@@ -1,11 +1,13 @@
 import type { CommandFactory } from '../commands.js';
 import type { CliIo } from '../context.js';
+import type { LengthGroupItem } from '../../traces/length-stream.js';
 import { streamLengthGroups } from '../../traces/read.js';
 import { lengthStatsOfStream, type LengthStats, type LengthStatsFields } from '../../traces/stats.js';
 import type { WorkloadMeta } from '../../traces/types.js';
 import { writeJsonAtomic } from '../../util/atomic-write.js';
-import { inputPath, maxResponseOption } from './paths.js';
-import { withFormatOption, withMaxResponseOption } from './options.js';
+import { createCountProgress, type Progress } from '../../util/progress.js';
+import { inputPath } from '../options.js';
+import { maxResponseOption, withFormatOption, withMaxResponseOption } from './options.js';
 
 const COLUMNS = [
   'iteration',
@@ -57,6 +59,18 @@ function describeMeta(meta: WorkloadMeta): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Passes the groups through unchanged, counting the samples read into `progress`. */
+export async function* countingSamples(groups: AsyncIterable<LengthGroupItem>, progress: Progress): AsyncGenerator<LengthGroupItem> {
+  let samples = 0;
+  let groupCount = 0;
+  for await (const item of groups) {
+    samples += item.group.responseTokens.length;
+    groupCount += 1;
+    progress.update(samples, `(group ${groupCount}, iteration ${item.group.iteration})`);
+    yield item;
+  }
+}
+
 async function printStats(io: CliIo, meta: WorkloadMeta, stats: LengthStats, json: boolean): Promise<void> {
   if (json) io.stdout(`${JSON.stringify(stats, null, 2)}\n`);
   else io.stdout(`${describeMeta(meta)}\n${statsTable(stats)}`);
@@ -79,7 +93,14 @@ export const statsCommand: CommandFactory = (context) => ({
       ...(argv.format ? { format: argv.format as string } : {}),
       ...(maxResponseTokens !== undefined ? { maxResponseTokens } : {}),
     });
-    const stats = await lengthStatsOfStream(stream.groups);
+    // A streamed trace's size is unknown until its end: progress is a running count (stderr, TTY only).
+    const progress = createCountProgress(io, 'reading', 'samples');
+    let stats: LengthStats;
+    try {
+      stats = await lengthStatsOfStream(countingSamples(stream.groups, progress));
+    } finally {
+      progress.finish(); // also before an input error is printed
+    }
     if (argv.out) await writeJsonAtomic(inputPath(io, argv.out as string), stats);
     await printStats(io, stream.meta, stats, argv.json as boolean);
   },

@@ -3,8 +3,8 @@ import { checkTrace, type TraceSummary } from '../../traces/read.js';
 import { EXIT_BAD_INPUT } from '../../util/exit-codes.js';
 import { formatProblem, isInputError, type InputProblem } from '../../util/input-error.js';
 import { ProblemLimitReached } from '../../traces/problems.js';
-import { inputPath, maxResponseOption, positiveIntegerOption } from './paths.js';
-import { withFormatOption, withMaxResponseOption } from './options.js';
+import { inputPath, positiveIntegerOption } from '../options.js';
+import { maxResponseOption, withFormatOption, withMaxResponseOption } from './options.js';
 
 interface FileResult {
   readonly path: string;

@@ -1,0 +1,104 @@
+import { isAbsolute, relative, resolve } from 'node:path';
+import type { Options } from 'yargs';
+import type { CliIo } from './context.js';
+import { resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV, type Shard } from '../experiments/sharding.js';
+import { findScheduler, schedulers } from '../schedulers/index.js';
+import type { SchedulerEntry } from '../schedulers/types.js';
+import { InputError } from '../util/input-error.js';
+
+/**
+ * Flag parsing shared by the commands. Every bad value is an InputError naming the flag and the
+ * value (`--flag: field 'flag' value 'v': …`), which the CLI prints before exiting 2.
+ */
+
+/** A bad flag value, reported like any other input problem (`--flag: field 'flag' value 'v': …`, exit 2). */
+export function optionError(flag: string, value: unknown, message: string): InputError {
+  return new InputError({ file: `--${flag}`, field: flag, value, message });
+}
+
+/**
+ * A path the user typed, made usable by this process: relative paths are taken from `io.cwd` (so
+ * in-process tests can run from any folder) and given back relative to the process, which keeps
+ * them exactly as typed in normal use, and so in error messages.
+ */
+export function inputPath(io: CliIo, given: string): string {
+  if (isAbsolute(given)) return given;
+  return relative(process.cwd(), resolve(io.cwd, given)) || '.';
+}
+
+/** A path for printing: relative to `io.cwd` when it lies below it, else as given. */
+export function shownPath(io: CliIo, path: string): string {
+  const relativePath = isAbsolute(path) ? relative(io.cwd, path) : path;
+  return relativePath.startsWith('..') ? path : relativePath;
+}
+
+/** A string flag's value; given twice, the last one wins (as in most CLIs). */
+export function lastString(value: unknown): string | undefined {
+  const last = Array.isArray(value) ? value[value.length - 1] : value;
+  return last === undefined ? undefined : String(last);
+}
+
+/** Parses a flag that must be a positive whole number, when given; `what` names its unit in the error. */
+export function positiveIntegerOption(flag: string, value: unknown, what: string): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) throw optionError(flag, value, `must be a positive whole number${what ? ` of ${what}` : ''}`);
+  return value;
+}
+
+/** Parses `--seed`: a whole number that fits the RNG's 32-bit seed. */
+export function seedOption(value: unknown): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > 0xffffffff) throw optionError('seed', value, 'must be a whole number from 0 to 4294967295');
+  return value;
+}
+
+/** Every registered scheduler name, comma-separated: for `--help` texts and errors. */
+export function knownSchedulerNames(): string {
+  return schedulers.map((s) => s.name).join(', ');
+}
+
+/** One registered scheduler by name (`flag` names the option in the error). */
+export function schedulerOption(flag: string, name: string): SchedulerEntry {
+  const entry = findScheduler(name);
+  if (!entry) throw optionError(flag, name, `unknown scheduler; known: ${knownSchedulerNames()}`);
+  return entry;
+}
+
+/** `--scheduler a,b --scheduler c` → entries in order, once each; every registered scheduler when absent. */
+export function schedulerListOption(value: unknown): SchedulerEntry[] {
+  const names = (Array.isArray(value) ? value : [value])
+    .filter((v) => v !== undefined)
+    .flatMap((v) => String(v).split(','))
+    .map((v) => v.trim())
+    .filter((v) => v !== '');
+  if (names.length === 0) return [...schedulers];
+  const chosen: SchedulerEntry[] = [];
+  for (const name of names) {
+    const entry = schedulerOption('scheduler', name);
+    if (!chosen.includes(entry)) chosen.push(entry);
+  }
+  return chosen;
+}
+
+/** `--shard i/n` and `--shards n`, as every command that writes shard files for `merge` declares them. */
+export const shardOptions: Readonly<Record<'shard' | 'shards', Options>> = {
+  shard: { type: 'string', describe: `Run only shard i of n ('i/n', 0 ≤ i < n) and write a shard file for \`merge\` [default: $${SHARD_INDEX_ENV} with --shards or $${SHARD_COUNT_ENV}]` },
+  shards: { type: 'number', describe: `Number of shards when the index comes from $${SHARD_INDEX_ENV} (a Kubernetes Indexed Job)` },
+};
+
+/**
+ * The shard this process runs, from `--shard` (`shard`, as the command reads it: `nightly` and
+ * `reproduce` pass the last one given), `--shards` and the Indexed-Job environment of `io`.
+ */
+export function shardOption(io: CliIo, shard: unknown, shards: unknown): Shard {
+  return resolveShard({
+    // Passed through as given: a repeated flag (an array) is rejected by parseShard as not 'i/n'.
+    ...(shard !== undefined ? { flag: shard as string } : {}),
+    ...(shards !== undefined ? { countFlag: shards as number } : {}),
+    env: io.env,
+  });
+}
+
+/** `--jobs`: worker threads, a positive whole number; `fallback` when not given. */
+export function jobsOption(value: unknown, fallback: number): number {
+  return positiveIntegerOption('jobs', value, 'worker threads') ?? fallback;
+}
