@@ -41,7 +41,10 @@ export interface PipelineResult {
   readonly greedyMakespan: number;
   readonly greedyPeakMemory: number;
   readonly lowerBound: number;
+  /** The serial-1F1B stage-0 peak (the artifact's "memory lower bound": a reference, not a bound). */
   readonly memoryLowerBound: number;
+  /** A proven lower bound on the peak memory of any schedule with the searched makespan. */
+  readonly provenMemoryLowerBound: number;
   readonly serialOneFOneB: number;
   readonly stoppedBy: string;
   readonly evaluations: { readonly latency: number; readonly memory: number };
@@ -67,6 +70,7 @@ export function runPipelineCase(testCase: PipelineCase): PipelineResult {
     greedyPeakMemory: result.greedy.score.peakMemory,
     lowerBound: result.bounds.lowerBound,
     memoryLowerBound: result.memoryLowerBound,
+    provenMemoryLowerBound: result.provenMemoryLowerBound,
     serialOneFOneB: serialOneFOneBLatency(layout.problem),
     stoppedBy: result.stoppedBy,
     evaluations: result.evaluations,

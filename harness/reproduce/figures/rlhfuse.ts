@@ -125,7 +125,7 @@ function flexFusion(exp: number, field: PipelineField, what: string): FigureComp
     compute(data): FigureOutcome {
       const result = data.pipeline.find((p) => p.name === `flexfusion-exp${exp}`);
       if (!result) return missing(`FlexFusion instance ${exp}`);
-      const context = `lower bound ${result.lowerBound}, greedy ${result.greedyMakespan} (memory ${fmt(result.greedyPeakMemory)}), searched ${result.makespan} (memory ${fmt(result.peakMemory)}; memory lower bound ${fmt(result.memoryLowerBound)}), serial 1F1B ${result.serialOneFOneB}; search stopped by ${result.stoppedBy} after ${result.evaluations.latency} + ${result.evaluations.memory} evaluations`;
+      const context = `lower bound ${result.lowerBound}, greedy ${result.greedyMakespan} (memory ${fmt(result.greedyPeakMemory)}), searched ${result.makespan} (memory ${fmt(result.peakMemory)}; serial-1F1B stage peak ${fmt(result.memoryLowerBound)}, the artifact's reference; proven floor at this makespan ${fmt(result.provenMemoryLowerBound)}), serial 1F1B ${result.serialOneFOneB}; search stopped by ${result.stoppedBy} after ${result.evaluations.latency} + ${result.evaluations.memory} evaluations`;
       return { ok: true, estimate: exact(result[field]), perConfig: [], context };
     },
   };
