@@ -4,6 +4,7 @@ import type { CommandFactory } from './commands.js';
 import type { CliContext, CliIo } from './context.js';
 import type { MergeTarget } from './merge.js';
 import { inputPath, jobsOption, lastString, optionError, shardOption, shardOptions, shownPath } from './options.js';
+import { printShardWritten } from './shard-written.js';
 import type { CaseOutcome } from '../experiments/cases.js';
 import { executePlan } from '../experiments/cases-execute.js';
 import { formatShard } from '../experiments/sharding.js';
@@ -111,9 +112,7 @@ export const nightlyCommand: CommandFactory = (context) => ({
     });
     progress.finish();
     if (execution.mode === 'shard') {
-      const errors = execution.file.outcomes.filter((o) => o.status === 'error').length;
-      const summary = { shard: formatShard(shard), file: shownPath(io, execution.path), cases: execution.file.outcomes.length, errors };
-      io.stdout(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `nightly shard ${summary.shard}: ${summary.cases} case(s), ${errors} error(s) → ${summary.file}\nmerge every shard with: rlhf-replay merge <folder of shard files>\n`);
+      printShardWritten(io, { command: 'nightly', caseNoun: 'case', shard, path: execution.path, file: execution.file, json: Boolean(argv.json) });
       return;
     }
     await finalizeAndPrint(context, argv as Record<string, unknown>, plan, execution.outcomes);

@@ -4,7 +4,8 @@ import type { Options } from 'yargs';
 import type { CommandFactory } from './commands.js';
 import type { CliContext } from './context.js';
 import type { MergeTarget } from './merge.js';
-import { inputPath, jobsOption, optionError, positiveIntegerOption, seedOption, shardOption, shardOptions, shownPath } from './options.js';
+import { inputPath, jobsOption, optionError, positiveIntegerOption, seedOption, shardOption, shardOptions } from './options.js';
+import { printShardWritten } from './shard-written.js';
 import type { CaseOutcome } from '../experiments/cases.js';
 import { executePlan } from '../experiments/cases-execute.js';
 import { canonicalJson } from '../experiments/cases-plan.js';
@@ -130,9 +131,7 @@ export const sweepCommand: CommandFactory = (context) => ({
     });
     progress.finish();
     if (execution.mode === 'shard') {
-      const errors = execution.file.outcomes.filter((o) => o.status === 'error').length;
-      const summary = { shard: formatShard(shard), file: shownPath(io, execution.path), cases: execution.file.outcomes.length, errors };
-      io.stdout(argv.json ? `${JSON.stringify(summary, null, 2)}\n` : `sweep shard ${summary.shard}: ${summary.cases} point(s), ${errors} error(s) → ${summary.file}\nmerge every shard with: rlhf-replay merge <folder of shard files>\n`);
+      printShardWritten(io, { command: 'sweep', caseNoun: 'point', shard, path: execution.path, file: execution.file, json: Boolean(argv.json) });
       return;
     }
     await finalizeSweep(context, argv as Record<string, unknown>, plan, execution.outcomes);
