@@ -1,4 +1,4 @@
-import { JsonReader, readJsonDocument } from './json-reader.js';
+import { FieldReader, OBJECT_SCOPED_STYLE, readJsonFile } from '../util/json-input.js';
 
 /**
  * The acknowledge list (baselines/nightly/acknowledged.json): known changes that must not fail
@@ -26,9 +26,9 @@ export function isValidDate(text: string): boolean {
 
 /** Reads the list; a missing file is an empty list. */
 export async function readAcknowledgements(path: string): Promise<Acknowledgement[]> {
-  const doc = await readJsonDocument(path, 'acknowledge list', { optional: true });
+  const doc = await readJsonFile(path, 'acknowledge list', { optional: true });
   if (!doc) return [];
-  const root = JsonReader.root(doc, 'acknowledge list');
+  const root = FieldReader.root(doc, 'acknowledge list', OBJECT_SCOPED_STYLE);
   root.rejectUnknown(['$schema', 'about', 'acknowledged']);
   const entries = root.children('acknowledged') ?? [];
   const list: Acknowledgement[] = [];

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
-import { JsonReader, readJsonDocument } from './json-reader.js';
+import { FieldReader, OBJECT_SCOPED_STYLE, readJsonFile } from '../util/json-input.js';
 import { median } from '../stats/median.js';
 import { sameEnvironment } from './compare.js';
 import type { BaselineFigure, Environment, FigureResult } from './types.js';
@@ -29,7 +29,7 @@ export interface BaselineSet {
   readonly timings: Readonly<Record<string, BaselineFigure>>;
 }
 
-function readEnvironment(reader: JsonReader | undefined): Environment | undefined {
+function readEnvironment(reader: FieldReader | undefined): Environment | undefined {
   if (!reader) return undefined;
   reader.rejectUnknown(['platform', 'arch', 'cpuModel', 'cpus', 'nodeMajor']);
   const platform = reader.string('platform');
@@ -42,9 +42,9 @@ function readEnvironment(reader: JsonReader | undefined): Environment | undefine
 }
 
 async function readBaselineFile(path: string, timings: boolean): Promise<Record<string, BaselineFigure>> {
-  const doc = await readJsonDocument(path, 'nightly baseline', { optional: true });
+  const doc = await readJsonFile(path, 'nightly baseline', { optional: true });
   if (!doc) return {};
-  const root = JsonReader.root(doc, 'nightly baseline');
+  const root = FieldReader.root(doc, 'nightly baseline', OBJECT_SCOPED_STYLE);
   root.rejectUnknown(['format', 'version', 'about', 'figures']);
   if (root.get('format') !== BASELINE_FORMAT) root.problem('format', root.get('format'), `must be '${BASELINE_FORMAT}'`);
   root.number('version', { integer: true, min: 1, max: 1 });

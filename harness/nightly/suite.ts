@@ -6,7 +6,7 @@ import { isValidCaseId } from '../experiments/cases.js';
 import { findScheduler, schedulers } from '../schedulers/index.js';
 import { flexFusionInstances } from '../schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
 import { InputError } from '../util/input-error.js';
-import { JsonReader, readJsonDocument } from './json-reader.js';
+import { FieldReader, OBJECT_SCOPED_STYLE, readJsonFile } from '../util/json-input.js';
 import { DEFAULT_TIMING_RULE } from './timing-rule.js';
 import { COST_QUERY_OPS, SIM_METRICS, TRACE_STATS_METRICS, type CostQuery, type CostQueryOp, type NightlyCase, type Tolerance, type TimingRule } from './types.js';
 
@@ -34,7 +34,7 @@ const ID_TEXT = 'letters, digits and ._/+=@- (no spaces or colons)';
 const KINDS = ['sim-figure', 'cost-model', 'trace-stats', 'pipeline-search', 'bench'] as const;
 const COMMON = ['id', 'kind', 'tolerance', 'timing', 'description'];
 
-function readTolerance(reader: JsonReader, fallback: Tolerance): Tolerance {
+function readTolerance(reader: FieldReader, fallback: Tolerance): Tolerance {
   if (!reader.has('tolerance')) return fallback;
   const value = reader.get('tolerance');
   if (value === 'exact') return { kind: 'exact' };
@@ -50,7 +50,7 @@ function readTolerance(reader: JsonReader, fallback: Tolerance): Tolerance {
   return { kind: 'close', relative, absolute };
 }
 
-function readTimingRule(reader: JsonReader | undefined, fallback: TimingRule): TimingRule {
+function readTimingRule(reader: FieldReader | undefined, fallback: TimingRule): TimingRule {
   if (!reader) return fallback;
   reader.rejectUnknown(['alpha', 'minEffectPct', 'minSamples', 'confirmRuns', 'environment']);
   return {
@@ -62,7 +62,7 @@ function readTimingRule(reader: JsonReader | undefined, fallback: TimingRule): T
   };
 }
 
-function existingFile(reader: JsonReader, key: string, dir: string): string | undefined {
+function existingFile(reader: FieldReader, key: string, dir: string): string | undefined {
   const path = reader.string(key);
   if (path === undefined) return undefined;
   const absolute = resolve(dir, path);
@@ -71,7 +71,7 @@ function existingFile(reader: JsonReader, key: string, dir: string): string | un
   return path;
 }
 
-function readQueries(reader: JsonReader): CostQuery[] {
+function readQueries(reader: FieldReader): CostQuery[] {
   const entries = reader.children('queries') ?? [];
   if (reader.has('queries') && entries.length === 0) reader.problem('queries', reader.get('queries'), 'must list at least one query');
   const names = new Set<string>();
@@ -106,14 +106,14 @@ function readQueries(reader: JsonReader): CostQuery[] {
   return queries;
 }
 
-function checkMetrics(reader: JsonReader, key: string, metrics: readonly string[] | undefined, known: readonly string[], extraPattern?: RegExp): void {
+function checkMetrics(reader: FieldReader, key: string, metrics: readonly string[] | undefined, known: readonly string[], extraPattern?: RegExp): void {
   for (const metric of metrics ?? []) {
     if (!known.includes(metric) && !(extraPattern && extraPattern.test(metric))) reader.problem(key, metric, `unknown metric; known: ${known.join(', ')}${extraPattern ? ', stages.<stage>' : ''}`);
   }
   if (metrics && new Set(metrics).size !== metrics.length) reader.problem(key, metrics, 'lists a metric twice');
 }
 
-function readEntry(entry: JsonReader, dir: string, defaults: { tolerance: Tolerance; timing: TimingRule }): NightlyCaseSpec[] {
+function readEntry(entry: FieldReader, dir: string, defaults: { tolerance: Tolerance; timing: TimingRule }): NightlyCaseSpec[] {
   const id = entry.string('id', { pattern: /^[A-Za-z0-9._/+=@-]+$/, patternText: ID_TEXT });
   const kind = entry.oneOf('kind', KINDS);
   if (kind === undefined || id === undefined) return [];
@@ -194,7 +194,7 @@ function readEntry(entry: JsonReader, dir: string, defaults: { tolerance: Tolera
 
 /** Parses and validates a suite document; every problem is reported at once (InputError, exit 2). */
 export function parseSuite(doc: { file: string; text: string; value: unknown }): NightlySuite {
-  const root = JsonReader.root(doc, 'nightly suite');
+  const root = FieldReader.root(doc, 'nightly suite', OBJECT_SCOPED_STYLE);
   root.rejectUnknown(['$schema', 'description', 'seed', 'defaults', 'cases']);
   const description = root.string('description', { optional: true }) ?? '';
   const seed = root.number('seed', { optional: true, integer: true, min: 0, max: 0xffffffff }) ?? 1;
@@ -223,7 +223,7 @@ export function parseSuite(doc: { file: string; text: string; value: unknown }):
 }
 
 export async function loadSuite(path: string): Promise<NightlySuite> {
-  const doc = await readJsonDocument(path, 'nightly suite');
+  const doc = await readJsonFile(path, 'nightly suite');
   if (!doc) throw new InputError({ file: path, message: 'nightly suite: file not found' });
   return parseSuite(doc);
 }

@@ -13,12 +13,16 @@ export interface JsonDocument {
   readonly value: unknown;
 }
 
-export async function readJsonFile(path: string, what: string): Promise<JsonDocument> {
+/** Reads and parses a JSON file; with `optional`, a missing file gives `undefined` instead of an InputError. */
+export async function readJsonFile(path: string, what: string, options?: { optional?: false }): Promise<JsonDocument>;
+export async function readJsonFile(path: string, what: string, options: { optional: boolean }): Promise<JsonDocument | undefined>;
+export async function readJsonFile(path: string, what: string, options: { optional?: boolean } = {}): Promise<JsonDocument | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' && options.optional) return undefined;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(error)})`;
     throw new InputError({ file: path, message: `${what}: ${reason}` });
   }
@@ -129,38 +133,93 @@ export function lineColumnAt(text: string, offset: number): { line: number; colu
 
 /** Line and column of the first `"key":` in the text — good enough to point at a field of a small file. */
 export function locateKey(text: string, key: string): { line?: number; column?: number } {
-  const match = new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`).exec(text);
+  const match = keyPattern(key).exec(text);
   return match ? lineColumnAt(text, match.index) : {};
 }
+
+function keyPattern(key: string, flags = ''): RegExp {
+  return new RegExp(`"${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"\\s*:`, flags);
+}
+
+/**
+ * How a reader points at fields and words what it expects. Two families of inputs use it, and each
+ * keeps the messages its users already see: {@link FILE_WIDE_STYLE} and {@link OBJECT_SCOPED_STYLE}.
+ */
+export interface ReaderStyle {
+  /**
+   * 'file': a field is at the first `"key":` anywhere in the file (fine for small files whose keys
+   * are unique) and a missing field has no line; 'object': keys are searched from the reader's own
+   * object, and a missing field points at that object, so the 12th case's bad "metrics" is reported
+   * at the 12th case's line.
+   */
+  readonly locate: 'file' | 'object';
+  /** What `number(…, { integer: true })` expects, e.g. 'an integer'. */
+  readonly integerText: string;
+  /** Whether `strings` rejects empty items too (then it asks for 'a list of non-empty strings'). */
+  readonly nonEmptyItems: boolean;
+  /** Whether the root's "expected a JSON object" problem shows the value it found. */
+  readonly rootShowsValue: boolean;
+}
+
+/** Custom GPU and model files, calibrations: the default. */
+export const FILE_WIDE_STYLE: ReaderStyle = { locate: 'file', integerText: 'an integer', nonEmptyItems: false, rootShowsValue: true };
+
+/** The nightly's suite, baselines and acknowledge list: long files with many objects of the same keys. */
+export const OBJECT_SCOPED_STYLE: ReaderStyle = { locate: 'object', integerText: 'a whole number', nonEmptyItems: true, rootShowsValue: false };
 
 /** Checks fields of one JSON object, collecting problems with their locations. */
 export class FieldReader {
   constructor(
     readonly doc: JsonDocument,
     readonly object: Record<string, unknown>,
+    /** Field path prefix, e.g. 'cases[3].'. */
     readonly prefix = '',
     /** Shared by a reader and its children, so one throw reports every problem of the file. */
     readonly problems: InputProblem[] = [],
+    readonly style: ReaderStyle = FILE_WIDE_STYLE,
+    /** Offset in doc.text where this object starts (with the 'object' style, keys are searched from here). */
+    readonly startOffset = 0,
   ) {}
 
-  static root(doc: JsonDocument, what: string): FieldReader {
+  static root(doc: JsonDocument, what: string, style: ReaderStyle = FILE_WIDE_STYLE): FieldReader {
     if (typeof doc.value !== 'object' || doc.value === null || Array.isArray(doc.value)) {
-      throw new InputError({ file: doc.file, line: 1, column: 1, value: doc.value, message: `${what}: expected a JSON object` });
+      const shown = style.rootShowsValue ? { value: doc.value } : {};
+      throw new InputError({ file: doc.file, line: 1, column: 1, ...shown, message: `${what}: expected a JSON object` });
     }
-    return new FieldReader(doc, doc.value as Record<string, unknown>);
+    return new FieldReader(doc, doc.value as Record<string, unknown>, '', [], style);
   }
 
-  problem(key: string, value: unknown, message: string): void {
-    const field = this.prefix + key;
-    this.problems.push({ file: this.doc.file, ...locateKey(this.doc.text, key), field, value, message });
+  /** Line and column of `"key":` as the style finds it. */
+  locate(key: string): { line?: number; column?: number } {
+    if (this.style.locate === 'file') return locateKey(this.doc.text, key);
+    const match = this.keyMatch(key);
+    return lineColumnAt(this.doc.text, match ? match.index : this.startOffset);
   }
 
   has(key: string): boolean {
     return Object.hasOwn(this.object, key);
   }
 
+  get(key: string): unknown {
+    return this.object[key];
+  }
+
+  problem(key: string, value: unknown, message: string): void {
+    this.problems.push({ file: this.doc.file, ...this.locate(key), field: this.prefix + key, value, message });
+  }
+
+  /** A problem about the object itself (not one of its fields). */
+  objectProblem(message: string): void {
+    this.problems.push({ file: this.doc.file, ...this.here(), field: this.prefix.replace(/\.$/, '') || '(root)', message });
+  }
+
   private missing(key: string, expected: string): void {
-    this.problems.push({ file: this.doc.file, field: this.prefix + key, message: `is missing (expected ${expected})` });
+    this.problems.push({ file: this.doc.file, ...this.here(), field: this.prefix + key, message: `is missing (expected ${expected})` });
+  }
+
+  /** Where this object starts, with the 'object' style; nothing with the 'file' style. */
+  private here(): { line?: number; column?: number } {
+    return this.style.locate === 'object' ? lineColumnAt(this.doc.text, this.startOffset) : {};
   }
 
   string(key: string, options: { optional?: boolean; pattern?: RegExp; patternText?: string } = {}): string | undefined {
@@ -169,41 +228,25 @@ export class FieldReader {
       return undefined;
     }
     const value = this.object[key];
-    if (typeof value !== 'string' || value.trim() === '') {
-      this.problem(key, value, 'must be a non-empty string');
-      return undefined;
-    }
-    if (options.pattern && !options.pattern.test(value)) {
-      this.problem(key, value, `must be ${options.patternText ?? `like ${String(options.pattern)}`}`);
-      return undefined;
-    }
+    if (typeof value !== 'string' || value.trim() === '') return void this.problem(key, value, 'must be a non-empty string');
+    if (options.pattern && !options.pattern.test(value)) return void this.problem(key, value, `must be ${options.patternText ?? `like ${String(options.pattern)}`}`);
     return value;
   }
 
   number(key: string, options: { optional?: boolean; integer?: boolean; min?: number; max?: number; exclusiveMin?: boolean; unit?: string } = {}): number | undefined {
-    const expected = `${options.integer ? 'an integer' : 'a number'}${options.unit ? ` in ${options.unit}` : ''}`;
+    const unit = options.unit ? ` ${options.unit}` : '';
+    const expected = `${options.integer ? this.style.integerText : 'a number'}${options.unit ? ` in ${options.unit}` : ''}`;
     if (!this.has(key)) {
       if (!options.optional) this.missing(key, expected);
       return undefined;
     }
     const value = this.object[key];
-    if (typeof value !== 'number' || !Number.isFinite(value)) {
-      this.problem(key, value, `must be ${expected}`);
-      return undefined;
-    }
-    if (options.integer && !Number.isInteger(value)) {
-      this.problem(key, value, `must be ${expected}`);
-      return undefined;
-    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || (options.integer && !Number.isInteger(value))) return void this.problem(key, value, `must be ${expected}`);
     const min = options.min;
     if (min !== undefined && (options.exclusiveMin ? value <= min : value < min)) {
-      this.problem(key, value, `must be ${options.exclusiveMin ? 'greater than' : 'at least'} ${min}${options.unit ? ` ${options.unit}` : ''}`);
-      return undefined;
+      return void this.problem(key, value, `must be ${options.exclusiveMin ? 'greater than' : 'at least'} ${min}${unit}`);
     }
-    if (options.max !== undefined && value > options.max) {
-      this.problem(key, value, `must be at most ${options.max}${options.unit ? ` ${options.unit}` : ''}`);
-      return undefined;
-    }
+    if (options.max !== undefined && value > options.max) return void this.problem(key, value, `must be at most ${options.max}${unit}`);
     return value;
   }
 
@@ -213,10 +256,7 @@ export class FieldReader {
       return undefined;
     }
     const value = this.object[key];
-    if (typeof value !== 'boolean') {
-      this.problem(key, value, 'must be true or false');
-      return undefined;
-    }
+    if (typeof value !== 'boolean') return void this.problem(key, value, 'must be true or false');
     return value;
   }
 
@@ -226,37 +266,57 @@ export class FieldReader {
       return undefined;
     }
     const value = this.object[key];
-    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
-      this.problem(key, value, `must be one of ${allowed.join(', ')}`);
-      return undefined;
-    }
+    if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) return void this.problem(key, value, `must be one of ${allowed.join(', ')}`);
     return value as T;
   }
 
-  strings(key: string, options: { optional?: boolean } = {}): string[] | undefined {
+  /** A list of strings; `nonEmpty` also asks for at least one item. */
+  strings(key: string, options: { optional?: boolean; nonEmpty?: boolean } = {}): string[] | undefined {
     if (!this.has(key)) {
       if (!options.optional) this.missing(key, 'a list of strings');
       return undefined;
     }
     const value = this.object[key];
-    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-      this.problem(key, value, 'must be a list of strings');
-      return undefined;
+    const nonEmptyItems = this.style.nonEmptyItems;
+    if (!Array.isArray(value) || value.some((item) => typeof item !== 'string' || (nonEmptyItems && item === ''))) {
+      return void this.problem(key, value, nonEmptyItems ? 'must be a list of non-empty strings' : 'must be a list of strings');
     }
+    if (options.nonEmpty && value.length === 0) return void this.problem(key, value, 'must list at least one');
     return value as string[];
   }
 
-  object_(key: string, options: { optional?: boolean } = {}): FieldReader | undefined {
+  /** A nested object's reader (with the 'object' style, located from where its key appears). */
+  child(key: string, options: { optional?: boolean } = {}): FieldReader | undefined {
     if (!this.has(key)) {
       if (!options.optional) this.missing(key, 'an object');
       return undefined;
     }
     const value = this.object[key];
-    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-      this.problem(key, value, 'must be an object');
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return void this.problem(key, value, 'must be an object');
+    return new FieldReader(this.doc, value as Record<string, unknown>, `${this.prefix}${key}.`, this.problems, this.style, this.offsetAfter(key));
+  }
+
+  /** Readers for each object of an array field; items that are not objects are reported at their position. */
+  children(key: string, options: { optional?: boolean } = {}): FieldReader[] | undefined {
+    if (!this.has(key)) {
+      if (!options.optional) this.missing(key, 'a list of objects');
       return undefined;
     }
-    return new FieldReader(this.doc, value as Record<string, unknown>, `${this.prefix}${key}.`, this.problems);
+    const value = this.object[key];
+    if (!Array.isArray(value)) return void this.problem(key, value, 'must be a list of objects');
+    const readers: FieldReader[] = [];
+    let from = this.offsetAfter(key);
+    value.forEach((item, index) => {
+      const start = this.doc.text.indexOf('{', from);
+      const itemStart = start >= 0 ? start : from;
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        this.problems.push({ file: this.doc.file, ...lineColumnAt(this.doc.text, itemStart), field: `${this.prefix}${key}[${index}]`, value: item, message: 'must be an object' });
+        return;
+      }
+      readers.push(new FieldReader(this.doc, item as Record<string, unknown>, `${this.prefix}${key}[${index}].`, this.problems, this.style, itemStart));
+      from = matchingBrace(this.doc.text, itemStart) + 1;
+    });
+    return readers;
   }
 
   /** Flags keys the format does not know (a typo such as "memoryGib" would otherwise be ignored silently). */
@@ -269,4 +329,33 @@ export class FieldReader {
   throwIfAny(): void {
     if (this.problems.length > 0) throw new InputError(this.problems);
   }
+
+  /** The first `"key":` at or after this object's start. */
+  private keyMatch(key: string): RegExpExecArray | null {
+    const pattern = keyPattern(key, 'g');
+    pattern.lastIndex = this.startOffset;
+    return pattern.exec(this.doc.text);
+  }
+
+  /** Offset just past `"key":` (the start of its value's text), or this object's start if not found. */
+  private offsetAfter(key: string): number {
+    const match = this.keyMatch(key);
+    return match ? match.index + match[0].length : this.startOffset;
+  }
+}
+
+/** Offset of the `}` closing the object that opens at `start` (strings and escapes skipped). */
+function matchingBrace(text: string, start: number): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (c === '"') {
+      for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    } else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return text.length;
 }

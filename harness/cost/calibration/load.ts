@@ -32,7 +32,7 @@ export function parseCalibration(doc: JsonDocument): Calibration {
   const schema = root.string('schema');
   if (schema !== undefined && schema !== CALIBRATION_SCHEMA) root.problem('schema', schema, `must be '${CALIBRATION_SCHEMA}'`);
   const description = root.string('description');
-  const provenance = root.object_('provenance');
+  const provenance = root.child('provenance');
   const sources: CalibrationSource[] = [];
   let provenanceFields: { fitMethod?: string; dataDates?: string[]; generatedBy?: string; notes?: string[] } = {};
   if (provenance) {
@@ -55,12 +55,12 @@ export function parseCalibration(doc: JsonDocument): Calibration {
       notes: provenance.strings('notes'),
     };
   }
-  const devicesReader = root.object_('devices');
+  const devicesReader = root.child('devices');
   const devices: Record<string, DeviceCalibration> = {};
   if (devicesReader) {
     for (const id of Object.keys(devicesReader.object).sort()) {
       if (!findGpu(id)) devicesReader.problem(id, id, `is not a catalog GPU id (known: ${GPU_CATALOG.map((g) => g.id).join(', ')})`);
-      const device = devicesReader.object_(id);
+      const device = devicesReader.child(id);
       if (device) devices[id] = parseDevice(device);
     }
   }
@@ -76,12 +76,12 @@ export function parseCalibration(doc: JsonDocument): Calibration {
 function parseDevice(device: FieldReader): DeviceCalibration {
   device.rejectUnknown(['kernels', 'collectives', 'decode', 'prefill']);
   const out: { kernels?: Partial<Record<KernelClass, FittedKernel>>; collectives?: Partial<Record<CollectiveKey, FittedLink>>; decode?: FittedDecode; prefill?: FittedPrefill } = {};
-  const kernels = device.object_('kernels', { optional: true });
+  const kernels = device.child('kernels', { optional: true });
   if (kernels) {
     kernels.rejectUnknown(KERNEL_CLASSES);
     out.kernels = {};
     for (const kernel of KERNEL_CLASSES) {
-      const k = kernels.object_(kernel, { optional: true });
+      const k = kernels.child(kernel, { optional: true });
       if (!k) continue;
       k.rejectUnknown(['mfu', 'mbu', 'overheadS', 'fit']);
       const mfu = efficiency(k, 'mfu');
@@ -91,12 +91,12 @@ function parseDevice(device: FieldReader): DeviceCalibration {
       if (mfu !== undefined && mbu !== undefined && overheadS !== undefined && fit) out.kernels[kernel] = { mfu, mbu, overheadS, fit };
     }
   }
-  const collectives = device.object_('collectives', { optional: true });
+  const collectives = device.child('collectives', { optional: true });
   if (collectives) {
     collectives.rejectUnknown(COLLECTIVE_KEYS);
     out.collectives = {};
     for (const key of COLLECTIVE_KEYS) {
-      const c = collectives.object_(key, { optional: true });
+      const c = collectives.child(key, { optional: true });
       if (!c) continue;
       c.rejectUnknown(['latencyS', 'latencyPerHopS', 'bandwidthEfficiency', 'fit']);
       const latencyS = seconds(c, 'latencyS');
@@ -106,14 +106,14 @@ function parseDevice(device: FieldReader): DeviceCalibration {
       if (latencyS !== undefined && latencyPerHopS !== undefined && bandwidthEfficiency !== undefined && fit) out.collectives[key] = { latencyS, latencyPerHopS, bandwidthEfficiency, fit };
     }
   }
-  const decode = device.object_('decode', { optional: true });
+  const decode = device.child('decode', { optional: true });
   if (decode) {
     decode.rejectUnknown(['stepOverheadS', 'perSequenceS', 'perLayerS', 'perLayerPerTpPeerS', 'fit']);
     const values = ['stepOverheadS', 'perSequenceS', 'perLayerS', 'perLayerPerTpPeerS'].map((key) => seconds(decode, key));
     const fit = parseFit(decode);
     if (values.every((v) => v !== undefined) && fit) out.decode = { stepOverheadS: values[0]!, perSequenceS: values[1]!, perLayerS: values[2]!, perLayerPerTpPeerS: values[3]!, fit };
   }
-  const prefill = device.object_('prefill', { optional: true });
+  const prefill = device.child('prefill', { optional: true });
   if (prefill) {
     prefill.rejectUnknown(['overheadS', 'perSequenceS', 'perLayerS', 'kernelScale', 'packedAttentionFraction', 'fit']);
     const values = ['overheadS', 'perSequenceS', 'perLayerS'].map((key) => seconds(prefill, key));
@@ -136,7 +136,7 @@ function seconds(reader: FieldReader, key: string): number | undefined {
 }
 
 function parseFit(reader: FieldReader): FitRecord | undefined {
-  const fit = reader.object_('fit');
+  const fit = reader.child('fit');
   if (!fit) return undefined;
   fit.rejectUnknown(['sources', 'rows', 'configurations', 'models', 'ops', 'inSampleMedianApePct', 'range', 'fittedFields']);
   const sources = fit.strings('sources');
@@ -146,7 +146,7 @@ function parseFit(reader: FieldReader): FitRecord | undefined {
   const ops = fit.strings('ops');
   const inSample = fit.number('inSampleMedianApePct', { min: 0, unit: '%' });
   const fittedFields = fit.strings('fittedFields', { optional: true });
-  const rangeReader = fit.object_('range');
+  const rangeReader = fit.child('range');
   const range: Record<string, readonly [number, number]> = {};
   if (rangeReader) {
     rangeReader.rejectUnknown(RANGE_KEYS);

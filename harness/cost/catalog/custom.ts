@@ -71,7 +71,7 @@ export function parseCustomGpu(doc: JsonDocument): GpuSpec {
   const tflops = fields.number('bf16Tflops', { optional, min: 0, exclusiveMin: true, max: 100_000, unit: 'TFLOPS (dense bf16, e.g. 989 for H100)' });
   const hbm = fields.number('hbmGBPerS', { optional, min: 0, exclusiveMin: true, max: 100_000, unit: 'GB/s (e.g. 3350 for H100)' });
   const memory = fields.number('memoryGiB', { optional, min: 0, exclusiveMin: true, max: 10_000, unit: 'GiB (e.g. 80)' });
-  const link = fields.object_('intraNodeLink', { optional });
+  const link = fields.child('intraNodeLink', { optional });
   const linkKind = link?.oneOf('kind', ['nvlink', 'pcie'] as const);
   const linkRate = link?.number('GBPerSPerDirection', { min: 0, exclusiveMin: true, max: 100_000, unit: 'GB/s per direction (e.g. 450 for NVLink 4)' });
   link?.rejectUnknown(['kind', 'GBPerSPerDirection']);
