@@ -305,16 +305,18 @@ export class FieldReader {
     const value = this.object[key];
     if (!Array.isArray(value)) return void this.problem(key, value, 'must be a list of objects');
     const readers: FieldReader[] = [];
+    const text = this.doc.text;
     let from = this.offsetAfter(key);
     value.forEach((item, index) => {
-      const start = this.doc.text.indexOf('{', from);
-      const itemStart = start >= 0 ? start : from;
+      // The item itself: past the '[' (first item) or the ',' (later ones) and the spaces around it.
+      const itemStart = skipSpaces(text, skipSpaces(text, from) + 1);
       if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-        this.problems.push({ file: this.doc.file, ...lineColumnAt(this.doc.text, itemStart), field: `${this.prefix}${key}[${index}]`, value: item, message: 'must be an object' });
+        this.problems.push({ file: this.doc.file, ...lineColumnAt(text, itemStart), field: `${this.prefix}${key}[${index}]`, value: item, message: 'must be an object' });
+        from = valueEnd(text, itemStart);
         return;
       }
       readers.push(new FieldReader(this.doc, item as Record<string, unknown>, `${this.prefix}${key}[${index}].`, this.problems, this.style, itemStart));
-      from = matchingBrace(this.doc.text, itemStart) + 1;
+      from = matchingBrace(text, itemStart) + 1;
     });
     return readers;
   }
@@ -342,6 +344,26 @@ export class FieldReader {
     const match = this.keyMatch(key);
     return match ? match.index + match[0].length : this.startOffset;
   }
+}
+
+/** The first offset at or after `from` that is not JSON white space. */
+function skipSpaces(text: string, from: number): number {
+  let i = from;
+  while (i < text.length && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i++;
+  return i;
+}
+
+/** Offset just past the JSON value that starts at `start` (an object, array, string, number or literal). */
+function valueEnd(text: string, start: number): number {
+  const c = text[start];
+  if (c === '{' || c === '[') return matchingBrace(text, start) + 1;
+  let i = start;
+  if (c === '"') {
+    for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+    return i + 1;
+  }
+  while (i < text.length && !/[\s,\]}]/.test(text[i]!)) i++;
+  return i;
 }
 
 /** Offset of the `}` closing the object that opens at `start` (strings and escapes skipped). */

@@ -165,9 +165,8 @@ describe('FieldReader, object-scoped style (nightly suite, baselines, acknowledg
     root.child('absent');
     expect(printed(root)).toEqual([
       "in.json:5:7: field 'defaults.timing.alpha' value '0.9': must be at most 0.5",
-      // An item that is not an object is placed at the next '{' after the previous object (here
-      // the next case's, line 16), not at the item itself (line 15): kept as the nightly prints it.
-      "in.json:16:5: field 'cases[1]' value 'not an object': must be an object",
+      // An item that is not an object is placed at the item itself.
+      "in.json:15:5: field 'cases[1]' value 'not an object': must be an object",
       "in.json:18:7: field 'cases[2].metrics' value '[\"a\",\"\"]': must be a list of non-empty strings",
       "in.json:22:7: field 'cases[2].iterations' value '1.5': must be a whole number",
       "in.json:24:5: field 'cases[3].id': is missing (expected a string)",
@@ -196,5 +195,17 @@ describe('FieldReader, object-scoped style (nightly suite, baselines, acknowledg
     const root = FieldReader.root({ ...d, text: d.text.replace('},{', '},\n{') }, 'x', OBJECT_SCOPED_STYLE);
     for (const item of root.children('list') ?? []) item.string('s');
     expect(printed(root)).toEqual(["in.json:2:2: field 'list[1].s' value '5': must be a non-empty string"]);
+  });
+
+  it('places each item that is not an object at the item, whatever it holds, and keeps finding the objects after it', () => {
+    const text = '{"list": [\n  "a, {b}",\n  [1, {"c": 2}],\n  7,\n  {"s": 5}\n]}';
+    const root = FieldReader.root({ file: 'in.json', text, value: JSON.parse(text) }, 'x', OBJECT_SCOPED_STYLE);
+    for (const item of root.children('list') ?? []) item.string('s');
+    expect(printed(root)).toEqual([
+      "in.json:2:3: field 'list[0]' value 'a, {b}': must be an object",
+      "in.json:3:3: field 'list[1]' value '[1,{\"c\":2}]': must be an object",
+      "in.json:4:3: field 'list[2]' value '7': must be an object",
+      "in.json:5:4: field 'list[3].s' value '5': must be a non-empty string",
+    ]);
   });
 });
