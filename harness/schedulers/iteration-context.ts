@@ -1,4 +1,4 @@
-import { gpuById, modelById } from '../cost/catalog/index.js';
+import { modelById } from '../cost/catalog/index.js';
 import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
 import { totalGpus, type Scenario } from '../experiments/scenario.js';
 import { GpuAllocator } from '../sim/gpu-pools.js';
@@ -166,9 +166,4 @@ export class IterationContext {
       notes: this.notes,
     });
   }
-}
-
-/** The catalog GPU a scenario names (for building its cost model). */
-export function scenarioGpu(scenario: Scenario) {
-  return gpuById(scenario.cluster.gpu, { file: scenario.file ?? '(scenario)', field: 'cluster.gpu' });
 }
