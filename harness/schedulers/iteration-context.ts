@@ -79,6 +79,17 @@ export class IterationContext {
     return this.scenario.models[role] !== undefined;
   }
 
+  /** PPO with a critic: values are inferred and the critic trains. */
+  hasCriticInference(): boolean {
+    const layouts = this.scenario.layout;
+    return this.scenario.algorithm.kind === 'ppo' && layouts?.criticInference !== undefined && layouts.criticTrain !== undefined && this.hasModel('critic');
+  }
+
+  /** The reward is computed by a rule on the driver's CPU (no reward model). */
+  hasCpuReward(): boolean {
+    return !(this.scenario.layout?.reward && this.hasModel('reward'));
+  }
+
   /**
    * The cost of one replica of a role's model under a TP × PP layout (memoised for this run). The
    * policy models (actor, ref) end in the LM head and compute log-probabilities over the
