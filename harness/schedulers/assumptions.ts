@@ -1,4 +1,4 @@
-import type { Scenario } from '../experiments/scenario.js';
+import type { Scenario } from '../scenario/scenario.js';
 import { InputError } from '../util/input-error.js';
 import type { AssumptionValue, SchedulerAssumption } from './types.js';
 

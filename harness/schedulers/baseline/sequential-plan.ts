@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import { IterationContext } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, forwardPhase, overheadPhase, scenarioEngine, staticGenerationPhase, trainPhase, type Phase } from '../phases.js';
 import { hostLoadS, reshardS } from '../weight-sync.js';
