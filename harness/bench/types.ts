@@ -1,4 +1,4 @@
-import type { CliIo } from '../cli/context.js';
+import type { CliIo } from '../util/cli-io.js';
 
 /**
  * A benchmark suite measures the harness's own speed (ingestion, cost-model lookups, the engine,

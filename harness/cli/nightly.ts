@@ -1,13 +1,14 @@
 import { join } from 'node:path';
 import type { Options } from 'yargs';
 import type { CommandFactory } from './commands.js';
-import type { CliContext, CliIo } from './context.js';
+import type { CliContext } from './context.js';
+import type { CliIo } from '../util/cli-io.js';
 import type { MergeTarget } from './merge.js';
 import { inputPath, jobsOption, lastString, optionError, shardOption, shardOptions, shownPath } from './options.js';
 import { printShardWritten } from './shard-written.js';
-import type { CaseOutcome } from '../experiments/cases.js';
-import { executePlan } from '../experiments/cases-execute.js';
-import { formatShard } from '../experiments/sharding.js';
+import type { CaseOutcome } from '../jobs/cases.js';
+import { executePlan } from '../jobs/execute.js';
+import { formatShard } from '../jobs/sharding.js';
 import { isValidDate } from '../nightly/acknowledge.js';
 import { readBaselines } from '../nightly/baseline.js';
 import { finalizeNightly, OUTPUT_FILES } from '../nightly/finalize.js';

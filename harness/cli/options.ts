@@ -1,7 +1,7 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Options } from 'yargs';
-import type { CliIo } from './context.js';
-import { resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV, type Shard } from '../experiments/sharding.js';
+import type { CliIo } from '../util/cli-io.js';
+import { resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV, type Shard } from '../jobs/sharding.js';
 import { findScheduler, schedulers } from '../schedulers/index.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
 import { InputError } from '../util/input-error.js';

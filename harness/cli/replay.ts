@@ -1,11 +1,11 @@
 import type { CommandFactory } from './commands.js';
-import type { CliIo } from './context.js';
+import type { CliIo } from '../util/cli-io.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
-import { loadScenario } from '../experiments/scenario-loader.js';
-import { scenarioCostModel } from '../experiments/scenario-cost.js';
-import { scenarioIterations } from '../experiments/scenario-batches.js';
-import { scenarioAssumptions, type Scenario } from '../experiments/scenario.js';
-import { chromeTrace } from '../report/chrome-trace.js';
+import { loadScenario } from '../scenario/loader.js';
+import { scenarioCostModel } from '../scenario/cost-model.js';
+import { scenarioIterations } from '../scenario/batches.js';
+import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
+import { chromeTrace } from '../sim/chrome-trace.js';
 import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
 import { findScheduler } from '../schedulers/index.js';
@@ -86,7 +86,7 @@ export const replayCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .option('trace', { type: 'string', demandOption: true, describe: 'Response-length trace (any format `traces validate` reads)' })
-      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON (harness/experiments/scenarios/*.json)' })
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON (harness/scenario/scenarios/*.json)' })
       .option('scheduler', { type: 'string', array: true, describe: `Schedulers, comma-separated (default all): ${knownSchedulerNames()}` })
       .option('iterations', { type: 'number', describe: 'Replay at most this many iterations' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice (mini-batch order)' })
@@ -94,7 +94,7 @@ export const replayCommand: CommandFactory = (context) => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { meta, iterations, summary[, stageTimings] }' })
       .option('chrome-trace', { type: 'string', describe: 'Write the simulated timelines as a Chrome trace (open in ui.perfetto.dev)' })
       .option('stage-timings', { type: 'string', describe: 'A recorded veRL log (or canonical stage timings): print simulated `verl` vs recorded stage times with their error' })
-      .example('$0 replay --trace traces/examples/default.jsonl --scenario harness/experiments/scenarios/rlhfuse-65b-33b.json --scheduler deepspeed-chat,rlhfuse-base', 'compare two schedulers')
+      .example('$0 replay --trace traces/examples/default.jsonl --scenario harness/scenario/scenarios/rlhfuse-65b-33b.json --scheduler deepspeed-chat,rlhfuse-base', 'compare two schedulers')
       .example('$0 replay --trace t.jsonl --scenario s.json --scheduler verl --stage-timings verl.log', 'check the verl model against a recorded run'),
   handler: async (argv) => {
     const { io } = context;

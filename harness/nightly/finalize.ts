@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import type { CaseOutcome } from '../experiments/cases.js';
+import type { CaseOutcome } from '../jobs/cases.js';
 import { renderChartPage } from '../report/page.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { readAcknowledgements } from './acknowledge.js';

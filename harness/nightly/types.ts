@@ -1,4 +1,4 @@
-import type { Case } from '../experiments/cases.js';
+import type { Case } from '../jobs/cases.js';
 
 /**
  * The nightly regression suite's data: cases as the plan carries them (each with the baseline it

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { renderChartPage } from '../report/page.js';
 import { tableToCsv, tableToJson, type Table } from '../report/tables.js';
-import type { CaseOutcome } from '../experiments/cases.js';
+import type { CaseOutcome } from '../jobs/cases.js';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import { buildComparison, type ComparisonDocument } from './compare.js';

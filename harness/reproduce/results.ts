@@ -1,4 +1,4 @@
-import { byId as byCaseId, type CaseOutcome } from '../experiments/cases.js';
+import { byId as byCaseId, type CaseOutcome } from '../jobs/cases.js';
 import type { PipelineResult } from './cases/pipeline.js';
 import { RUN_KIND, type RunCase, type RunResult } from './cases/run.js';
 import type { TraceCase, TraceResult } from './cases/trace.js';

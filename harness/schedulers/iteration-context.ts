@@ -1,6 +1,6 @@
 import { modelById } from '../cost/catalog/index.js';
 import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
-import { totalGpus, type Scenario } from '../experiments/scenario.js';
+import { totalGpus, type Scenario } from '../scenario/scenario.js';
 import { GpuAllocator } from '../sim/gpu-pools.js';
 import { SampleLedger } from '../sim/ledger.js';
 import { summarizeIteration } from '../sim/metrics.js';

@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../experiments/scenario.js';
+import type { TaskLayout } from '../scenario/scenario.js';
 import { splitPool } from '../sim/gpu-pools.js';
 import type { PoolRef } from '../sim/types.js';
 import { InputError } from '../util/input-error.js';

@@ -1,4 +1,4 @@
-import type { CliIo } from '../cli/context.js';
+import type { CliIo } from './cli-io.js';
 
 /**
  * Progress for long runs: one rewritten line on stderr, and only when stderr is a terminal, so

@@ -1,5 +1,5 @@
 import type { CostModel } from '../cost/types.js';
-import { totalGpus, type Scenario } from '../experiments/scenario.js';
+import { totalGpus, type Scenario } from '../scenario/scenario.js';
 import { replayIterations, summarizeReplay } from '../schedulers/replay.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
 import type { IterationResult } from '../sim/types.js';

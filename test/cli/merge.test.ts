@@ -2,9 +2,9 @@ import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promi
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { main } from '../../harness/cli/main.js';
-import { shardIndexOf } from '../../harness/experiments/sharding.js';
+import { shardIndexOf } from '../../harness/jobs/sharding.js';
 import { runCli, scratchDir } from './run-cli.js';
 
 const SUITE = fileURLToPath(new URL('../nightly/fixtures/small-suite.json', import.meta.url));

@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/util/shared-data.js';
 import { runCli, scratchDir } from './run-cli.js';
 
-const scenario = join(projectRoot, 'harness', 'experiments', 'scenarios', 'rlhfless-3b-ppo.json');
+const scenario = join(projectRoot, 'harness', 'scenario', 'scenarios', 'rlhfless-3b-ppo.json');
 
 function traceText(): string {
   const lines = [JSON.stringify({ $meta: { format: 'rlhf-replay.lengths', version: 1, synthetic: true, notes: [] } })];

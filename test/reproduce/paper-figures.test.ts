@@ -95,7 +95,9 @@ describe('only the comparison reads the paper targets', () => {
       ...(await sourceFiles(join(projectRoot, 'harness', 'schedulers'))),
       ...(await sourceFiles(join(projectRoot, 'harness', 'sim'))),
       ...(await sourceFiles(join(projectRoot, 'harness', 'cost'))),
-      ...(await sourceFiles(join(projectRoot, 'harness', 'experiments'))),
+      ...(await sourceFiles(join(projectRoot, 'harness', 'scenario'))),
+      ...(await sourceFiles(join(projectRoot, 'harness', 'jobs'))),
+      ...(await sourceFiles(join(projectRoot, 'harness', 'sweep'))),
       // The reproduction's simulating side: cases, experiments, figures, metrics, traces, sensitivity, results.
       ...(await sourceFiles(join(projectRoot, 'harness', 'reproduce', 'cases'))),
       ...(await sourceFiles(join(projectRoot, 'harness', 'reproduce', 'experiments'))),

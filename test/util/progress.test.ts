@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { createCountProgress, createProgress } from '../../harness/util/progress.js';
 
 /** A clock the test moves by hand. */

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioCostModel } from '../../harness/experiments/scenario-cost.js';
-import { totalGpus } from '../../harness/experiments/scenario.js';
+import { scenarioCostModel } from '../../harness/scenario/cost-model.js';
+import { totalGpus } from '../../harness/scenario/scenario.js';
 import { findScheduler, schedulers } from '../../harness/schedulers/index.js';
 import { readGpuTrace } from '../../harness/traces/gpu/read-gpu-trace.js';
 import { deviceActivities, summarizeGpuTrace } from '../../harness/traces/gpu/summarize.js';

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { loadScenario, parseScenarioObject } from '../../experiments/scenario-loader.js';
-import { scenarioCostModel } from '../../experiments/scenario-cost.js';
-import type { Scenario } from '../../experiments/scenario.js';
+import { loadScenario, parseScenarioObject } from '../../scenario/loader.js';
+import { scenarioCostModel } from '../../scenario/cost-model.js';
+import type { Scenario } from '../../scenario/scenario.js';
 import { schedulers } from '../../schedulers/index.js';
 import { generateWorkload } from '../../traces/generate/generate-workload.js';
 import { parseLengthModel } from '../../traces/generate/length-model.js';
@@ -20,7 +20,7 @@ import type { BenchFigure, BenchOptions, BenchSuite } from '../types.js';
  * Lengths come from the project's generator fitted to the PolyTrace DAPO recording
  * (traces/fitted/polytrace-dapo-32b.json), capped at 2048.
  */
-const BASE_SCENARIO = join(projectRoot, 'harness', 'experiments', 'scenarios', 'rlhfuse-65b-33b.json');
+const BASE_SCENARIO = join(projectRoot, 'harness', 'scenario', 'scenarios', 'rlhfuse-65b-33b.json');
 const LENGTH_MODEL = join(projectRoot, 'traces', 'fitted', 'polytrace-dapo-32b.json');
 const SAMPLES_PER_PROMPT = 8;
 const SAMPLES_PER_GPU = 100;

@@ -1,9 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { scenarioCostModel } from '../../experiments/scenario-cost.js';
-import { loadScenario, parseScenarioObject } from '../../experiments/scenario-loader.js';
-import type { Scenario } from '../../experiments/scenario.js';
+import { scenarioCostModel } from '../../scenario/cost-model.js';
+import { loadScenario, parseScenarioObject } from '../../scenario/loader.js';
+import type { Scenario } from '../../scenario/scenario.js';
 import { IterationContext } from '../../schedulers/iteration-context.js';
 import { rlhflessSchedulers, rlhflessSettings } from '../../schedulers/rlhfless/registry.js';
 import { decideStep } from '../../schedulers/rlhfless/scheduler.js';
@@ -22,7 +22,7 @@ import type { BenchFigure, BenchOptions, BenchSuite } from '../types.js';
  * 512 (80 candidate actor counts). Lengths come from the generator fitted to the PolyTrace DAPO
  * recording, two epochs over the same prompts so the EWMA has history.
  */
-const SCENARIOS = join(projectRoot, 'harness', 'experiments', 'scenarios');
+const SCENARIOS = join(projectRoot, 'harness', 'scenario', 'scenarios');
 const LENGTH_MODEL = join(projectRoot, 'traces', 'fitted', 'polytrace-dapo-32b.json');
 const GOAL_MS = 1;
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BenchSuite } from '../../bench/types.js';
-import type { CliIo } from '../../cli/context.js';
+import type { CliIo } from '../../util/cli-io.js';
 import { median } from '../../stats/median.js';
 import { InputError } from '../../util/input-error.js';
 import type { Measurer } from '../measure-and-compare.js';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { gpuById } from '../../cost/catalog/index.js';
-import { scenarioIterations } from '../../experiments/scenario-batches.js';
-import { scenarioCalibration, scenarioCostOptions } from '../../experiments/scenario-cost.js';
-import { loadScenario } from '../../experiments/scenario-loader.js';
+import { scenarioIterations } from '../../scenario/batches.js';
+import { scenarioCalibration, scenarioCostOptions } from '../../scenario/cost-model.js';
+import { loadScenario } from '../../scenario/loader.js';
 import { findScheduler } from '../../schedulers/index.js';
 import { replayIterations, summarizeReplay, type SchedulerSummary } from '../../schedulers/replay.js';
 import { readWorkload } from '../../traces/read.js';

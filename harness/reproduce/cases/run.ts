@@ -1,8 +1,8 @@
-import { totalGpus } from '../../experiments/scenario.js';
+import { totalGpus } from '../../scenario/scenario.js';
 import { findScheduler } from '../../schedulers/index.js';
 import { replayIterations } from '../../schedulers/replay.js';
 import type { SchedulerEntry } from '../../schedulers/types.js';
-import type { Case, CaseKind } from '../../experiments/cases.js';
+import type { Case, CaseKind } from '../../jobs/cases.js';
 import { InputError, isInputError } from '../../util/input-error.js';
 import type { ExperimentConfig, ParameterOverrides, Perturbation } from '../experiments/types.js';
 import { iterationMetrics, type MetricName } from '../metrics.js';

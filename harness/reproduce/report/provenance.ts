@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { planHash } from '../../experiments/cases-plan.js';
+import { planHash } from '../../jobs/plan.js';
 import { projectRoot } from '../../util/shared-data.js';
 import type { ReproduceResults } from '../results.js';
 

@@ -1,4 +1,4 @@
-import { provenanceOf, type Scenario } from '../../experiments/scenario.js';
+import { provenanceOf, type Scenario } from '../../scenario/scenario.js';
 import { findScheduler } from '../../schedulers/index.js';
 import type { AssumptionValue, SchedulerEntry } from '../../schedulers/types.js';
 import { RUN_KIND, type RunCase } from '../cases/run.js';

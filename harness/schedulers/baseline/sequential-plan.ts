@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { PoolRef } from '../../sim/types.js';
 import type { IterationContext } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, forwardPhase, overheadPhase, scenarioEngine, staticGenerationPhase, trainPhase, type Phase } from '../phases.js';

@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { PoolRef } from '../../sim/types.js';
 import type { IterationContext, ModelRole } from '../iteration-context.js';
 import { forwardPhase, overheadPhase, trainPhase, type Phase } from '../phases.js';

@@ -1,4 +1,4 @@
-import type { ScenarioLayouts, TaskLayout } from '../../experiments/scenario.js';
+import type { ScenarioLayouts, TaskLayout } from '../../scenario/scenario.js';
 import { IterationContext, type ModelRole } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, scenarioEngine, type Phase } from '../phases.js';
 import { ADMISSION_WATERMARK, schedulerParameters } from '../parameters/index.js';

@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { PoolRef } from '../../sim/types.js';
 import { verlParameters } from '../baseline/verl.js';
 import { verlForwardPhase, verlTrainPhase, verlWorkerSettings } from '../baseline/verl-workers.js';

@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { IterationContext, ModelRole } from '../iteration-context.js';
 
 /** One inference model of the PPO workflow as RLHFuse runs it per sample (papers/rlhfuse.md §1). */

@@ -1,5 +1,5 @@
 import type { CostModel } from '../../cost/types.js';
-import type { Scenario } from '../../experiments/scenario.js';
+import type { Scenario } from '../../scenario/scenario.js';
 import type { WorkloadIteration } from '../../traces/types.js';
 import type { Rng } from '../../util/rng.js';
 import { IterationContext } from '../iteration-context.js';

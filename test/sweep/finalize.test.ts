@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseOutcome } from '../../harness/experiments/cases.js';
-import { summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../../harness/experiments/sweep-finalize.js';
-import { buildSweepPlan, resolveParameter, resolveScheduler } from '../../harness/experiments/sweep-plan.js';
-import type { SweepPointResult } from '../../harness/experiments/sweep-point.js';
+import type { CaseOutcome } from '../../harness/jobs/cases.js';
+import { summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../../harness/sweep/finalize.js';
+import { buildSweepPlan, resolveParameter, resolveScheduler } from '../../harness/sweep/plan.js';
+import type { SweepPointResult } from '../../harness/sweep/point.js';
 import { bootstrapMeanCi } from '../../harness/stats/bootstrap-mean-ci.js';
 
 const entry = resolveScheduler('rlhfuse');

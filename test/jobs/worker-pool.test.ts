@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { runCases } from '../../harness/experiments/cases-run.js';
-import { createCasePool } from '../../harness/experiments/worker-pool.js';
+import { runCases } from '../../harness/jobs/run.js';
+import { createCasePool } from '../../harness/jobs/worker-pool.js';
 import { FIXTURE_KINDS_REF, fixtureKinds } from './cases-fixture-kinds.js';
 
 const draws = Array.from({ length: 9 }, (_, i) => ({ id: `draw-${(i * 7) % 9}`, kind: 'draw', scale: i + 1 }));

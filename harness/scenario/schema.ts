@@ -4,7 +4,7 @@ import type { InputProblem } from '../util/input-error.js';
 /**
  * The scenario file format as data: one table drives validation (every problem with its field
  * path and value) and the JSON Schema shipped beside the scenarios for editors
- * (harness/experiments/scenarios/scenario.schema.json, checked against this table by a test).
+ * (harness/scenario/scenarios/scenario.schema.json, checked against this table by a test).
  */
 export type FieldSpec =
   | { readonly type: 'string'; readonly description: string; readonly enum?: readonly string[]; readonly optional?: boolean }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, planHash } from '../../harness/experiments/cases-plan.js';
+import { canonicalJson, planHash } from '../../harness/jobs/plan.js';
 
 describe('canonicalJson', () => {
   it('sorts keys at every level and drops undefined fields', () => {

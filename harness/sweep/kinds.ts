@@ -1,6 +1,6 @@
-import type { CaseKindRegistry, CaseKindsRef } from './cases.js';
-import { SWEEP_POINT_KIND } from './sweep-plan.js';
-import { sweepPointKind } from './sweep-point.js';
+import type { CaseKindRegistry, CaseKindsRef } from '../jobs/cases.js';
+import { SWEEP_POINT_KIND } from './plan.js';
+import { sweepPointKind } from './point.js';
 
 /** The case kinds of `sweep`, by reference so pool workers can import them. */
 export const sweepCaseKinds: CaseKindRegistry = { [SWEEP_POINT_KIND]: sweepPointKind };

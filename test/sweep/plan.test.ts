@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { caseIdProblems } from '../../harness/experiments/cases.js';
-import { buildSweepPlan, parseSweepValues, pointId, resolveParameter, resolveScheduler } from '../../harness/experiments/sweep-plan.js';
+import { caseIdProblems } from '../../harness/jobs/cases.js';
+import { buildSweepPlan, parseSweepValues, pointId, resolveParameter, resolveScheduler } from '../../harness/sweep/plan.js';
 import type { SchedulerAssumption } from '../../harness/schedulers/types.js';
 import { InputError } from '../../harness/util/input-error.js';
 

@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from '../cost/catalog/index.js';
 import { parseJsonText } from '../util/json-input.js';
 import { InputError, type InputProblem } from '../util/input-error.js';
-import { leafPaths, SCENARIO_SPEC, validateAgainstSpec } from './scenario-schema.js';
+import { leafPaths, SCENARIO_SPEC, validateAgainstSpec } from './schema.js';
 import { totalGpus, TASK_LAYOUT_NAMES, type Scenario } from './scenario.js';
 
 interface SourceText {

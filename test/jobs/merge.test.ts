@@ -1,10 +1,10 @@
 import { mkdir, readFile, rm, writeFile, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { executePlan } from '../../harness/experiments/cases-execute.js';
-import { mergeShardFiles } from '../../harness/experiments/cases-merge.js';
-import { readShardFiles, serializeShardFile } from '../../harness/experiments/cases-shard-file.js';
-import { shardIndexOf } from '../../harness/experiments/sharding.js';
+import { executePlan } from '../../harness/jobs/execute.js';
+import { mergeShardFiles } from '../../harness/jobs/merge.js';
+import { readShardFiles, serializeShardFile } from '../../harness/jobs/shard-file.js';
+import { shardIndexOf } from '../../harness/jobs/sharding.js';
 import { isInputError } from '../../harness/util/input-error.js';
 import { scratchDir } from '../cli/run-cli.js';
 import { FIXTURE_KINDS_REF, fixtureKinds } from './cases-fixture-kinds.js';

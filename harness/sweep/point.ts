@@ -2,13 +2,13 @@ import { resolve } from 'node:path';
 import { replayIterations } from '../schedulers/replay.js';
 import { readWorkload } from '../traces/read.js';
 import { InputError } from '../util/input-error.js';
-import type { CaseContext, CaseKind } from './cases.js';
-import { scenarioIterations } from './scenario-batches.js';
-import { scenarioCostModel } from './scenario-cost.js';
-import { loadScenario } from './scenario-loader.js';
-import type { Scenario } from './scenario.js';
-import { iterationFigures, type IterationFigures } from './sweep-metrics.js';
-import { resolveScheduler, SWEEP_POINT_KIND, type SweepPointCase } from './sweep-plan.js';
+import type { CaseContext, CaseKind } from '../jobs/cases.js';
+import { scenarioIterations } from '../scenario/batches.js';
+import { scenarioCostModel } from '../scenario/cost-model.js';
+import { loadScenario } from '../scenario/loader.js';
+import type { Scenario } from '../scenario/scenario.js';
+import { iterationFigures, type IterationFigures } from './metrics.js';
+import { resolveScheduler, SWEEP_POINT_KIND, type SweepPointCase } from './plan.js';
 
 /** What one sweep point produces (JSON: it crosses threads and shard files). */
 export interface SweepPointResult {

@@ -4,10 +4,10 @@ import type { Table } from '../report/tables.js';
 import { formatTextTable } from '../report/text-table.js';
 import { bootstrapMeanCi } from '../stats/bootstrap-mean-ci.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
-import type { CaseOutcome } from './cases.js';
-import { metricSpec } from './sweep-metrics.js';
-import { pointId, type SweepPlan } from './sweep-plan.js';
-import type { SweepPointResult } from './sweep-point.js';
+import type { CaseOutcome } from '../jobs/cases.js';
+import { metricSpec } from './metrics.js';
+import { pointId, type SweepPlan } from './plan.js';
+import type { SweepPointResult } from './point.js';
 
 /** One row of the sweep: the metric over the point's iterations. */
 export interface SweepRow {

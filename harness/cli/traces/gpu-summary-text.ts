@@ -1,6 +1,6 @@
 import { formatTextTable } from '../../report/text-table.js';
 import type { Table, TableColumn } from '../../report/tables.js';
-import type { GpuTraceSummary } from './summarize.js';
+import type { GpuTraceSummary } from '../../traces/gpu/summarize.js';
 
 /** The terminal report of `rlhf-replay traces gpu`: tables with units in every header. */
 function column(key: string, name: string, label: string, unit: string | null, decimals?: number): TableColumn {

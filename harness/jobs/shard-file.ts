@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/input-error.js';
 import { byId, type Case, type CaseOutcome } from './cases.js';
-import { PLAN_FORMAT_VERSION, planHash, type CasePlan } from './cases-plan.js';
+import { PLAN_FORMAT_VERSION, planHash, type CasePlan } from './plan.js';
 import { formatShard, inShard, type Shard } from './sharding.js';
 
 /**

@@ -1,5 +1,5 @@
 import { isMainThread, threadId } from 'node:worker_threads';
-import type { Case, CaseKindRegistry } from '../../harness/experiments/cases.js';
+import type { Case, CaseKindRegistry } from '../../harness/jobs/cases.js';
 import { InputError } from '../../harness/util/input-error.js';
 
 /**

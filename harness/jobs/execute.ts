@@ -1,7 +1,7 @@
 import type { Case, CaseKindRegistry, CaseKindsRef, CaseOutcome } from './cases.js';
-import type { CasePlan } from './cases-plan.js';
-import { runCases } from './cases-run.js';
-import { buildShardFile, writeShardFile, type ShardFile } from './cases-shard-file.js';
+import type { CasePlan } from './plan.js';
+import { runCases } from './run.js';
+import { buildShardFile, writeShardFile, type ShardFile } from './shard-file.js';
 import { casesInShard, type Shard } from './sharding.js';
 
 export interface ExecutePlanOptions {

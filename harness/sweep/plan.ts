@@ -1,8 +1,8 @@
 import { findScheduler, schedulers } from '../schedulers/index.js';
 import type { AssumptionValue, SchedulerAssumption, SchedulerEntry } from '../schedulers/types.js';
 import { InputError } from '../util/input-error.js';
-import type { Case } from './cases.js';
-import type { CasePlan } from './cases-plan.js';
+import type { Case } from '../jobs/cases.js';
+import type { CasePlan } from '../jobs/plan.js';
 
 /**
  * `rlhf-replay sweep`: one scheduler replayed over one trace and scenario once per value of one

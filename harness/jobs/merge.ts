@@ -1,7 +1,7 @@
 import { InputError, type InputProblem } from '../util/input-error.js';
 import { byId, type Case, type CaseOutcome } from './cases.js';
-import { canonicalJson, planCaseIds, type CasePlan } from './cases-plan.js';
-import type { ShardFileOnDisk } from './cases-shard-file.js';
+import { canonicalJson, planCaseIds, type CasePlan } from './plan.js';
+import type { ShardFileOnDisk } from './shard-file.js';
 import { formatShard, shardIndexOf } from './sharding.js';
 
 /** Shards combined into what one unsharded run would have produced before its finalize step. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { metricSpec, type IterationFigures } from '../../harness/experiments/sweep-metrics.js';
+import { metricSpec, type IterationFigures } from '../../harness/sweep/metrics.js';
 import { InputError } from '../../harness/util/input-error.js';
 
 const figures: IterationFigures = {

@@ -1,13 +1,13 @@
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadScenario, locatePath } from '../../harness/experiments/scenario-loader.js';
-import { scenarioAssumptions, provenanceOf } from '../../harness/experiments/scenario.js';
+import { loadScenario, locatePath } from '../../harness/scenario/loader.js';
+import { scenarioAssumptions, provenanceOf } from '../../harness/scenario/scenario.js';
 import { InputError } from '../../harness/util/input-error.js';
 import { projectRoot } from '../../harness/util/shared-data.js';
 import { scratchDir } from '../cli/run-cli.js';
 
-const shipped = join(projectRoot, 'harness', 'experiments', 'scenarios');
+const shipped = join(projectRoot, 'harness', 'scenario', 'scenarios');
 
 async function problemsOf(path: string): Promise<string[]> {
   try {
@@ -154,7 +154,7 @@ describe('locatePath', () => {
 
 describe('the shipped JSON Schema', () => {
   it('is the one generated from the validation table', async () => {
-    const { scenarioJsonSchema } = await import('../../harness/experiments/scenario-schema.js');
+    const { scenarioJsonSchema } = await import('../../harness/scenario/schema.js');
     const onDisk = JSON.parse(await readFile(join(shipped, 'scenario.schema.json'), 'utf8'));
     expect(onDisk).toEqual(scenarioJsonSchema());
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { assertCaseIds, caseIdProblems, caseRng, jsonNormalise, runCase } from '../../harness/experiments/cases.js';
+import { assertCaseIds, caseIdProblems, caseRng, jsonNormalise, runCase } from '../../harness/jobs/cases.js';
 import { createRng } from '../../harness/util/rng.js';
 import { fixtureKinds } from './cases-fixture-kinds.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { scenarioIterations } from '../../harness/experiments/scenario-batches.js';
+import { scenarioIterations } from '../../harness/scenario/batches.js';
 import type { Workload } from '../../harness/traces/types.js';
 import { iterationOf, testScenario } from '../schedulers/fixtures/scenario.js';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { casesInShard, parseShard, resolveShard, shardIndexOf, WHOLE_PLAN } from '../../harness/experiments/sharding.js';
+import { casesInShard, parseShard, resolveShard, shardIndexOf, WHOLE_PLAN } from '../../harness/jobs/sharding.js';
 import { isInputError } from '../../harness/util/input-error.js';
 import { stableHash32 } from '../../harness/util/rng.js';
 

@@ -1,4 +1,4 @@
-import type { IterationResult, Span } from '../sim/types.js';
+import type { IterationResult, Span } from './types.js';
 
 /**
  * Simulated timelines as a Chrome Trace Event Format document, which Perfetto

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { chromeTrace, type TraceEvent } from '../../harness/report/chrome-trace.js';
+import { chromeTrace, type TraceEvent } from '../../harness/sim/chrome-trace.js';
 import { runVerl } from '../../harness/schedulers/baseline/verl.js';
 import { summarizeIteration } from '../../harness/sim/metrics.js';
 import type { Span } from '../../harness/sim/types.js';
 import { createRng } from '../../harness/util/rng.js';
-import { linearCostModel } from '../sim/fixtures/linear-cost.js';
+import { linearCostModel } from './fixtures/linear-cost.js';
 import { iterationOf, testScenario } from '../schedulers/fixtures/scenario.js';
 
 const span = (pool: string, firstGpu: number, gpus: number, task: string, startS: number, endS: number, iteration = 0): Span => ({ pool, firstGpu, gpus, task, stage: 'generation', iteration, startS, endS });
