@@ -43,6 +43,12 @@ export interface CostAssumptions {
   readonly flashAttentionMfu: number;
   /** HBM bytes moved per logit (token × vocabulary entry) by the log-probability computation after the LM head, in forwards and training. */
   readonly logProbBytesPerLogit: number;
+  /** Training engine's framework time per forward pass of one micro-batch (per pipeline stage), beyond its kernels; a backward pays it in proportion (backwardToForwardRatio, recompute). */
+  readonly trainingPassOverheadS: number;
+  /** Serving engine's time per running sequence per decode step beyond its era's own terms (scheduling, sampling, output processing on the host). */
+  readonly decodeSequenceOverheadS: number;
+  /** Multiplier on every kernel time of the GPU: its achieved efficiency relative to the efficiencies it runs on (its own calibration, or one it borrows). */
+  readonly gpuKernelScale: number;
   // Efficiencies and latencies used where a calibration has no fitted value (before calibration).
   readonly defaultGemmMfu: number;
   readonly defaultGemmMbu: number;
@@ -89,6 +95,9 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   engineOverheadScale: 1,
   flashAttentionMfu: 0.5,
   logProbBytesPerLogit: 14,
+  trainingPassOverheadS: 0,
+  decodeSequenceOverheadS: 0,
+  gpuKernelScale: 1,
   defaultGemmMfu: 0.7,
   defaultGemmMbu: 0.8,
   defaultAttentionMfu: 0.5,
@@ -149,6 +158,18 @@ const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
     unit: 'bytes per logit',
     why:
       'an RLHF log-prob forward (actor old log-prob, reference) and the actor update turn every token’s logits into log-probabilities: the bf16 logits upcast to fp32 (2 bytes read, 4 written) and a log-softmax over them (4 read, 4 written), as torch.log_softmax(logits.float()) does (HF transformers < 4.45 returned fp32 logits from Llama/Qwen2); a fused cross-entropy kernel reading the bf16 logits once moves 2, veRL’s compute_log_prob adds the temperature scaling and the entropy over the vocabulary (≈ 20); a memory-bound element-wise pass at the calibrated streaming efficiency',
+  },
+  trainingPassOverheadS: {
+    unit: 's per micro-batch forward pass',
+    why: 'what a training framework spends per micro-batch beyond kernels (Python dispatch of the model, unpad/pack and position-id preparation, per-micro-batch loss and log-prob bookkeeping, launch gaps); 0 = kernels only; fitted per training engine on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  decodeSequenceOverheadS: {
+    unit: 's per running sequence per decode step',
+    why: 'host work a serving engine does per sequence per step that its era’s terms leave out (vLLM V0 scheduling, sampler metadata, detokenisation and output processing); 0 = the era as fitted; fitted per serving engine on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  gpuKernelScale: {
+    unit: '×',
+    why: 'kernels reach a GPU-specific fraction of the calibrated efficiencies; 1 on a GPU with its own kernel calibration; a GPU that borrows another family’s efficiencies (MI300X from H100) is fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
   },
   defaultGemmMfu: { unit: 'fraction of peak FLOP/s', why: 'typical cuBLAS bf16 GEMM efficiency on large shapes; used only where no calibration covers the GPU' },
   defaultGemmMbu: { unit: 'fraction of peak HBM bytes/s', why: 'typical memory-bound GEMM (small batch) efficiency; used only where no calibration covers the GPU' },

@@ -182,6 +182,8 @@ export interface ForwardOptions {
   readonly maxTokensPerGpu?: number;
   /** Ulysses sequence parallelism: dp / degree replicas of degree GPUs each split every batch's tokens. */
   readonly sequenceParallel?: ForwardSequenceParallel;
+  /** Tokens each sample occupies in the forward (default: its prompt + response; a padded batch gives every sample the padded length). */
+  readonly sequenceTokens?: ArrayLike<number>;
 }
 
 /** Inference forwards of one model over every sample, data-parallel over `layout.dp` replicas from the start of `pool`. */
@@ -197,7 +199,7 @@ export function forwardPhase(ctx: IterationContext, pool: PoolRef, options: Forw
   const shards = ctx.dataParallelShards(replicas, options.balance);
   const maxTokens = options.maxTokensPerGpu !== undefined && options.maxTokensPerGpu > 0 ? options.maxTokensPerGpu * sp : Infinity;
   const perBatch = { seconds: options.perBatchOverheadS ?? 0, overlap: options.communicationOverlap ?? 0 };
-  const result = shardedForward(replica, shards, ctx.sequenceTokens, { maxSequences: options.layout.microBatchSamples, maxTokens }, perBatch, sp > 1 ? options.sequenceParallel : undefined);
+  const result = shardedForward(replica, shards, options.sequenceTokens ?? ctx.sequenceTokens, { maxSequences: options.layout.microBatchSamples, maxTokens }, perBatch, sp > 1 ? options.sequenceParallel : undefined);
   const model = ctx.scenario.models[options.role];
   result.shards.forEach((shard, r) => {
     const endS = startS + result.replicaS[r]!;
@@ -227,6 +229,8 @@ export interface TrainOptions {
   readonly sharded?: Pick<ShardedDataParallelOptions, 'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu'>;
   /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
   readonly rankSamples?: readonly (readonly number[])[];
+  /** Tokens each sample occupies in training (default: its prompt + response; a padded batch gives every sample the padded length). */
+  readonly sequenceTokens?: ArrayLike<number>;
 }
 
 /** One model's PPO update over the batch: a span per mini-batch over the task's GPUs, pipeline bubbles as in-span idle time. */
@@ -237,7 +241,7 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS(taskPool));
   const input = {
     sampleIds: options.sampleOrder ?? ctx.shuffledSampleIds(),
-    sequenceTokens: ctx.sequenceTokens,
+    sequenceTokens: options.sequenceTokens ?? ctx.sequenceTokens,
     samplesPerMiniBatch: options.samplesPerMiniBatch,
     microBatchSamples: options.layout.microBatchSamples,
     balanceDataParallel: options.balance,

@@ -15,6 +15,7 @@ import {
   type LayerOperator,
   OPERATOR_CLASS,
   type RooflineCoefficients,
+  type KernelEfficiency,
 } from '../operators.js';
 import { sumMaxOfTwoLines } from '../piecewise-sum.js';
 import { recordQuery } from '../range-counter.js';
@@ -27,6 +28,20 @@ import { compileRange, type CompiledRange } from './fitted-range.js';
  */
 export function logProbCoefficients(vocabPerGpu: number, bytesPerLogit: number, streamingBytesPerS: number, overheadS: number): RooflineCoefficients {
   return { computeSPerToken: 0, fixedBytesS: 0, bytesSPerToken: (vocabPerGpu * bytesPerLogit) / streamingBytesPerS, overheadS, tileTokens: 1 };
+}
+
+/**
+ * Kernel efficiencies with every kernel time multiplied by `scale` (the GPU's achieved efficiency
+ * relative to the efficiencies it runs on): rates divided, fixed overheads multiplied.
+ */
+export function scaledKernels<K extends string>(kernels: Readonly<Record<K, KernelEfficiency>>, scale: number): Readonly<Record<K, KernelEfficiency>> {
+  if (scale === 1) return kernels;
+  const out = {} as Record<K, KernelEfficiency>;
+  for (const key of Object.keys(kernels) as K[]) {
+    const k = kernels[key];
+    out[key] = { mfu: k.mfu / scale, mbu: k.mbu / scale, overheadS: k.overheadS * scale };
+  }
+  return out;
 }
 
 /** Time of a link use as fixed + per-byte parts, so the hot path never branches on placement. */
@@ -120,6 +135,8 @@ export class RooflineReplica implements ReplicaCost {
   private readonly prefillRange: CompiledRange;
   private readonly kernelRange: CompiledRange;
   private readonly trainingKernelScale: number;
+  private readonly trainingPassOverheadS: number;
+  private readonly decodeSequenceOverheadS: number;
   // One-entry memo of the context-independent part of a decode step (schedulers repeat batches).
   private memoBatch = -1;
   private memoStaticS = 0;
@@ -146,7 +163,7 @@ export class RooflineReplica implements ReplicaCost {
     this.kvBytesPerToken = kvBytesPerToken(model, assumptions.kvCacheBytesPerElement);
 
     const shape = layerShape(model, layout.tp);
-    const kernels = parameters.kernels;
+    const kernels = scaledKernels(parameters.kernels, assumptions.gpuKernelScale);
     const tile = assumptions.gemmTileTokens;
     this.linear = LAYER_LINEAR_OPERATORS.map(([op]) => operatorCoefficients(op, shape, gpu, kernels[OPERATOR_CLASS[op]], tile));
     this.linearCounts = LAYER_LINEAR_OPERATORS.map(([, count]) => count);
@@ -162,8 +179,9 @@ export class RooflineReplica implements ReplicaCost {
       assumptions.flashAttentionMfu,
       assumptions.engineOverheadScale,
     );
-    this.attentionPrefill = attentionPrefillCoefficients(shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction);
-    this.attentionForward = attentionPrefillCoefficients(shape, gpu, { mfu: assumptions.flashAttentionMfu, mbu: kernels.attention_prefill.mbu, overheadS: 0 }, assumptions.causalAttentionFraction);
+    const kernelScale = assumptions.gpuKernelScale;
+    this.attentionPrefill = attentionPrefillCoefficients(shape, gpu, { ...engine.attentionPrefill, mfu: engine.attentionPrefill.mfu / kernelScale }, assumptions.causalAttentionFraction);
+    this.attentionForward = attentionPrefillCoefficients(shape, gpu, { mfu: assumptions.flashAttentionMfu / kernelScale, mbu: kernels.attention_prefill.mbu, overheadS: 0 }, assumptions.causalAttentionFraction);
 
     const hiddenBytes = model.hidden * shape.bytesPerActivation;
     this.arFixedS = inputs.tpAllReduce.fixedS;
@@ -180,6 +198,8 @@ export class RooflineReplica implements ReplicaCost {
     this.gradientAllReduceS = inputs.gradientAllReduceS;
     this.measuredLinearKernelsS = inputs.measuredLinearKernelsS;
     this.trainingKernelScale = assumptions.trainingKernelScale;
+    this.trainingPassOverheadS = assumptions.trainingPassOverheadS;
+    this.decodeSequenceOverheadS = assumptions.decodeSequenceOverheadS;
 
     const withinTp = (range: CompiledRange): CompiledRange => (layout.tp >= range.tpLo && layout.tp <= range.tpHi ? range : { ...range, fitted: false });
     this.decodeRange = withinTp(compileRange(parameters.origins.decode));
@@ -228,7 +248,7 @@ export class RooflineReplica implements ReplicaCost {
   private decodeStaticS(batch: number): number {
     if (batch === this.memoBatch) return this.memoStaticS;
     const perLayer = this.linearKernelsS(batch) + this.tpCommS(batch) + this.decodePerLayerS + this.attentionDecode.overheadS;
-    const engine = this.decodeEngine.stepOverheadS + this.decodeEngine.perSequenceS * batch;
+    const engine = this.decodeEngine.stepOverheadS + (this.decodeEngine.perSequenceS + this.decodeSequenceOverheadS) * batch;
     const value = this.layers * perLayer + rooflineTimeS(this.head, batch) + rooflineTimeS(this.embedding, batch) + engine + this.stageSendsS(batch);
     this.memoBatch = batch;
     this.memoStaticS = value;
@@ -291,7 +311,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const ends = this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + rooflineTimeS(this.embedding, tokens));
-    return this.forwardLayersS(this.layers, tokens, squares) + ends + this.stageSendsS(tokens);
+    return this.forwardLayersS(this.layers, tokens, squares) + ends + this.stageSendsS(tokens) + this.pp * this.trainingPassOverheadS;
   }
 
   /** The busiest stage: its layers plus the output head and the log-probabilities (the last stage), plus the embedding when pp = 1. */
@@ -299,7 +319,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'train_forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const embedding = this.pp === 1 ? rooflineTimeS(this.embedding, tokens) : 0;
-    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding);
+    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding) + this.trainingPassOverheadS;
   }
 
   /** Added: the log-probabilities of `tokens` tokens over this GPU's share of the vocabulary (0 for a value head). */

@@ -1,0 +1,78 @@
+import type { CostAssumptions } from '../assumptions.js';
+import type { ServingEngine } from '../engine-eras.js';
+import type { GpuSpec } from '../types.js';
+import { gpuFamily } from './gpu-family.js';
+import { FRAMEWORK_PARAMETERS, type FrameworkCalibration, type FrameworkParameterName, type FrameworkParameterValue, type TrainingEngine } from './types.js';
+
+/** What a simulation runs on, for picking a framework calibration's values. */
+export interface FrameworkContext {
+  readonly trainingEngine: TrainingEngine;
+  readonly servingEngine: ServingEngine;
+  readonly gpu: Pick<GpuSpec, 'id' | 'calibrationAlias'>;
+  /** Total parameters of the largest model, billions. */
+  readonly modelParametersB: number;
+  readonly gpus: number;
+}
+
+export interface ResolvedFramework {
+  /** Cost-model assumptions the calibration sets for this context. */
+  readonly assumptions: Partial<CostAssumptions>;
+  /** Why this context is outside what the calibration was fitted on (each reason widens the error band). */
+  readonly outsideCalibration: readonly string[];
+}
+
+function scopeKey(value: FrameworkParameterValue): string {
+  const scope = value.scope as Record<string, string>;
+  const dimension = Object.keys(scope)[0]!;
+  return `${dimension}=${scope[dimension]}`;
+}
+
+/** Scales combine geometrically, overheads arithmetically, when a value is borrowed from the fitted scopes. */
+function pooled(name: FrameworkParameterName, values: readonly number[]): number {
+  if (name === 'trainingKernelScale' || name === 'gpuKernelScale') return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+  return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
+/**
+ * The cost-model assumptions a framework calibration gives a context: each parameter's value for
+ * the context's training engine, serving engine or GPU family; where the calibration fitted the
+ * parameter for other scopes only, their pooled value, with the reason listed. The GPU kernel scale
+ * applies only to GPUs whose family the calibration covered (1 elsewhere, listed when the GPU's
+ * kernel efficiencies are borrowed from another family).
+ */
+export function resolveFramework(calibration: FrameworkCalibration, context: FrameworkContext): ResolvedFramework {
+  const assumptions: Partial<Record<FrameworkParameterName, number>> = {};
+  const outside: string[] = [];
+  const family = gpuFamily(context.gpu);
+  const wanted: Readonly<Record<string, string | undefined>> = {
+    trainingEngine: context.trainingEngine,
+    servingEngine: context.servingEngine,
+    gpuFamily: family,
+  };
+  for (const name of FRAMEWORK_PARAMETERS) {
+    const values = calibration.parameters.filter((p) => p.name === name);
+    if (values.length === 0) continue;
+    const dimension = Object.keys(values[0]!.scope)[0]!;
+    const match = values.find((p) => scopeKey(p) === `${dimension}=${wanted[dimension]}`);
+    if (match) {
+      assumptions[name] = match.value;
+      continue;
+    }
+    if (name === 'gpuKernelScale') {
+      if (family === undefined) outside.push(`GPU '${context.gpu.id}' has no known family: its kernels are taken at the calibrated efficiencies`);
+      else if (!calibration.covered.gpuFamilies.includes(family)) outside.push(`no recorded run on a ${family} GPU: its kernels are taken at the calibrated efficiencies`);
+      continue;
+    }
+    assumptions[name] = pooled(name, values.map((v) => v.value));
+    outside.push(`${name} was fitted for ${values.map(scopeKey).join(', ')}, not ${dimension}=${wanted[dimension] ?? 'unknown'}: their pooled value is used`);
+  }
+  const covered = calibration.covered;
+  if (family !== undefined && !covered.gpuFamilies.includes(family) && !outside.some((r) => r.includes(family))) outside.push(`no recorded run on a ${family} GPU`);
+  if (context.modelParametersB < covered.modelParametersB[0] || context.modelParametersB > covered.modelParametersB[1]) {
+    outside.push(`model of ${round(context.modelParametersB)} B parameters, outside the calibrated ${covered.modelParametersB[0]}–${covered.modelParametersB[1]} B`);
+  }
+  if (context.gpus < covered.gpus[0] || context.gpus > covered.gpus[1]) outside.push(`${context.gpus} GPUs, outside the calibrated ${covered.gpus[0]}–${covered.gpus[1]}`);
+  return { assumptions: assumptions as Partial<CostAssumptions>, outsideCalibration: outside };
+}
+
+const round = (x: number) => Math.round(x * 10) / 10;

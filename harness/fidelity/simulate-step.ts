@@ -1,0 +1,94 @@
+import type { CostAssumptions } from '../cost/assumptions.js';
+import type { Calibration } from '../cost/calibration/types.js';
+import { gpuById, modelById } from '../cost/catalog/index.js';
+import { parameterCount } from '../cost/model-shape.js';
+import { resolveFramework, type ResolvedFramework } from '../cost/framework/resolve.js';
+import type { FrameworkCalibration, TrainingEngine } from '../cost/framework/types.js';
+import { createRooflineCostModel } from '../cost/roofline/model.js';
+import type { ServingEngine } from '../cost/engine-eras.js';
+import { findScheduler } from '../schedulers/index.js';
+import { replayIterations } from '../schedulers/replay.js';
+import type { IterationResult } from '../sim/types.js';
+import { workloadFromLengthStatistics, type LengthWorkload, type LengthWorkloadOptions } from './length-workload.js';
+import type { FidelityStage } from './recorded-run.js';
+import type { StepSimulation } from './step-scenario.js';
+
+/**
+ * Simulating one recorded step: its synthesised workload replayed through its scheduler under a
+ * cost model of its GPU — the kernel calibration (public GPU profiles), the assumptions its
+ * configuration fixes, and a framework calibration's values for its training engine, serving
+ * engine and GPU family (or explicit overrides, as the fit tries them) — reduced to veRL's stages.
+ */
+export interface PreparedStep {
+  readonly simulation: StepSimulation;
+  readonly workload: LengthWorkload;
+  readonly context: StepContext;
+}
+
+/** What a framework calibration's values are picked by. */
+export interface StepContext {
+  readonly trainingEngine: TrainingEngine;
+  readonly servingEngine: ServingEngine;
+  readonly gpuId: string;
+  readonly modelParametersB: number;
+  readonly gpus: number;
+}
+
+export interface SimulatedStages {
+  readonly stagesS: Partial<Readonly<Record<FidelityStage, number>>>;
+  readonly result: IterationResult;
+}
+
+export function prepareStep(simulation: StepSimulation, options: LengthWorkloadOptions): PreparedStep {
+  const workload = workloadFromLengthStatistics(simulation.lengths, options);
+  const scenario = simulation.scenario;
+  const model = modelById(scenario.models.actor);
+  return {
+    simulation,
+    workload,
+    context: {
+      trainingEngine: simulation.step.config.training.backend === 'megatron' ? 'megatron' : 'fsdp',
+      servingEngine: simulation.costAssumptions.servingEngine ?? 'vllm-2024',
+      gpuId: scenario.cluster.gpu,
+      modelParametersB: parameterCount(model) / 1e9,
+      gpus: scenario.cluster.nodes * scenario.cluster.gpusPerNode,
+    },
+  };
+}
+
+/** A framework calibration's values for a prepared step, with why the step is outside what it covers. */
+export function stepFramework(step: PreparedStep, calibration: FrameworkCalibration): ResolvedFramework {
+  const { context } = step;
+  return resolveFramework(calibration, { ...context, gpu: gpuById(context.gpuId) });
+}
+
+/** Simulated seconds of each stage the step's scheduler records ('step' = the iteration time). */
+export function stageSeconds(result: IterationResult, stageTasks: StepSimulation['stageTasks']): Partial<Record<FidelityStage, number>> {
+  const out: Partial<Record<FidelityStage, number>> = {};
+  for (const [stage, tasks] of Object.entries(stageTasks) as [FidelityStage, readonly string[]][]) {
+    let total = 0;
+    let present = false;
+    for (const task of tasks) {
+      const s = result.tasksS[task];
+      if (s !== undefined) {
+        total += s;
+        present = true;
+      }
+    }
+    if (present) out[stage] = total;
+  }
+  out.step = result.iterationTimeS;
+  return out;
+}
+
+export function simulateStep(step: PreparedStep, kernelCalibration: Calibration, framework: Partial<CostAssumptions>, seed: number): SimulatedStages {
+  const { simulation } = step;
+  const scheduler = findScheduler(simulation.scheduler);
+  if (!scheduler) throw new Error(`no scheduler '${simulation.scheduler}'`);
+  const cost = createRooflineCostModel(gpuById(simulation.scenario.cluster.gpu), kernelCalibration, {
+    calibrationLabel: 'public-profiles',
+    assumptions: { ...simulation.costAssumptions, ...framework },
+  });
+  const [result] = replayIterations(simulation.scenario, step.workload.workload.iterations, [scheduler], cost, seed);
+  return { stagesS: stageSeconds(result!, simulation.stageTasks), result: result! };
+}
