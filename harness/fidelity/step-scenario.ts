@@ -1,7 +1,7 @@
 import type { CostAssumptions } from '../cost/assumptions.js';
 import { findGpu, findModel } from '../cost/catalog/index.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
-import type { Scenario, TaskLayout } from '../experiments/scenario.js';
+import type { Scenario, TaskLayout } from '../scenario/scenario.js';
 import type { LengthStatistics } from './length-workload.js';
 import type { FidelityStage, RecordedStep } from './recorded-run.js';
 import { verlEraAt, type VerlEra } from './verl-eras.js';
