@@ -1,14 +1,13 @@
 import type { Calibration } from '../cost/calibration/types.js';
 import { gpuById } from '../cost/catalog/index.js';
 import { gpuFamily } from '../cost/framework/gpu-family.js';
-import { resolveFramework } from '../cost/framework/resolve.js';
 import type { FrameworkCalibration, FrameworkParameterName, GpuFamily, StageErrorSummary, TrainingEngine } from '../cost/framework/types.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
 import { errorBand, insideBand } from './bands.js';
 import { compareStages, summariseByStage, type FidelityRow } from './compare.js';
 import { fitFramework, freeParameters, logLoss, observationsOf, stepAssumptions, type FreeParameter } from './fit-framework.js';
-import type { FidelityStage } from './recorded-run.js';
-import { simulateStep, type PreparedStep } from './simulate-step.js';
+import type { FidelityStage } from './fidelity-step.js';
+import { simulateStep, stepFramework, type PreparedStep } from './simulate-step.js';
 
 /**
  * `calibrate --runs`: fits a framework calibration to the recorded steps whose workload was
@@ -18,9 +17,9 @@ import { simulateStep, type PreparedStep } from './simulate-step.js';
  * that fit). Steps whose workload had to be assumed are never fitted on.
  */
 export const CANDIDATE_PARAMETER_SETS: readonly (readonly FrameworkParameterName[])[] = [
-  ['trainingKernelScale', 'decodeSequenceOverheadS'],
-  ['trainingKernelScale', 'decodeSequenceOverheadS', 'gpuKernelScale'],
-  ['trainingKernelScale', 'trainingPassOverheadS', 'decodeSequenceOverheadS', 'gpuKernelScale'],
+  ['fsdpKernelScale', 'megatronKernelScale', 'decodeSequenceOverheadS'],
+  ['fsdpKernelScale', 'megatronKernelScale', 'decodeSequenceOverheadS', 'gpuKernelScale'],
+  ['fsdpKernelScale', 'megatronKernelScale', 'fsdpPassOverheadS', 'megatronPassOverheadS', 'decodeSequenceOverheadS', 'gpuKernelScale'],
 ];
 
 export interface CandidateScore {
@@ -99,7 +98,7 @@ export function simulateUnder(steps: readonly PreparedStep[], calibration: Frame
   const rows: FidelityRow[] = [];
   const outside: string[][] = [];
   for (const step of steps) {
-    const resolved = calibration ? resolveFramework(calibration, { ...step.context, gpu: gpuById(step.context.gpuId) }) : { assumptions: {}, outsideCalibration: [] };
+    const resolved = calibration ? stepFramework(step, calibration) : { assumptions: {}, outsideCalibration: [] };
     const simulated = simulateStep(step, kernel, resolved.assumptions, seed);
     rows.push(...compareStages(step.simulation.step.id, step.simulation.step.measuredS, simulated.stagesS, step.workload.inferred));
     outside.push([...resolved.outsideCalibration]);
@@ -138,6 +137,7 @@ function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkP
   const parameters = freeParameters(steps, names);
   const global = fitFramework(steps, observations, parameters, { kernelCalibration: options.kernelCalibration, seed: options.seed });
   progress();
+  if (process.env.FIT_DEBUG) console.error('global', names.join('+'), parameters.map((p, k) => `${p.name}${JSON.stringify(p.scope)}=${global.values[k]!.toPrecision(3)}`).join(' '), 'rounds', global.rounds);
   const inSampleLoss = logLoss(observations, (i) => {
     const o = observations[i]!;
     return global.linearisation.base[i]! || o.measuredS;

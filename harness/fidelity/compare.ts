@@ -1,6 +1,6 @@
 import type { StageErrorSummary } from '../cost/framework/types.js';
 import { quantileSorted } from '../stats/quantile.js';
-import { FIDELITY_STAGES, type FidelityStage } from './recorded-run.js';
+import { FIDELITY_STAGES, type FidelityStage } from './fidelity-step.js';
 
 /**
  * Simulated against measured, stage by stage: errorPct = (simulated / measured − 1) · 100, and

@@ -3,8 +3,8 @@ import type { Calibration } from '../cost/calibration/types.js';
 import { minimize } from '../cost/calibration/nelder-mead.js';
 import { gpuById } from '../cost/catalog/index.js';
 import { gpuFamily } from '../cost/framework/gpu-family.js';
-import type { FrameworkParameterName, FrameworkScope } from '../cost/framework/types.js';
-import type { FidelityStage } from './recorded-run.js';
+import { TRAINING_ENGINE_OF_PARAMETER, type FrameworkParameterName, type FrameworkScope } from '../cost/framework/types.js';
+import type { FidelityStage } from './fidelity-step.js';
 import { simulateStep, type PreparedStep } from './simulate-step.js';
 
 /**
@@ -29,14 +29,23 @@ export interface FreeParameter {
 export const FITTED_STAGES: readonly FidelityStage[] = ['gen', 'old_log_prob', 'ref', 'values', 'update_critic', 'update_actor'];
 
 const BOUNDS: Readonly<Record<FrameworkParameterName, { initial: number; lower: number; upper: number }>> = {
-  trainingKernelScale: { initial: 1.3, lower: 0.5, upper: 6 },
-  trainingPassOverheadS: { initial: 0.01, lower: 1e-5, upper: 2 },
+  fsdpKernelScale: { initial: 1.3, lower: 0.5, upper: 6 },
+  megatronKernelScale: { initial: 1.3, lower: 0.5, upper: 6 },
+  fsdpPassOverheadS: { initial: 0.01, lower: 1e-5, upper: 2 },
+  megatronPassOverheadS: { initial: 0.01, lower: 1e-5, upper: 2 },
   decodeSequenceOverheadS: { initial: 2e-5, lower: 1e-8, upper: 2e-3 },
   gpuKernelScale: { initial: 1.3, lower: 0.5, upper: 6 },
 };
 
+/** Whether a parameter acts on a step: its scope is the step's, and a training-engine parameter is the step's engine's. */
+function acts(p: Pick<FreeParameter, 'name' | 'scope'>, step: PreparedStep): boolean {
+  const engine = TRAINING_ENGINE_OF_PARAMETER[p.name];
+  if (engine !== undefined && engine !== step.context.trainingEngine) return false;
+  return scopeMatches(p.scope, step);
+}
+
 function scopeMatches(scope: FrameworkScope, step: PreparedStep): boolean {
-  if ('trainingEngine' in scope) return scope.trainingEngine === step.context.trainingEngine;
+  if ('all' in scope) return true;
   if ('servingEngine' in scope) return scope.servingEngine === step.context.servingEngine;
   return scope.gpuFamily === gpuFamily(gpuById(step.context.gpuId));
 }
@@ -57,8 +66,10 @@ export function freeParameters(steps: readonly PreparedStep[], names: readonly F
   };
   for (const step of steps) {
     for (const name of names) {
-      if (name === 'trainingKernelScale' || name === 'trainingPassOverheadS') add(name, { trainingEngine: step.context.trainingEngine });
-      else if (name === 'decodeSequenceOverheadS') add(name, { servingEngine: step.context.servingEngine });
+      const engine = TRAINING_ENGINE_OF_PARAMETER[name];
+      if (engine !== undefined) {
+        if (engine === step.context.trainingEngine) add(name, { all: true });
+      } else if (name === 'decodeSequenceOverheadS') add(name, { servingEngine: step.context.servingEngine });
       else if (borrowsAcrossFamilies(step.context.gpuId)) {
         const family = gpuFamily(gpuById(step.context.gpuId));
         if (family) add(name, { gpuFamily: family });
@@ -72,7 +83,7 @@ export function freeParameters(steps: readonly PreparedStep[], names: readonly F
 export function stepAssumptions(step: PreparedStep, parameters: readonly FreeParameter[], values: readonly number[]): Partial<CostAssumptions> {
   const out: Partial<Record<FrameworkParameterName, number>> = {};
   parameters.forEach((p, k) => {
-    if (scopeMatches(p.scope, step)) out[p.name] = values[k]!;
+    if (acts(p, step)) out[p.name] = values[k]!;
   });
   return out as Partial<CostAssumptions>;
 }
@@ -125,7 +136,7 @@ function linearise(
     const mine = observations.map((o, i) => [o, i] as const).filter(([o]) => o.step === index);
     for (const [o, i] of mine) base[i] = here[o.stage] ?? 0;
     parameters.forEach((p, k) => {
-      if (!scopeMatches(p.scope, step)) return;
+      if (!acts(p, step)) return;
       const delta = Math.max(at[k]! * 0.05, p.lower);
       const moved = at.map((v, j) => (j === k ? v + delta : v));
       const there = simulateStep(step, kernel, stepAssumptions(step, parameters, moved), seed).stagesS;

@@ -10,7 +10,7 @@ import { findScheduler } from '../schedulers/index.js';
 import { replayIterations } from '../schedulers/replay.js';
 import type { IterationResult } from '../sim/types.js';
 import { workloadFromLengthStatistics, type LengthWorkload, type LengthWorkloadOptions } from './length-workload.js';
-import type { FidelityStage } from './recorded-run.js';
+import type { FidelityStage } from './fidelity-step.js';
 import type { StepSimulation } from './step-scenario.js';
 
 /**
@@ -59,7 +59,7 @@ export function prepareStep(simulation: StepSimulation, options: LengthWorkloadO
 /** A framework calibration's values for a prepared step, with why the step is outside what it covers. */
 export function stepFramework(step: PreparedStep, calibration: FrameworkCalibration): ResolvedFramework {
   const { context } = step;
-  return resolveFramework(calibration, { ...context, gpu: gpuById(context.gpuId) });
+  return resolveFramework(calibration, { trainingEngines: [context.trainingEngine], servingEngine: context.servingEngine, gpu: gpuById(context.gpuId), modelParametersB: context.modelParametersB, gpus: context.gpus });
 }
 
 /** Simulated seconds of each stage the step's scheduler records ('step' = the iteration time). */

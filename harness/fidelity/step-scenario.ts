@@ -3,7 +3,7 @@ import { findGpu, findModel } from '../cost/catalog/index.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
 import type { Scenario, TaskLayout } from '../scenario/scenario.js';
 import type { LengthStatistics } from './length-workload.js';
-import type { FidelityStage, RecordedStep } from './recorded-run.js';
+import type { FidelityStage, FidelityStep } from './fidelity-step.js';
 import { verlEraAt, type VerlEra } from './verl-eras.js';
 
 /**
@@ -14,7 +14,7 @@ import { verlEraAt, type VerlEra } from './verl-eras.js';
  * the stages veRL times. A step the simulator cannot express is returned with the reason.
  */
 export interface StepSimulation {
-  readonly step: RecordedStep;
+  readonly step: FidelityStep;
   readonly era: VerlEra;
   readonly scenario: Scenario;
   readonly scheduler: 'verl';
@@ -43,7 +43,7 @@ function servingEngineOf(eager: boolean): ServingEngine {
   return eager ? 'vllm-2024-eager' : 'vllm-2024';
 }
 
-export function planStepSimulation(step: RecordedStep): StepSimulationPlan {
+export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
   const c = step.config;
   const fail = (reason: string): StepSimulationPlan => ({ ok: false, reason });
   const era = verlEraAt(c.date);

@@ -2,11 +2,12 @@ import type { CostAssumptions } from '../assumptions.js';
 import type { ServingEngine } from '../engine-eras.js';
 import type { GpuSpec } from '../types.js';
 import { gpuFamily } from './gpu-family.js';
-import { FRAMEWORK_PARAMETERS, type FrameworkCalibration, type FrameworkParameterName, type FrameworkParameterValue, type TrainingEngine } from './types.js';
+import { FRAMEWORK_PARAMETERS, TRAINING_ENGINE_OF_PARAMETER, type FrameworkCalibration, type FrameworkParameterName, type FrameworkScope, type TrainingEngine } from './types.js';
 
 /** What a simulation runs on, for picking a framework calibration's values. */
 export interface FrameworkContext {
-  readonly trainingEngine: TrainingEngine;
+  /** The training engines the simulation's schedulers train on (for saying which the calibration did not cover). */
+  readonly trainingEngines: readonly TrainingEngine[];
   readonly servingEngine: ServingEngine;
   readonly gpu: Pick<GpuSpec, 'id' | 'calibrationAlias'>;
   /** Total parameters of the largest model, billions. */
@@ -21,15 +22,21 @@ export interface ResolvedFramework {
   readonly outsideCalibration: readonly string[];
 }
 
-function scopeKey(value: FrameworkParameterValue): string {
-  const scope = value.scope as Record<string, string>;
+/** fsdpKernelScale and megatronKernelScale are the same quantity for two engines (likewise the pass overheads). */
+function sameQuantity(a: FrameworkParameterName, b: FrameworkParameterName): boolean {
+  const quantity = (name: FrameworkParameterName) => name.replace(/^(fsdp|megatron)/, '');
+  return TRAINING_ENGINE_OF_PARAMETER[a] !== undefined && TRAINING_ENGINE_OF_PARAMETER[b] !== undefined && quantity(a) === quantity(b);
+}
+
+export function scopeKey(scope: FrameworkScope): string {
+  if ('all' in scope) return 'all';
   const dimension = Object.keys(scope)[0]!;
-  return `${dimension}=${scope[dimension]}`;
+  return `${dimension}=${(scope as Record<string, string>)[dimension]}`;
 }
 
 /** Scales combine geometrically, overheads arithmetically, when a value is borrowed from the fitted scopes. */
 function pooled(name: FrameworkParameterName, values: readonly number[]): number {
-  if (name === 'trainingKernelScale' || name === 'gpuKernelScale') return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
+  if (name.endsWith('Scale')) return Math.exp(values.reduce((sum, v) => sum + Math.log(v), 0) / values.length);
   return values.reduce((sum, v) => sum + v, 0) / values.length;
 }
 
@@ -45,15 +52,24 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
   const outside: string[] = [];
   const family = gpuFamily(context.gpu);
   const wanted: Readonly<Record<string, string | undefined>> = {
-    trainingEngine: context.trainingEngine,
     servingEngine: context.servingEngine,
     gpuFamily: family,
   };
   for (const name of FRAMEWORK_PARAMETERS) {
     const values = calibration.parameters.filter((p) => p.name === name);
+    const engine = TRAINING_ENGINE_OF_PARAMETER[name];
+    if (values.length === 0 && engine !== undefined) {
+      // An engine the fit never saw borrows what the fitted engines reached for the same quantity.
+      const siblings = calibration.parameters.filter((p) => p.name !== name && sameQuantity(p.name, name));
+      if (siblings.length > 0) {
+        assumptions[name] = pooled(name, siblings.map((p) => p.value));
+        if (context.trainingEngines.includes(engine)) outside.push(`${name}: no recorded run trained on ${engine}; borrowed from ${siblings.map((p) => p.name).join(', ')}`);
+      }
+      continue;
+    }
     if (values.length === 0) continue;
     const dimension = Object.keys(values[0]!.scope)[0]!;
-    const match = values.find((p) => scopeKey(p) === `${dimension}=${wanted[dimension]}`);
+    const match = values.find((p) => 'all' in p.scope || scopeKey(p.scope) === `${dimension}=${wanted[dimension]}`);
     if (match) {
       assumptions[name] = match.value;
       continue;
@@ -64,8 +80,9 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
       continue;
     }
     assumptions[name] = pooled(name, values.map((v) => v.value));
-    outside.push(`${name} was fitted for ${values.map(scopeKey).join(', ')}, not ${dimension}=${wanted[dimension] ?? 'unknown'}: their pooled value is used`);
+    outside.push(`${name} was fitted for ${values.map((v) => scopeKey(v.scope)).join(', ')}, not ${dimension}=${wanted[dimension] ?? 'unknown'}: their pooled value is used`);
   }
+
   const covered = calibration.covered;
   if (family !== undefined && !covered.gpuFamilies.includes(family) && !outside.some((r) => r.includes(family))) outside.push(`no recorded run on a ${family} GPU`);
   if (context.modelParametersB < covered.modelParametersB[0] || context.modelParametersB > covered.modelParametersB[1]) {

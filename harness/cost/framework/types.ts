@@ -18,11 +18,24 @@ export type TrainingEngine = (typeof TRAINING_ENGINES)[number];
 export const GPU_FAMILIES = ['nvidia-ampere', 'nvidia-ada', 'nvidia-hopper', 'nvidia-blackwell', 'amd-cdna3'] as const;
 export type GpuFamily = (typeof GPU_FAMILIES)[number];
 
-export const FRAMEWORK_PARAMETERS = ['trainingKernelScale', 'trainingPassOverheadS', 'decodeSequenceOverheadS', 'gpuKernelScale'] as const;
+/** The cost-model assumptions a framework calibration fits (harness/cost/assumptions.ts says what each means). */
+export const FRAMEWORK_PARAMETERS = ['fsdpKernelScale', 'megatronKernelScale', 'fsdpPassOverheadS', 'megatronPassOverheadS', 'decodeSequenceOverheadS', 'gpuKernelScale'] as const;
 export type FrameworkParameterName = (typeof FRAMEWORK_PARAMETERS)[number];
 
-/** What a parameter value applies to: one dimension fixed (a training engine, a serving engine or a GPU family). */
-export type FrameworkScope = { readonly trainingEngine: TrainingEngine } | { readonly servingEngine: ServingEngine } | { readonly gpuFamily: GpuFamily };
+/** Which training engine a parameter describes (the others describe a serving engine or a GPU family). */
+export const TRAINING_ENGINE_OF_PARAMETER: Readonly<Partial<Record<FrameworkParameterName, TrainingEngine>>> = {
+  fsdpKernelScale: 'fsdp',
+  megatronKernelScale: 'megatron',
+  fsdpPassOverheadS: 'fsdp',
+  megatronPassOverheadS: 'megatron',
+};
+
+/**
+ * What a parameter value applies to: every simulation (the training-engine parameters, whose
+ * engine is in their name: the cost model applies each to the replicas that engine runs), one
+ * serving-engine era, or one GPU family.
+ */
+export type FrameworkScope = { readonly all: true } | { readonly servingEngine: ServingEngine } | { readonly gpuFamily: GpuFamily };
 
 export interface FrameworkParameterValue {
   readonly name: FrameworkParameterName;

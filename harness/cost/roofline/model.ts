@@ -12,7 +12,7 @@ import {
 } from '../collectives.js';
 import { operatorTimeS, type LayerOperator } from '../operators.js';
 import { createRangeCounter, recordQuery } from '../range-counter.js';
-import type { CostModel, GpuSpec, ModelSpec, Placement, RangeCounter, ReplicaCost, ShardLayout } from '../types.js';
+import { trainingEngineOf, type CostModel, type GpuSpec, type ModelSpec, type Placement, type RangeCounter, type ReplicaCost, type ShardLayout } from '../types.js';
 import { compileRange, type CompiledRange } from './fitted-range.js';
 import { RooflineReplica, type LinearLinkCost, type ReplicaInputs } from './replica.js';
 
@@ -85,7 +85,7 @@ export function memoizeReplicas(build: (model: ModelSpec, layout: ShardLayout) =
   return (model, layout) => {
     let byLayout = replicas.get(model);
     if (!byLayout) replicas.set(model, (byLayout = new Map()));
-    const key = `${layout.tp}x${layout.pp}${layout.head === 'value' ? 'v' : ''}`;
+    const key = `${layout.tp}x${layout.pp}${layout.head === 'value' ? 'v' : ''}${trainingEngineOf(layout)}`;
     let replica = byLayout.get(key);
     if (!replica) byLayout.set(key, (replica = build(model, layout)));
     return replica;

@@ -19,7 +19,7 @@ import {
 } from '../operators.js';
 import { sumMaxOfTwoLines } from '../piecewise-sum.js';
 import { recordQuery } from '../range-counter.js';
-import type { GpuSpec, ModelSpec, RangeCounter, ReplicaCost, ShardLayout } from '../types.js';
+import { trainingEngineOf, type GpuSpec, type ModelSpec, type RangeCounter, type ReplicaCost, type ShardLayout } from '../types.js';
 import { compileRange, type CompiledRange } from './fitted-range.js';
 
 /**
@@ -135,7 +135,7 @@ export class RooflineReplica implements ReplicaCost {
   private readonly prefillRange: CompiledRange;
   private readonly kernelRange: CompiledRange;
   private readonly trainingKernelScale: number;
-  private readonly trainingPassOverheadS: number;
+  private readonly passOverheadS: number;
   private readonly decodeSequenceOverheadS: number;
   // One-entry memo of the context-independent part of a decode step (schedulers repeat batches).
   private memoBatch = -1;
@@ -197,8 +197,9 @@ export class RooflineReplica implements ReplicaCost {
     this.optimizerOverheadS = streaming.overheadS;
     this.gradientAllReduceS = inputs.gradientAllReduceS;
     this.measuredLinearKernelsS = inputs.measuredLinearKernelsS;
-    this.trainingKernelScale = assumptions.trainingKernelScale;
-    this.trainingPassOverheadS = assumptions.trainingPassOverheadS;
+    const megatron = trainingEngineOf(layout) === 'megatron';
+    this.trainingKernelScale = assumptions.trainingKernelScale * (megatron ? assumptions.megatronKernelScale : assumptions.fsdpKernelScale);
+    this.passOverheadS = megatron ? assumptions.megatronPassOverheadS : assumptions.fsdpPassOverheadS;
     this.decodeSequenceOverheadS = assumptions.decodeSequenceOverheadS;
 
     const withinTp = (range: CompiledRange): CompiledRange => (layout.tp >= range.tpLo && layout.tp <= range.tpHi ? range : { ...range, fitted: false });
@@ -311,7 +312,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const ends = this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + rooflineTimeS(this.embedding, tokens));
-    return this.forwardLayersS(this.layers, tokens, squares) + ends + this.stageSendsS(tokens) + this.pp * this.trainingPassOverheadS;
+    return this.forwardLayersS(this.layers, tokens, squares) + ends + this.stageSendsS(tokens) + this.pp * this.passOverheadS;
   }
 
   /** The busiest stage: its layers plus the output head and the log-probabilities (the last stage), plus the embedding when pp = 1. */
@@ -319,7 +320,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'train_forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const embedding = this.pp === 1 ? rooflineTimeS(this.embedding, tokens) : 0;
-    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding) + this.trainingPassOverheadS;
+    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding) + this.passOverheadS;
   }
 
   /** Added: the log-probabilities of `tokens` tokens over this GPU's share of the vocabulary (0 for a value head). */

@@ -11,7 +11,7 @@ export type FidelityStage = (typeof FIDELITY_STAGES)[number];
 
 export type TrainBackend = 'fsdp' | 'fsdp2' | 'megatron' | 'deepspeed';
 
-export interface RecordedRunConfig {
+export interface FidelityRunConfig {
   readonly framework: 'verl';
   /** ISO date (YYYY-MM or YYYY-MM-DD) the run's code dates from: picks the veRL era. */
   readonly date: string;
@@ -63,7 +63,7 @@ export interface RecordedRunConfig {
   readonly lengths: { readonly maxPromptTokens: number; readonly maxResponseTokens: number };
 }
 
-export interface RecordedStep {
+export interface FidelityStep {
   /** Row id (runs.csv run_id) or `<log>#step<N>`. */
   readonly id: string;
   /** The unit of leave-one-run-out: one log or one source table. */
@@ -72,7 +72,7 @@ export interface RecordedStep {
   readonly source: string;
   /** The step index ('2', '55', 'avg', …). */
   readonly step: string;
-  readonly config: RecordedRunConfig;
+  readonly config: FidelityRunConfig;
   /** The step's length statistics (responses per prompt and batch from the config). */
   readonly lengths: Omit<LengthStatistics, 'prompts' | 'samplesPerPrompt' | 'responseCapTokens'>;
   /** Measured seconds per stage (only the stages the source reports). */
