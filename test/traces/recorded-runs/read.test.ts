@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRecordedRuns } from '../../../harness/traces/recorded-runs/read.js';
 import type { RecordedStep, RecordedRunsTable } from '../../../harness/traces/recorded-runs/types.js';
+import { readVerlRun, type VerlRun } from '../../../harness/traces/verl/read-run.js';
 import { formatProblem, isInputError } from '../../../harness/util/input-error.js';
 import { sharedDataPath } from '../../../harness/util/shared-data.js';
 
@@ -193,3 +195,86 @@ describe('readRecordedRuns on bad rows', () => {
     await expect(readRecordedRuns(sharedDataPath('splitwise-sim', 'perf_model.csv'))).rejects.toThrow(/perf_model\.csv:1:1: field 'run_id': missing column/);
   });
 });
+
+describe('runs.csv against the shared logs it was transcribed from', () => {
+  /**
+   * Every row whose source is one of the shared logs, against that log's step (read by readVerlRun):
+   * stage seconds, lengths, MFU and throughput, and the configuration. What differs is listed here
+   * on purpose, with why.
+   */
+  it('agrees on every measured value and setting, except the listed transcription gaps', async () => {
+    const table = await readRecordedRuns(RUNS_CSV);
+    const logs = new Map<string, VerlRun>();
+    const differences: string[] = [];
+    let compared = 0;
+    for (const r of table.rows) {
+      const name = r.source.url?.split('/').pop() ?? '';
+      const folder = ['verl-mi300-deepseek7b', 'verl-qwen2-7b-gpg', 'verl-team-gsm8k'].find((f) => hasLog(f, name));
+      if (!folder || r.stepIndex.kind !== 'step') continue;
+      const path = sharedDataPath('rl-step-logs', 'logs', folder, name);
+      if (!logs.has(path)) logs.set(path, await readVerlRun(path));
+      const run = logs.get(path)!;
+      const index = r.stepIndex.index;
+      const step = run.steps.find((s) => s.step === index)!;
+      compared++;
+      const same = (what: string, csv: unknown, log: unknown) => {
+        if (csv !== log) differences.push(`${r.runId} ${what}: runs.csv ${String(csv)}, log ${String(log)}`);
+      };
+      for (const [stage, k] of Object.entries(r.stagesS)) same(stage, k.value, stage === 'step' ? step.stepS : step.stagesS[stage]);
+      same('response_length_mean', r.workload.responseLengthMean?.value, step.workload.responseLength.mean);
+      same('response_length_max', r.workload.responseLengthMax?.value, step.workload.responseLength.max);
+      same('response_clip_ratio', r.workload.responseClipRatio?.value, step.workload.responseLength.clipRatio);
+      same('prompt_length_mean', r.workload.promptLengthMean?.value, step.workload.promptLength.mean);
+      same('global_seqlen_mean', r.workload.globalSeqlenMean?.value, step.workload.globalSeqlen.mean);
+      same('mfu_actor', r.mfuActor?.value, step.mfu.actor);
+      same('throughput', r.throughputTokensPerSPerGpu?.value, step.throughput.tokensPerSPerGpu);
+      const c = r.config;
+      const s = run.settings;
+      same('nodes', c.nodes?.value, s.nnodes?.value);
+      same('gpus_per_node', c.gpusPerNode?.value, s.nGpusPerNode?.value);
+      same('rollout_engine', c.rolloutEngine?.value, s.rollout.name?.value);
+      same('rollout_tp', c.rolloutTp?.value, s.rollout.tensorParallelSize?.value);
+      same('rollout_n', c.rolloutN?.value, s.rollout.n?.value);
+      same('train_backend', c.trainBackend?.value, s.actor.strategy?.value);
+      same('train_tp', c.trainTp?.value, s.actor.megatron?.tensorParallel?.value);
+      same('train_pp', c.trainPp?.value, s.actor.megatron?.pipelineParallel?.value);
+      same('train_batch_size_prompts', c.trainBatchSizePrompts?.value, s.trainBatchSize?.value);
+      same('ppo_mini_batch_size', c.ppoMiniBatchSize?.value, s.actor.ppoMiniBatchSize?.value);
+      same('ppo_micro_batch_size_per_gpu', c.ppoMicroBatchSizePerGpu?.value, s.actor.microBatchSizePerGpu?.value);
+      same('ppo_epochs', c.ppoEpochs?.value, s.actor.ppoEpochs?.value);
+      same('max_prompt_len', c.maxPromptLen?.value, s.maxPromptLength?.value);
+      same('max_response_len', c.maxResponseLen?.value, s.maxResponseLength?.value);
+      same('dynamic_bsz', c.dynamicBsz?.value, s.actor.useDynamicBsz?.value ?? false); // veRL had no dynamic batching before 2025: false
+      same('grad_ckpt (critic)', c.gradCkpt?.value.critic ?? false, s.critic.used?.value ? s.critic.gradientCheckpointing?.value : (c.gradCkpt?.value.critic ?? false));
+      same('offload actor param', c.offload?.value.actor?.param, s.actor.paramOffload?.value);
+      same('offload actor optimizer', c.offload?.value.actor?.optimizer, s.actor.optimizerOffload?.value);
+      same('offload ref param', c.offload?.value.ref?.param, s.ref.paramOffload?.value);
+      same('critic', c.algorithm?.value.usesCritic, s.critic.used?.value);
+    }
+    expect(compared).toBe(18);
+    expect(differences).toEqual([
+      // runs.csv leaves MFU and throughput empty for the MI300 rows; the logs print them (mfu/actor, Tokens/Sec/GPU).
+      'r00 mfu_actor: runs.csv undefined, log 0.192',
+      'r00 throughput: runs.csv undefined, log 1736.13',
+      'r01 mfu_actor: runs.csv undefined, log 0.18',
+      'r01 throughput: runs.csv undefined, log 1905.202',
+      'r02 mfu_actor: runs.csv undefined, log 0.188',
+      'r02 throughput: runs.csv undefined, log 1870.855',
+      'r03 mfu_actor: runs.csv undefined, log 0.161',
+      'r03 throughput: runs.csv undefined, log 755.283',
+      'r04 mfu_actor: runs.csv undefined, log 0.146',
+      'r04 throughput: runs.csv undefined, log 718.277',
+      'r05 mfu_actor: runs.csv undefined, log 0.137',
+      'r05 throughput: runs.csv undefined, log 734.68',
+      // gemma on 2 GPUs: ppo_micro_batch_size=4 is veRL's old global form, which its FSDP workers divided by the world size
+      // (verl/trainer/ppo/workers/fsdp_workers.py at 50ac7252): 2 per GPU, not the 4 runs.csv gives.
+      'r45 ppo_micro_batch_size_per_gpu: runs.csv 4, log 2',
+      'r46 ppo_micro_batch_size_per_gpu: runs.csv 4, log 2',
+      'r47 ppo_micro_batch_size_per_gpu: runs.csv 4, log 2',
+    ]);
+  });
+});
+
+function hasLog(folder: string, name: string): boolean {
+  return name !== '' && existsSync(sharedDataPath('rl-step-logs', 'logs', folder, name));
+}
