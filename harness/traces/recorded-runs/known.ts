@@ -24,7 +24,3 @@ export function splitInferred(cell: string): Known<string> | undefined {
 export function valueOf<T>(known: Known<T> | undefined): T | undefined {
   return known?.value;
 }
-
-export function known<T>(value: T, inferred = false): Known<T> {
-  return { value, inferred };
-}

@@ -1,5 +1,7 @@
+import { InputError } from '../../util/input-error.js';
 import { createProblemCollector, type ProblemCollector } from '../problems.js';
 import { openCsv } from '../source/csv.js';
+import { listSome } from '../source/list-some.js';
 import { numberProblem, rules, type NumberRules } from '../source/values.js';
 import { RECORDED_RUNS_COLUMNS, type RecordedRunsColumn } from './columns.js';
 import { consistencyFindings } from './consistency.js';
@@ -13,6 +15,8 @@ import { parseStepIndex, type StepIndex } from './step-index.js';
 import { RECORDED_STAGES, TRAIN_BACKENDS, type RecordedRunGroup, type RecordedStage, type RecordedStep, type RecordedRunsTable, type TrainBackend } from './types.js';
 
 export const RECORDED_RUNS_FORMAT = 'recorded-runs-csv';
+/** Up to this many missing columns are listed one per line; more mean the file is another table. */
+const MISSING_COLUMNS_LISTED = 5;
 
 const FRACTION: NumberRules & { max: number } = { min: 0, max: 1 };
 /** Yes/no cells as transcribers and pandas write them (the schema's pattern lists the same words). */
@@ -29,11 +33,23 @@ const FALSE_WORDS = new Set(['False', 'false', 'FALSE', 'no', 'No', 'n', 'N', '0
  * finding on the row, not an error (see consistency.ts).
  */
 export async function readRecordedRuns(path: string, problems: ProblemCollector = createProblemCollector()): Promise<RecordedRunsTable> {
-  const table = await openCsv(path, { problems, requiredColumns: RECORDED_RUNS_COLUMNS });
+  const table = await openCsv(path, { problems });
+  const missing = RECORDED_RUNS_COLUMNS.filter((name) => !table.columnIndex.has(name));
+  if (missing.length > MISSING_COLUMNS_LISTED) {
+    table.close();
+    throw new InputError({
+      file: path,
+      line: table.headerLine,
+      column: 1,
+      message: `missing ${missing.length} of the ${RECORDED_RUNS_COLUMNS.length} recorded-runs columns (${listSome(missing)}): not a runs.csv table? (traces/README.md, "Recorded runs")`,
+    });
+  }
+  for (const name of missing) problems.add({ file: path, line: table.headerLine, column: 1, field: name, message: 'missing column (every recorded-runs column must be in the header; leave its cells empty when unknown)' });
   const known = new Set<string>(RECORDED_RUNS_COLUMNS);
   table.header.forEach((name, index) => {
     if (!known.has(name)) problems.add({ file: path, line: table.headerLine, column: index + 1, field: name, message: 'unknown column (traces/README.md lists the recorded-runs columns)' });
   });
+  if (problems.count > 0) table.close();
   problems.throwIfAny();
   const rows: RecordedStep[] = [];
   const firstLineOf = new Map<string, number>();

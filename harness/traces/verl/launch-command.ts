@@ -38,7 +38,8 @@ export interface VerlLaunch {
   readonly commit?: string;
 }
 
-const MAIN_MODULE = /(?:^|\s)-m\s+verl\.trainer\.main_\w+/;
+/** `python3 -m verl.trainer.main_ppo`, or a recipe's entry point (`-m recipe.dapo.main_dapo`). */
+const MAIN_MODULE = /(?:^|\s)-m\s+(?:verl|recipe)\.[\w.]+/;
 const ASSIGNMENT = /^(?:export\s+)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$/;
 
 interface CommandText {
@@ -72,8 +73,10 @@ export class LaunchCommandReader {
       this.awaiting = undefined;
       return;
     }
-    if (trimmed === 'command:' && this.wrapper === undefined) return void (this.awaiting = 'command');
-    if (trimmed === 'commit:' && this.commit === undefined) return void (this.awaiting = 'commit');
+    if ((trimmed === 'command:' && this.wrapper === undefined) || (trimmed === 'commit:' && this.commit === undefined)) {
+      this.awaiting = trimmed === 'command:' ? 'command' : 'commit';
+      return;
+    }
     if (trimmed.startsWith('```')) {
       this.inFence = !this.inFence;
       return;

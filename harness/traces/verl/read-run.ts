@@ -77,12 +77,11 @@ export async function readVerlRun(path: string, problems: ProblemCollector = cre
   const firstStep = generation === 'dec-2024' ? 0 : 1;
   if (steps[0] && steps[0].step !== firstStep) notes.push(`the first training step logged is ${steps[0].step}, not ${firstStep}: a resumed run? its first step need not include warm-up`);
   const stagesLogged = [...new Set(steps.flatMap((s) => Object.keys(s.stagesS)))].sort();
-  const { tree: _tree, ...printedConfig } = printed ?? { tree: undefined };
   return {
     path,
     generation,
     ...(launch ? { launch } : {}),
-    ...(printed ? { printedConfig: printedConfig as Omit<PrintedConfig, 'tree'> } : {}),
+    ...(printed ? { printedConfig: withoutTree(printed) } : {}),
     config,
     ...(rolloutSampling ? { rolloutSampling } : {}),
     settings,
@@ -90,4 +89,9 @@ export async function readVerlRun(path: string, problems: ProblemCollector = cre
     stagesLogged,
     notes,
   };
+}
+
+/** Where the printed config sat and how whole it was; its values live in `config`. */
+function withoutTree(printed: PrintedConfig): Omit<PrintedConfig, 'tree'> {
+  return { line: printed.line, lastLine: printed.lastLine, prefix: printed.prefix, complete: printed.complete, notes: printed.notes };
 }

@@ -39,6 +39,9 @@ export interface TrainedRoleSettings {
   readonly useDynamicBsz?: Setting<boolean>;
   /** Token budget per GPU of a dynamic-batch micro-batch. */
   readonly ppoMaxTokenLenPerGpu?: Setting<number>;
+  /** The critic's compute_values forward (`forward_*`); undefined for the actor, whose forward is the rollout's log-prob settings. */
+  readonly forwardMicroBatchSizePerGpu?: Setting<number>;
+  readonly forwardMaxTokenLenPerGpu?: Setting<number>;
   readonly ulyssesSequenceParallelSize?: Setting<number>;
   readonly paramOffload?: Setting<boolean>;
   readonly optimizerOffload?: Setting<boolean>;
@@ -67,6 +70,9 @@ export interface VerlSettings {
     readonly maxNumSeqs?: Setting<number>;
     readonly logProbMicroBatchSizePerGpu?: Setting<number>;
     readonly logProbMicroBatchSize?: Setting<number>;
+    /** Dynamic token-budget batching of the old_log_prob forward, and its budget per GPU. */
+    readonly logProbUseDynamicBsz?: Setting<boolean>;
+    readonly logProbMaxTokenLenPerGpu?: Setting<number>;
   };
   readonly actor: TrainedRoleSettings & { readonly useKlLoss?: Setting<boolean> };
   readonly ref: {
@@ -75,6 +81,8 @@ export interface VerlSettings {
     readonly paramOffload?: Setting<boolean>;
     readonly logProbMicroBatchSizePerGpu?: Setting<number>;
     readonly logProbMicroBatchSize?: Setting<number>;
+    readonly logProbUseDynamicBsz?: Setting<boolean>;
+    readonly logProbMaxTokenLenPerGpu?: Setting<number>;
   };
   /** `used`: veRL trains a critic exactly when the advantage estimator is GAE. */
   readonly critic: TrainedRoleSettings & { readonly used?: Setting<boolean> };
@@ -120,6 +128,8 @@ export function verlSettings(config: VerlConfig, sampling?: RolloutSamplingParam
       ...opt('maxNumSeqs', number(`${ROLLOUT}.max_num_seqs`)),
       ...opt('logProbMicroBatchSizePerGpu', number(`${ROLLOUT}.log_prob_micro_batch_size_per_gpu`)),
       ...opt('logProbMicroBatchSize', number(`${ROLLOUT}.log_prob_micro_batch_size`)),
+      ...opt('logProbUseDynamicBsz', boolean(`${ROLLOUT}.log_prob_use_dynamic_bsz`)),
+      ...opt('logProbMaxTokenLenPerGpu', number(`${ROLLOUT}.log_prob_max_token_len_per_gpu`)),
     },
     actor: { ...actor, ...opt('useKlLoss', boolean(`${ACTOR}.use_kl_loss`)) },
     ref: {
@@ -128,6 +138,8 @@ export function verlSettings(config: VerlConfig, sampling?: RolloutSamplingParam
       ...opt('paramOffload', boolean(refMegatron ? `${REF}.megatron.param_offload` : `${REF}.fsdp_config.param_offload`)),
       ...opt('logProbMicroBatchSizePerGpu', number(`${REF}.log_prob_micro_batch_size_per_gpu`)),
       ...opt('logProbMicroBatchSize', number(`${REF}.log_prob_micro_batch_size`)),
+      ...opt('logProbUseDynamicBsz', boolean(`${REF}.log_prob_use_dynamic_bsz`)),
+      ...opt('logProbMaxTokenLenPerGpu', number(`${REF}.log_prob_max_token_len_per_gpu`)),
     },
     critic: {
       ...critic,
@@ -192,6 +204,8 @@ function trainedRole(read: Read, role: { prefix: string; model: string; strategy
     ...opt('ppoEpochs', number(`${role.prefix}.ppo_epochs`)),
     ...opt('useDynamicBsz', boolean(`${role.prefix}.use_dynamic_bsz`)),
     ...opt('ppoMaxTokenLenPerGpu', number(`${role.prefix}.ppo_max_token_len_per_gpu`)),
+    ...opt('forwardMicroBatchSizePerGpu', number(`${role.prefix}.forward_micro_batch_size_per_gpu`)),
+    ...opt('forwardMaxTokenLenPerGpu', number(`${role.prefix}.forward_max_token_len_per_gpu`)),
     ...opt('ulyssesSequenceParallelSize', ulysses),
     ...opt('paramOffload', boolean(offloadKey('param_offload'))),
     ...opt('optimizerOffload', boolean(offloadKey('optimizer_offload'))),

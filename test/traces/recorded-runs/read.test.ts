@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { readRecordedRuns } from '../../../harness/traces/recorded-runs/read.js';
@@ -6,6 +7,7 @@ import type { RecordedStep, RecordedRunsTable } from '../../../harness/traces/re
 import { readVerlRun, type VerlRun } from '../../../harness/traces/verl/read-run.js';
 import { formatProblem, isInputError } from '../../../harness/util/input-error.js';
 import { sharedDataPath } from '../../../harness/util/shared-data.js';
+import { scratchDir } from '../../cli/run-cli.js';
 
 const RUNS_CSV = sharedDataPath('rl-step-logs', 'runs.csv');
 const fixture = (name: string): string => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -191,8 +193,19 @@ describe('readRecordedRuns on bad rows', () => {
     ]);
   });
 
-  it('rejects a header without a documented column, naming it', async () => {
-    await expect(readRecordedRuns(sharedDataPath('splitwise-sim', 'perf_model.csv'))).rejects.toThrow(/perf_model\.csv:1:1: field 'run_id': missing column/);
+  it('names a missing column, and calls a file without most of them another table', async () => {
+    const dir = await scratchDir();
+    const path = join(dir, 'runs.csv');
+    const lines = readFileSync(fixture('small-runs.csv'), 'utf8').split('\n');
+    const dropAt = (line: string, index: number) => line.split(',').filter((_, i) => i !== index).join(',');
+    writeFileSync(path, [dropAt(lines[0]!, 48), dropAt(lines[1]!, 48)].join('\n'));
+    await expect(readRecordedRuns(path)).rejects.toThrow(
+      `${path}:1:1: field 'notes': missing column (every recorded-runs column must be in the header; leave its cells empty when unknown)`,
+    );
+    const other = sharedDataPath('splitwise-sim', 'perf_model.csv'); // has a `model` column, none of the others
+    await expect(readRecordedRuns(other)).rejects.toThrow(
+      `${other}:1:1: missing 48 of the 49 recorded-runs columns (run_id, source_url, repo, issue_or_pr, date, framework_and_version, algorithm, model_params_b, moe, gpu_type, nodes, gpus_per_node, … (36 more)): not a runs.csv table? (traces/README.md, "Recorded runs")`,
+    );
   });
 });
 

@@ -44,7 +44,7 @@ describe('buildVerlConfig', () => {
     const config = buildVerlConfig(launch([set('actor_rollout_ref.actor.ppo_mini_batch_size', 64)]), undefined);
     expect(config.values['critic.ppo_mini_batch_size']).toEqual({ value: 64, source: 'default' });
     expect(config.values['actor_rollout_ref.rollout.n']).toEqual({ value: 1, source: 'default' });
-    expect(config.notes[0]).toMatch(/^the log prints no resolved config: 41 settings the command leaves out are veRL's defaults from verl\/trainer\/config\/ppo_trainer\.yaml at volcengine\/verl 5d0a7eaf/);
+    expect(config.notes[0]).toMatch(/^the log prints no resolved config: 47 settings the command leaves out are veRL's defaults from verl\/trainer\/config\/ppo_trainer\.yaml at volcengine\/verl 5d0a7eaf/);
   });
 
   it('uses no defaults for another config file', () => {
