@@ -33,7 +33,41 @@ export interface GpuSpec {
   readonly calibrationAlias?: string;
 }
 
-/** A dense decoder-only transformer (Llama / Qwen family) from the catalog or a user's JSON file. */
+/**
+ * Added: the mixture-of-experts MLP of a decoder (Qwen3-MoE, Mixtral, DeepSeek-V2/V3). Every MoE layer
+ * has a router (hidden → experts), `experts` routed SwiGLU experts of width `expertFfn` of which each
+ * token uses `expertsPerToken`, and optionally an always-active shared-expert MLP of width
+ * `sharedExpertFfn`. Layers listed in `denseLayers` keep a dense MLP of width `ffn` instead.
+ */
+export interface MoeShape {
+  readonly experts: number;
+  readonly expertsPerToken: number;
+  readonly expertFfn: number;
+  /** Width of the always-active shared-expert MLP (DeepSeek: n_shared_experts × moe_intermediate_size); 0 for none. */
+  readonly sharedExpertFfn: number;
+  /** 0-based indices of the layers whose MLP is dense (DeepSeek's first_k_dense_replace, Qwen3-MoE's mlp_only_layers). */
+  readonly denseLayers: readonly number[];
+  /** The router has a per-expert bias (DeepSeek-V3's e_score_correction_bias). */
+  readonly routerBias?: boolean;
+}
+
+/**
+ * Added: multi-head latent attention (DeepSeek-V2/V3). Queries go through a rank-`qLoraRank` bottleneck
+ * (0: a plain projection), keys and values are rebuilt from a `kvLoraRank` latent plus a shared
+ * `qkRopeHeadDim` rotary key; the KV cache holds only the latent and the rotary key per layer.
+ */
+export interface MlaShape {
+  readonly qLoraRank: number;
+  readonly kvLoraRank: number;
+  readonly qkNopeHeadDim: number;
+  readonly qkRopeHeadDim: number;
+  readonly vHeadDim: number;
+}
+
+/**
+ * A decoder-only transformer from the catalog, a user's JSON file or a Hugging Face config.json.
+ * Dense Llama / Qwen / Gemma shapes use the required fields; MoE and MLA shapes add the optional ones.
+ */
 export interface ModelSpec {
   readonly id: string;
   readonly name: string;
@@ -50,6 +84,14 @@ export interface ModelSpec {
   readonly sources: readonly string[];
   /** Added: false for a plain 2-matrix GELU MLP (BLOOM); default true (SwiGLU, 3 matrices). */
   readonly gatedMlp?: boolean;
+  /** Added: RMSNorm over each query and key head (Qwen3: q_norm, k_norm of head_dim each); default false. */
+  readonly qkNorm?: boolean;
+  /** Added: norms per layer (Gemma-2: 4, pre and post attention and MLP); default 2. */
+  readonly normsPerLayer?: number;
+  /** Added: the mixture-of-experts MLP; absent for a dense model. */
+  readonly moe?: MoeShape;
+  /** Added: multi-head latent attention; absent for MHA / GQA. */
+  readonly mla?: MlaShape;
 }
 
 /** Where a transfer goes, relative to where the data is. */
