@@ -13,8 +13,8 @@ export interface GpuSpec {
   readonly bf16FlopsPerS: number;
   readonly hbmBytesPerS: number;
   readonly memoryBytes: number;
-  /** GPU↔GPU inside a node, per direction. */
-  readonly intraNodeLink: { readonly kind: 'nvlink' | 'pcie'; readonly bytesPerSPerDirection: number };
+  /** GPU↔GPU inside a node, per direction (all of a GPU's links together: NVSwitch, or AMD's fully connected Infinity Fabric mesh). */
+  readonly intraNodeLink: { readonly kind: IntraNodeLinkKind; readonly bytesPerSPerDirection: number };
   /** Host↔GPU link per direction (PCIe), for loading frozen weights from CPU memory. */
   readonly hostLinkBytesPerSPerDirection: number;
   /** Typical network bandwidth per node between nodes (all NICs together). */
@@ -31,7 +31,18 @@ export interface GpuSpec {
    * applied to this GPU's own peak figures.
    */
   readonly calibrationAlias?: string;
+  /**
+   * Added: how far the borrowed efficiencies travel. 'same-silicon': the same die (H800, A800 with a
+   * cut NVLink; H200 with more HBM). 'other-family': another architecture or a very different
+   * compute/memory balance (MI300X, GB200, L40S; H20 at 15 % of an H100's FLOP/s). Borrowing across
+   * families is what a fidelity report should widen its error bands for
+   * (calibration/borrowing.ts, calibrationBorrowing); absent means 'other-family'.
+   */
+  readonly calibrationAliasKind?: CalibrationAliasKind;
 }
+
+export type IntraNodeLinkKind = 'nvlink' | 'pcie' | 'infinity-fabric';
+export type CalibrationAliasKind = 'same-silicon' | 'other-family';
 
 /**
  * Added: the mixture-of-experts MLP of a decoder (Qwen3-MoE, Mixtral, DeepSeek-V2/V3). Every MoE layer

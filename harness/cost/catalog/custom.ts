@@ -1,5 +1,5 @@
 import { FieldReader, readJsonFile, type JsonDocument } from '../../util/json-input.js';
-import type { GpuSpec, ModelSpec } from '../types.js';
+import type { CalibrationAliasKind, GpuSpec, IntraNodeLinkKind, ModelSpec } from '../types.js';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from './index.js';
 
 /**
@@ -26,8 +26,12 @@ export const CUSTOM_GPU_FIELDS = [
   'priceUsdPerGpuHour',
   'priceDate',
   'calibrationAlias',
+  'calibrationAliasKind',
   'sources',
 ] as const;
+
+const LINK_KINDS: readonly IntraNodeLinkKind[] = ['nvlink', 'pcie', 'infinity-fabric'];
+const ALIAS_KINDS: readonly CalibrationAliasKind[] = ['same-silicon', 'other-family'];
 
 export const CUSTOM_MODEL_FIELDS = [
   'id',
@@ -72,7 +76,7 @@ export function parseCustomGpu(doc: JsonDocument): GpuSpec {
   const hbm = fields.number('hbmGBPerS', { optional, min: 0, exclusiveMin: true, max: 100_000, unit: 'GB/s (e.g. 3350 for H100)' });
   const memory = fields.number('memoryGiB', { optional, min: 0, exclusiveMin: true, max: 10_000, unit: 'GiB (e.g. 80)' });
   const link = fields.child('intraNodeLink', { optional });
-  const linkKind = link?.oneOf('kind', ['nvlink', 'pcie'] as const);
+  const linkKind = link?.oneOf('kind', LINK_KINDS);
   const linkRate = link?.number('GBPerSPerDirection', { min: 0, exclusiveMin: true, max: 100_000, unit: 'GB/s per direction (e.g. 450 for NVLink 4)' });
   link?.rejectUnknown(['kind', 'GBPerSPerDirection']);
   const host = fields.number('hostLinkGBPerSPerDirection', { optional, min: 0, exclusiveMin: true, max: 10_000, unit: 'GB/s per direction (e.g. 64 for PCIe Gen5 x16)' });
@@ -82,6 +86,7 @@ export function parseCustomGpu(doc: JsonDocument): GpuSpec {
   const priceDate = fields.string('priceDate', { optional, pattern: /^\d{4}(-\d{2}(-\d{2})?)?$/, patternText: 'a date like 2025-06 or 2025-06-01' });
   const alias = fields.string('calibrationAlias', { optional: true });
   if (alias !== undefined && !findGpu(alias)) fields.problem('calibrationAlias', alias, `is not a catalog GPU (known: ${GPU_CATALOG.map((g) => g.id).join(', ')})`);
+  const aliasKind = fields.oneOf('calibrationAliasKind', ALIAS_KINDS, { optional: true });
   const sources = fields.strings('sources');
   if (sources !== undefined && sources.length === 0) fields.problem('sources', sources, 'must name where the figures come from (at least one string)');
   fields.throwIfAny();
@@ -101,6 +106,8 @@ export function parseCustomGpu(doc: JsonDocument): GpuSpec {
     priceUsdPerGpuHour: pick(price, base?.priceUsdPerGpuHour),
     priceDate: pick(priceDate, base?.priceDate),
     ...(alias !== undefined ? { calibrationAlias: alias } : base ? { calibrationAlias: base.calibrationAlias ?? base.id } : {}),
+    // Extending a catalog GPU borrows from it (or its alias); the kind is the user's to say, else the base's, else a base without an alias is the same silicon.
+    ...(aliasKind !== undefined ? { calibrationAliasKind: aliasKind } : alias === undefined && base ? { calibrationAliasKind: base.calibrationAlias !== undefined ? (base.calibrationAliasKind ?? 'other-family') : 'same-silicon' } : {}),
     sources: [...(base ? [`extends catalog GPU '${base.id}'`, ...base.sources] : []), ...sources!.map((s) => `${doc.file}: ${s}`)],
   };
 }
