@@ -213,7 +213,8 @@ export function forwardPhase(ctx: IterationContext, pool: PoolRef, options: Forw
 export interface TrainOptions {
   readonly task: string;
   readonly role: ModelRole;
-  readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples'>;
+  /** Pipeline mode also reads the optional ep, cp and vpp (train-stage.ts TrainLayout). */
+  readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples' | 'ep' | 'cp' | 'vpp'>;
   readonly readyS: number;
   /** 'pipeline': TP × PP × DP with 1F1B (Megatron, ReaLHF, RLHFuse). 'sharded': ZeRO-3 / FSDP over dp GPUs. */
   readonly mode: 'pipeline' | 'sharded';
@@ -231,8 +232,8 @@ export interface TrainOptions {
 
 /** One model's PPO update over the batch: a span per mini-batch over the task's GPUs, pipeline bubbles as in-span idle time. */
 export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainOptions): Phase & { result: TrainStageResult } {
-  const { tp, pp, dp } = options.layout;
-  const gpus = options.mode === 'sharded' ? dp : tp * pp * dp;
+  const { tp, pp, dp, ep, cp, vpp } = options.layout;
+  const gpus = options.mode === 'sharded' ? dp : tp * pp * (cp ?? 1) * dp;
   const taskPool: PoolRef = { name: `${options.task}`, firstGpu: pool.firstGpu, gpus };
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS(taskPool));
   const input = {
@@ -248,7 +249,7 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
   const result =
     options.mode === 'sharded'
       ? shardedDataParallelTrainStage(ctx.replica(options.role, { tp: 1, pp: 1 }), ctx.cost, { dp, crossNode, communicationOverlap: options.communicationOverlap ?? 0, ...options.sharded }, input)
-      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp }, crossNode, input);
+      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp, ...(ep !== undefined ? { ep } : {}), ...(cp !== undefined ? { cp } : {}), ...(vpp !== undefined ? { vpp } : {}) }, crossNode, input, { cost: ctx.cost, gpusPerNode: ctx.gpusPerNode });
   const model = ctx.scenario.models[options.role];
   let clock = startS;
   for (const mb of result.miniBatches) {
