@@ -225,7 +225,10 @@ export interface TrainOptions {
   /** Sample order mini-batches take (defaults to the context's shuffled order). */
   readonly sampleOrder?: readonly number[];
   /** Sharded mode: how the ranks shard and communicate, and how they form micro-batches (see ShardedDataParallelOptions). */
-  readonly sharded?: Pick<ShardedDataParallelOptions, 'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu'>;
+  readonly sharded?: Pick<
+    ShardedDataParallelOptions,
+    'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu' | 'zeroStage' | 'paramOffload' | 'optimizerOffload'
+  >;
   /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
   readonly rankSamples?: readonly (readonly number[])[];
 }

@@ -243,6 +243,18 @@ export interface ShardedDataParallelOptions {
    * instead of micro-batches of `microBatchSamples` sequences.
    */
   readonly microBatchTokensPerGpu?: number;
+  /**
+   * Added: the ZeRO stage of the sharding (default 3: parameters all-gathered for every micro-batch's
+   * forward and backward, as FSDP / FSDP2). 2: gradients reduce-scattered every micro-batch,
+   * parameters kept whole and all-gathered once per mini-batch after the step. 1: only the optimizer
+   * state sharded: gradients reduce-scattered and parameters all-gathered once per mini-batch
+   * (DeepSpeed ZeRO, arXiv 1910.02054).
+   */
+  readonly zeroStage?: 1 | 2 | 3;
+  /** Added: parameters (and with FSDP their gradients) in host memory: every micro-batch copies the GPU's parameter shard in for the forward and again for the backward, and its gradient shard out. */
+  readonly paramOffload?: boolean;
+  /** Added: the optimizer steps on the host (ZeRO-Offload, Megatron's CPU optimizer): every mini-batch copies the gradient shard out and the updated parameter shard in; the host's Adam compute is not priced (a lower bound). */
+  readonly optimizerOffload?: boolean;
 }
 
 /**
@@ -300,13 +312,14 @@ export function shardedDataParallelTrainStage(replica: ReplicaCost, cost: CostMo
   const weightBytes = replica.weightBytesPerGpu * replica.gpus;
   const bytesPerParameter = replica.model.bytesPerParameter;
   const gpusPerNode = replica.gpu.gpusPerNode;
-  const communicationS = shardedMicroBatchCommunicationS(cost, weightBytes, bytesPerParameter, {
+  const sharding = {
     shardGroup,
     replicas: options.dp / shardGroup,
     shardCrossNode: options.shardCrossNode ?? (shardGroup === options.dp ? options.crossNode : shardGroup > gpusPerNode),
     replicaCrossNode: options.crossNode,
     gradientBytesPerParameter: options.gradientBytesPerParameter ?? bytesPerParameter,
-  });
+  };
+  const { perMicroBatchS: communicationS, perMiniBatchS } = shardedCommunicationByStage(cost, weightBytes, bytesPerParameter, sharding, options);
   const allToAllSPerToken = sp > 1 ? (options.sequenceParallelSPerToken ?? 0) * (options.sequenceParallelPasses ?? 3) : 0;
   const overlap = options.communicationOverlap;
   const tokenBudget = options.microBatchTokensPerGpu !== undefined && options.microBatchTokensPerGpu > 0 ? options.microBatchTokensPerGpu * sp : undefined;
@@ -343,9 +356,37 @@ export function shardedDataParallelTrainStage(replica: ReplicaCost, cost: CostMo
       computeS += slowest + exposedCommunicationS(communicationS, slowest, overlap);
     }
     const optimizerS = replica.optimizerStepS(shardGroup);
-    const durationS = computeS + optimizerS;
-    miniBatches.push({ epoch, index, sampleIds: ids, microBatches: maxMicroBatches, computeS, gradientSyncS: 0, optimizerS, durationS, idleS: computeS - workSum / options.dp });
+    const durationS = perMiniBatchS > 0 ? computeS + perMiniBatchS + optimizerS : computeS + optimizerS;
+    miniBatches.push({ epoch, index, sampleIds: ids, microBatches: maxMicroBatches, computeS, gradientSyncS: perMiniBatchS, optimizerS, durationS, idleS: computeS - workSum / options.dp });
     total += durationS;
   }
   return { durationS: total, miniBatches };
+}
+
+/**
+ * The sharded stage's communication by ZeRO stage and offload: what every micro-batch pays (hidden
+ * behind compute by the overlap) and what every mini-batch pays once (around the optimizer step).
+ * Stage 3 without offload is shardedMicroBatchCommunicationS exactly.
+ */
+export function shardedCommunicationByStage(
+  cost: CostModel,
+  weightBytes: number,
+  bytesPerParameter: number,
+  sharding: Parameters<typeof shardedMicroBatchCommunicationS>[3],
+  options: Pick<ShardedDataParallelOptions, 'zeroStage' | 'paramOffload' | 'optimizerOffload'>,
+): { perMicroBatchS: number; perMiniBatchS: number } {
+  const stage = options.zeroStage ?? 3;
+  const group = sharding.shardGroup;
+  const gradientBytes = (weightBytes / bytesPerParameter) * sharding.gradientBytesPerParameter;
+  const gather = group > 1 ? 0.5 * cost.allReduceS(weightBytes, group, sharding.shardCrossNode) : 0;
+  const reduceScatter = group > 1 ? 0.5 * cost.allReduceS(gradientBytes, group, sharding.shardCrossNode) : 0;
+  const replicaAllReduce = sharding.replicas > 1 ? cost.allReduceS(gradientBytes / group, sharding.replicas, sharding.replicaCrossNode) : 0;
+  let perMicroBatchS = stage === 3 ? shardedMicroBatchCommunicationS(cost, weightBytes, bytesPerParameter, sharding) : stage === 2 ? reduceScatter + replicaAllReduce : 0;
+  let perMiniBatchS = stage === 3 ? 0 : stage === 2 ? gather : reduceScatter + replicaAllReduce + gather;
+  // Host copies over each GPU's own PCIe link: its parameter shard in (twice per micro-batch with parameter offload), its gradient shard out.
+  const parameterShard = weightBytes / group;
+  const gradientShard = gradientBytes / group;
+  if (options.paramOffload) perMicroBatchS += cost.hostToGpuS(2 * parameterShard + gradientShard, 1);
+  if (options.optimizerOffload) perMiniBatchS += cost.hostToGpuS(gradientShard + parameterShard, 1);
+  return { perMicroBatchS, perMiniBatchS };
 }

@@ -219,3 +219,25 @@ describe('pipeline training with VPP, CP, EP and the distributed optimizer', () 
     expect(pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 4 }, false, one(), { cost, gpusPerNode: 8 }).miniBatches[0]!.gradientSyncS).toBe(0.4);
   });
 });
+
+describe('sharded training by ZeRO stage and offload', () => {
+  const cost = linearCostModel(); // all-reduce of S bytes over n: 2(n − 1)/n · S / 1 GB/s; host copies at 0.1 GB/s
+  const replica = cost.replica(linearReplica().model, { tp: 1, pp: 1 });
+  const input: TrainStageInput = { sampleIds: ids, sequenceTokens: tokens, samplesPerMiniBatch: 8, microBatchSamples: 1, balanceDataParallel: false, epochs: 1 };
+  const run = (extra: object) => shardedDataParallelTrainStage(replica, cost, { dp: 4, crossNode: false, communicationOverlap: 0, ...extra }, input);
+  const allReduceS = (2 * 3 * 2e9) / 4 / 1e9; // 2 GB of weights (and bf16 gradients) over 4 GPUs
+
+  it('stage 3 gathers per micro-batch, stage 2 only reduce-scatters per micro-batch, stage 1 syncs once per mini-batch', () => {
+    // 2 micro-batches per GPU of 100 tokens: F 0.2 + B 0.4 each; optimizer 0.3.
+    expect(run({}).durationS).toBeCloseTo(2 * (0.6 + 1.5 * allReduceS) + 0.3, 9);
+    expect(run({ zeroStage: 3 }).durationS).toBe(run({}).durationS);
+    expect(run({ zeroStage: 2 }).durationS).toBeCloseTo(2 * (0.6 + 0.5 * allReduceS) + 0.5 * allReduceS + 0.3, 9);
+    expect(run({ zeroStage: 1 }).durationS).toBeCloseTo(2 * 0.6 + allReduceS + 0.3, 9);
+  });
+
+  it('offload copies each GPU\'s shards over its host link: parameters twice and gradients once per micro-batch, or once per step for the optimizer', () => {
+    const shard = 2e9 / 4;
+    expect(run({ paramOffload: true }).durationS - run({}).durationS).toBeCloseTo(2 * ((2 * shard + shard) / 1e8), 6);
+    expect(run({ optimizerOffload: true }).durationS - run({}).durationS).toBeCloseTo((shard + shard) / 1e8, 6);
+  });
+});
