@@ -9,7 +9,7 @@ import { runStaticBatches, staticBatchLimit } from './generation/static-batching
 import type { EngineLimits, GenerationRequest } from './generation/types.js';
 import { shardedForward, type ForwardSequenceParallel } from './inference/forward.js';
 import type { IterationContext, ModelRole } from './iteration-context.js';
-import { pipelineTrainStage, shardedDataParallelTrainStage, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
+import { pipelineTrainStage, shardedDataParallelTrainStage, type PipelineParallelOptions, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
 import { splitEvenly } from './partition.js';
 
 /**
@@ -231,6 +231,8 @@ export interface TrainOptions {
   >;
   /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
   readonly rankSamples?: readonly (readonly number[])[];
+  /** Pipeline mode: Megatron's distributed optimizer, and the passes that pay EP / CP communication (see PipelineParallelOptions). */
+  readonly pipeline?: Pick<PipelineParallelOptions, 'distributedOptimizer' | 'communicationPasses'>;
 }
 
 /** One model's PPO update over the batch: a span per mini-batch over the task's GPUs, pipeline bubbles as in-span idle time. */
@@ -252,7 +254,7 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
   const result =
     options.mode === 'sharded'
       ? shardedDataParallelTrainStage(ctx.replica(options.role, { tp: 1, pp: 1 }), ctx.cost, { dp, crossNode, communicationOverlap: options.communicationOverlap ?? 0, ...options.sharded }, input)
-      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp, ...(ep !== undefined ? { ep } : {}), ...(cp !== undefined ? { cp } : {}), ...(vpp !== undefined ? { vpp } : {}) }, crossNode, input, { cost: ctx.cost, gpusPerNode: ctx.gpusPerNode });
+      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp, ...(ep !== undefined ? { ep } : {}), ...(cp !== undefined ? { cp } : {}), ...(vpp !== undefined ? { vpp } : {}) }, crossNode, input, { cost: ctx.cost, gpusPerNode: ctx.gpusPerNode, ...options.pipeline });
   const model = ctx.scenario.models[options.role];
   let clock = startS;
   for (const mb of result.miniBatches) {
