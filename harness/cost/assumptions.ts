@@ -55,6 +55,8 @@ export interface CostAssumptions {
   readonly decodeSequenceOverheadS: number;
   /** Multiplier on every kernel time of the GPU: its achieved efficiency relative to the efficiencies it runs on (its own calibration, or one it borrows). */
   readonly gpuKernelScale: number;
+  /** How MoE routers spread tokens over experts: 'uniform' (each token picks k of E uniformly), for the experts a batch touches and the EP all-to-all balance. */
+  readonly moeRouting: 'uniform';
   // Efficiencies and latencies used where a calibration has no fitted value (before calibration).
   readonly defaultGemmMfu: number;
   readonly defaultGemmMbu: number;
@@ -107,6 +109,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   megatronPassOverheadS: 0,
   decodeSequenceOverheadS: 0,
   gpuKernelScale: 1,
+  moeRouting: 'uniform',
   defaultGemmMfu: 0.7,
   defaultGemmMbu: 0.8,
   defaultAttentionMfu: 0.5,
@@ -192,6 +195,11 @@ const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
     unit: '×',
     why: 'kernels reach a GPU-specific fraction of the calibrated efficiencies; 1 on a GPU with its own kernel calibration; a GPU that borrows another family’s efficiencies (MI300X from H100) is fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
   },
+  moeRouting: {
+    unit: 'routing model',
+    why:
+      'MoE models only: with k of E experts chosen uniformly per token, a batch of b tokens touches E·(1 − (1 − k/E)^b) distinct experts, whose weights a decode step reads (model-shape.ts expectedExpertsTouched), and every EP rank receives an equal share of the routed rows (EP all-to-all, training/collectives.ts); real routers are skewed (fewer experts touched, hot EP ranks slower), so decode is priced pessimistically and the all-to-all optimistically',
+  },
   defaultGemmMfu: { unit: 'fraction of peak FLOP/s', why: 'typical cuBLAS bf16 GEMM efficiency on large shapes; used only where no calibration covers the GPU' },
   defaultGemmMbu: { unit: 'fraction of peak HBM bytes/s', why: 'typical memory-bound GEMM (small batch) efficiency; used only where no calibration covers the GPU' },
   defaultAttentionMfu: { unit: 'fraction of peak FLOP/s', why: 'FlashAttention-2 reaches 50–73 % of A100 peak (Dao 2023); the low end, used only without calibration' },
@@ -213,5 +221,6 @@ export function withAssumption(assumptions: CostAssumptions, name: AssumptionNam
   if (!Object.hasOwn(DESCRIPTIONS, name)) throw new RangeError(`unknown cost assumption '${name}'`);
   if (typeof value !== typeof assumptions[name]) throw new TypeError(`assumption '${name}' is a ${typeof assumptions[name]}, got ${typeof value}`);
   if (name === 'servingEngine' && !isServingEngine(value)) throw new RangeError(`servingEngine must be one of ${SERVING_ENGINES.join(', ')}, got '${String(value)}'`);
+  if (name === 'moeRouting' && value !== 'uniform') throw new RangeError(`moeRouting must be 'uniform', got '${String(value)}'`);
   return { ...assumptions, [name]: value };
 }
