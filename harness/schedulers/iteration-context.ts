@@ -1,4 +1,4 @@
-import { modelById } from '../cost/catalog/index.js';
+import { resolveModelReference } from '../cost/catalog/model-reference.js';
 import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
 import { totalGpus, type Scenario } from '../scenario/scenario.js';
 import { GpuAllocator } from '../sim/gpu-pools.js';
@@ -69,7 +69,8 @@ export class IterationContext {
     if (id === undefined) throw new Error(`${this.scheduler}: the scenario has no ${role} model`);
     let spec = this.modelSpecs.get(id);
     if (!spec) {
-      spec = modelById(id, { file: this.scenario.file ?? '(scenario)', field: `models.${role}` });
+      // A catalog id, or a config.json path the scenario loader has read.
+      spec = resolveModelReference(id, this.scenario.modelSpecs, { file: this.scenario.file ?? '(scenario)', field: `models.${role}` });
       this.modelSpecs.set(id, spec);
     }
     return spec;
