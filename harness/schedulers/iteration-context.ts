@@ -1,4 +1,3 @@
-import { gpuById } from '../cost/catalog/index.js';
 import { resolveModelReference } from '../cost/catalog/model-reference.js';
 import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
 import { totalGpus, type Scenario } from '../scenario/scenario.js';
