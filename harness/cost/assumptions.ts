@@ -53,6 +53,8 @@ export interface CostAssumptions {
   readonly megatronPassOverheadS: number;
   /** Serving engine's time per running sequence per decode step beyond its era's own terms (scheduling, sampling, output processing on the host). */
   readonly decodeSequenceOverheadS: number;
+  /** Serving engine's time per layer per extra TP rank per decode step beyond its era's own terms (the tensor-parallel all-reduces' synchronisation when the engine runs without its custom all-reduce or CUDA graphs). */
+  readonly decodeTpSyncOverheadS: number;
   /** Multiplier on every kernel time of the GPU: its achieved efficiency relative to the efficiencies it runs on (its own calibration, or one it borrows). */
   readonly gpuKernelScale: number;
   /** How MoE routers spread tokens over experts: 'uniform' (each token picks k of E uniformly), for the experts a batch touches and the EP all-to-all balance. */
@@ -108,6 +110,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   fsdpPassOverheadS: 0,
   megatronPassOverheadS: 0,
   decodeSequenceOverheadS: 0,
+  decodeTpSyncOverheadS: 0,
   gpuKernelScale: 1,
   moeRouting: 'uniform',
   defaultGemmMfu: 0.7,
@@ -190,6 +193,10 @@ const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
   decodeSequenceOverheadS: {
     unit: 's per running sequence per decode step',
     why: 'host work a serving engine does per sequence per step that its era’s terms leave out (vLLM V0 scheduling, sampler metadata, detokenisation and output processing); 0 = the era as fitted; fitted per serving engine on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  decodeTpSyncOverheadS: {
+    unit: 's per layer per extra TP rank per decode step',
+    why: 'tensor-parallel decode all-reduces twice per layer; an engine run eager, or with its custom all-reduce off (veRL’s hybrid engine turns vLLM’s off), waits on NCCL’s latency each time, which the era’s kernel-level terms leave out; 0 = the era as fitted; fitted per serving engine on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
   },
   gpuKernelScale: {
     unit: '×',

@@ -20,6 +20,7 @@ export const CANDIDATE_PARAMETER_SETS: readonly (readonly FrameworkParameterName
   ['fsdpKernelScale', 'megatronKernelScale', 'decodeSequenceOverheadS'],
   ['fsdpKernelScale', 'megatronKernelScale', 'decodeSequenceOverheadS', 'gpuKernelScale'],
   ['fsdpKernelScale', 'megatronKernelScale', 'fsdpPassOverheadS', 'megatronPassOverheadS', 'decodeSequenceOverheadS', 'gpuKernelScale'],
+  ['fsdpKernelScale', 'megatronKernelScale', 'fsdpPassOverheadS', 'megatronPassOverheadS', 'decodeSequenceOverheadS', 'decodeTpSyncOverheadS', 'gpuKernelScale'],
 ];
 
 export interface CandidateScore {
@@ -87,6 +88,7 @@ function asCalibration(steps: readonly PreparedStep[], parameters: readonly Free
     fit: { sources: [], runs: [], steps: 0, stages: [], method: '', command: '' },
     inSample: {},
     leaveOneRunOut: {},
+    folds: [],
     bandCoverage: {},
     covered: covered(steps),
     notes: [],
@@ -130,6 +132,7 @@ interface CandidateFit {
   readonly inSampleLoss: number;
   readonly looRows: readonly FidelityRow[];
   readonly looLoss: number;
+  readonly folds: FrameworkCalibration['folds'];
 }
 
 function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkParameterName[], options: CalibrateOptions, progress: () => void): CandidateFit {
@@ -144,6 +147,7 @@ function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkP
   });
   const runs = [...new Set(steps.map((s) => s.simulation.step.runKey))].sort();
   const looRows: FidelityRow[] = [];
+  const folds: { heldOutRun: string; parameters: FrameworkCalibration['parameters'] }[] = [];
   for (const run of runs) {
     const foldSteps = steps.filter((s) => s.simulation.step.runKey !== run);
     const heldOut = steps.filter((s) => s.simulation.step.runKey === run);
@@ -155,10 +159,11 @@ function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkP
     const foldObservations = observationsOf(foldSteps);
     const fold = fitFramework(foldSteps, foldObservations, foldParameters, { kernelCalibration: options.kernelCalibration, seed: options.seed, start, rounds: 2 });
     const foldCalibration = asCalibration(foldSteps, foldParameters, fold.values);
+    folds.push({ heldOutRun: run, parameters: foldCalibration.parameters });
     looRows.push(...simulateUnder(heldOut, foldCalibration, options.kernelCalibration, options.seed).rows);
     progress();
   }
-  return { names, parameters, values: global.values, inSampleLoss, looRows, looLoss: rowLoss(looRows, steps) };
+  return { names, parameters, values: global.values, inSampleLoss, looRows, looLoss: rowLoss(looRows, steps), folds };
 }
 
 /** Share of each run's left-out rows inside the 80 % band built from the other runs' left-out errors. */
@@ -202,6 +207,7 @@ export function calibrateFramework(steps: readonly PreparedStep[], options: Cali
     },
     inSample: summariseByStage(inSample) as Record<string, StageErrorSummary>,
     leaveOneRunOut: summariseByStage(best.looRows) as Record<string, StageErrorSummary>,
+    folds: best.folds,
     bandCoverage: bandCoverage(best.looRows, (id) => runOf.get(id)!),
     notes: [
       `candidate parameter sets (leave-one-run-out loss, mean squared log-ratio): ${candidates.map((c) => `${c.names.join(' + ')} ${c.looLoss.toFixed(4)}`).join('; ')}; kept ${best.names.join(' + ')}`,

@@ -2,7 +2,6 @@ import type { CostAssumptions } from '../cost/assumptions.js';
 import type { Calibration } from '../cost/calibration/types.js';
 import { minimize } from '../cost/calibration/nelder-mead.js';
 import { gpuById } from '../cost/catalog/index.js';
-import { gpuFamily } from '../cost/framework/gpu-family.js';
 import { TRAINING_ENGINE_OF_PARAMETER, type FrameworkParameterName, type FrameworkScope } from '../cost/framework/types.js';
 import type { FidelityStage } from './fidelity-step.js';
 import { simulateStep, type PreparedStep } from './simulate-step.js';
@@ -34,6 +33,7 @@ const BOUNDS: Readonly<Record<FrameworkParameterName, { initial: number; lower: 
   fsdpPassOverheadS: { initial: 0.01, lower: 1e-5, upper: 2 },
   megatronPassOverheadS: { initial: 0.01, lower: 1e-5, upper: 2 },
   decodeSequenceOverheadS: { initial: 2e-5, lower: 1e-8, upper: 2e-3 },
+  decodeTpSyncOverheadS: { initial: 1e-4, lower: 1e-8, upper: 5e-3 },
   gpuKernelScale: { initial: 1.3, lower: 0.5, upper: 6 },
 };
 
@@ -47,14 +47,12 @@ function acts(p: Pick<FreeParameter, 'name' | 'scope'>, step: PreparedStep): boo
 function scopeMatches(scope: FrameworkScope, step: PreparedStep): boolean {
   if ('all' in scope) return true;
   if ('servingEngine' in scope) return scope.servingEngine === step.context.servingEngine;
-  return scope.gpuFamily === gpuFamily(gpuById(step.context.gpuId));
+  return scope.gpu === step.context.gpuId;
 }
 
 /** GPUs whose kernel efficiencies are borrowed from a GPU of another family (their achieved efficiency is unknown until fitted). */
 export function borrowsAcrossFamilies(gpuId: string): boolean {
-  const gpu = gpuById(gpuId);
-  if (gpu.calibrationAlias === undefined) return false;
-  return gpuFamily(gpu) !== gpuFamily(gpuById(gpu.calibrationAlias));
+  return gpuById(gpuId).calibrationAliasKind === 'other-family';
 }
 
 /** The free parameters of the named kinds that the steps can inform: one per scope present in the steps. */
@@ -69,11 +67,8 @@ export function freeParameters(steps: readonly PreparedStep[], names: readonly F
       const engine = TRAINING_ENGINE_OF_PARAMETER[name];
       if (engine !== undefined) {
         if (engine === step.context.trainingEngine) add(name, { all: true });
-      } else if (name === 'decodeSequenceOverheadS') add(name, { servingEngine: step.context.servingEngine });
-      else if (borrowsAcrossFamilies(step.context.gpuId)) {
-        const family = gpuFamily(gpuById(step.context.gpuId));
-        if (family) add(name, { gpuFamily: family });
-      }
+      } else if (name === 'decodeSequenceOverheadS' || name === 'decodeTpSyncOverheadS') add(name, { servingEngine: step.context.servingEngine });
+      else if (borrowsAcrossFamilies(step.context.gpuId)) add(name, { gpu: step.context.gpuId });
     }
   }
   return out.sort((a, b) => (JSON.stringify([a.name, a.scope]) < JSON.stringify([b.name, b.scope]) ? -1 : 1));

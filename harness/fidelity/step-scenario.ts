@@ -51,7 +51,7 @@ export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
   if (!findModel(c.model)) return fail(`model '${c.model}' is not in the catalog`);
   if (!findGpu(c.gpu)) return fail(`GPU '${c.gpu}' is not in the catalog`);
   if (c.rollout.engine !== 'vllm') return fail(`rollout engine '${c.rollout.engine}' is not modelled for veRL (only vLLM)`);
-  if (c.moe && c.training.ep > 1) return fail('MoE training with expert parallelism is not modelled by the veRL scheduler yet');
+
   const gpus = c.nodes * c.gpusPerNode;
   if (gpus % c.rollout.tp !== 0) return fail(`${gpus} GPUs do not split into rollout TP groups of ${c.rollout.tp}`);
   const t = c.training;
@@ -61,7 +61,12 @@ export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
   if (!megatron && gpus % Math.max(1, t.ulyssesSp) !== 0) return fail(`${gpus} GPUs do not split into Ulysses groups of ${t.ulyssesSp}`);
 
   const dp = megatron ? gpus / (t.tp * t.pp) : gpus;
-  const layout = (microBatch: number): TaskLayout => (megatron ? { tp: t.tp, pp: t.pp, dp, microBatchSamples: microBatch } : { tp: 1, pp: 1, dp, microBatchSamples: microBatch });
+  // Dynamic batch size cuts micro-batches by tokens alone (veRL rearrange_micro_batches): no sequence cap.
+  const samples = c.batch.prompts * c.rollout.n;
+  const layout = (microBatch: number): TaskLayout => {
+    const microBatchSamples = t.dynamicBatchSize ? samples : microBatch;
+    return megatron ? { tp: t.tp, pp: t.pp, dp, microBatchSamples, ...(t.ep > 1 ? { ep: t.ep } : {}) } : { tp: 1, pp: 1, dp, microBatchSamples };
+  };
   const model = c.model;
   const scenario: Scenario = {
     name: `fidelity ${step.id}`,

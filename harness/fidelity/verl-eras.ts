@@ -25,6 +25,8 @@ export interface VerlEra {
   /** Default vLLM max_num_batched_tokens and max_num_seqs. */
   readonly defaultMaxBatchedTokens: number;
   readonly defaultMaxNumSeqs: number;
+  /** Every run computes the reference policy's log-probs (before verl 072fc9fe, 2025-04-01, the trainer always created the ref worker); later only with a KL loss or KL in the reward. */
+  readonly referencePolicyAlways: boolean;
   /** The hybrid engine puts vLLM to sleep between rollouts (weights offloaded to host) instead of freeing only the KV cache. */
   readonly vllmSleepMode: boolean;
   /** Commits and files each fact comes from. */
@@ -46,6 +48,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultGpuMemoryUtilization: 0.5,
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
+    referencePolicyAlways: true,
     vllmSleepMode: false,
     sources: [
       `${VERL} 50ac7252 verl/trainer/ppo/workers/fsdp_workers.py generate_sequences: old_log_probs = self.actor.compute_log_prob(...) inside the rollout call (the trainer times it as gen)`,
@@ -65,12 +68,29 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultGpuMemoryUtilization: 0.5,
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
+    referencePolicyAlways: true,
     vllmSleepMode: false,
     sources: [
       `${VERL} 569210e0 (2025-01-11, #91): use_remove_padding (default False)`,
       `${VERL} e974fb19 (2025-01-24, #129): old_log_prob computed and timed outside generate_sequences; runs between Jan 11 and Jan 24 are rare enough to keep one era`,
       `${VERL} f8b4d085 (2025-02-15, #209): vLLM ≥ 0.7 SPMD integration (sleep mode used from vLLM 0.8, see the next era)`,
     ],
+  },
+  {
+    id: 'verl-2025-04-01',
+    from: '2025-04-01',
+    label: 'veRL Apr 1–16 2025: the reference policy only with a KL term',
+    oldLogProbInGen: false,
+    removePaddingAvailable: true,
+    logProbWithEntropy: false,
+    defaultEntropyCoeff: 0.001,
+    defaultEnforceEager: true,
+    defaultGpuMemoryUtilization: 0.5,
+    defaultMaxBatchedTokens: 8192,
+    defaultMaxNumSeqs: 1024,
+    referencePolicyAlways: false,
+    vllmSleepMode: false,
+    sources: [`${VERL} 072fc9fe (2025-04-01, #644): "support no reference model": use_reference_policy only with use_kl_loss or use_kl_in_reward`],
   },
   {
     id: 'verl-2025-04',
@@ -84,6 +104,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultGpuMemoryUtilization: 0.5,
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
+    referencePolicyAlways: false,
     vllmSleepMode: true,
     sources: [
       `${VERL} 25b0f226 (2025-04-17, #1100): compute_log_prob(calculate_entropy=True), entropy_coeff default 0`,
@@ -102,6 +123,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultGpuMemoryUtilization: 0.5,
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
+    referencePolicyAlways: false,
     vllmSleepMode: true,
     sources: [`${VERL} ff6978c1 (2025-08-08, #2956): enforce_eager default False ("enable vllm cuda graph in default")`],
   },

@@ -9,7 +9,7 @@ export interface FrameworkContext {
   /** The training engines the simulation's schedulers train on (for saying which the calibration did not cover). */
   readonly trainingEngines: readonly TrainingEngine[];
   readonly servingEngine: ServingEngine;
-  readonly gpu: Pick<GpuSpec, 'id' | 'calibrationAlias'>;
+  readonly gpu: Pick<GpuSpec, 'id' | 'calibrationAlias' | 'calibrationAliasKind'>;
   /** Total parameters of the largest model, billions. */
   readonly modelParametersB: number;
   readonly gpus: number;
@@ -41,11 +41,11 @@ function pooled(name: FrameworkParameterName, values: readonly number[]): number
 }
 
 /**
- * The cost-model assumptions a framework calibration gives a context: each parameter's value for
- * the context's training engine, serving engine or GPU family; where the calibration fitted the
- * parameter for other scopes only, their pooled value, with the reason listed. The GPU kernel scale
- * applies only to GPUs whose family the calibration covered (1 elsewhere, listed when the GPU's
- * kernel efficiencies are borrowed from another family).
+ * The cost-model assumptions a framework calibration gives a context: each training engine's
+ * values (an engine the fit never saw borrows the fitted engines' pooled value), the serving
+ * engine's (or the fitted engines' pooled value), and the GPU's kernel scale where the GPU itself
+ * was fitted (1 elsewhere). Every borrowed value, and a GPU family, model size or GPU count the
+ * recorded runs did not cover, is listed: each widens the error band.
  */
 export function resolveFramework(calibration: FrameworkCalibration, context: FrameworkContext): ResolvedFramework {
   const assumptions: Partial<Record<FrameworkParameterName, number>> = {};
@@ -53,7 +53,7 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
   const family = gpuFamily(context.gpu);
   const wanted: Readonly<Record<string, string | undefined>> = {
     servingEngine: context.servingEngine,
-    gpuFamily: family,
+    gpu: context.gpu.id,
   };
   for (const name of FRAMEWORK_PARAMETERS) {
     const values = calibration.parameters.filter((p) => p.name === name);
@@ -75,8 +75,13 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
       continue;
     }
     if (name === 'gpuKernelScale') {
-      if (family === undefined) outside.push(`GPU '${context.gpu.id}' has no known family: its kernels are taken at the calibrated efficiencies`);
-      else if (!calibration.covered.gpuFamilies.includes(family)) outside.push(`no recorded run on a ${family} GPU: its kernels are taken at the calibrated efficiencies`);
+      // Only GPUs that borrow another family's kernel efficiencies are fitted; a GPU with its own (or same-silicon) calibration runs at them.
+      if (context.gpu.calibrationAliasKind === 'other-family') outside.push(`${context.gpu.id} borrows the kernel efficiencies of ${context.gpu.calibrationAlias} (another family) and no recorded run on it was fitted: its kernels are taken at the borrowed efficiencies`);
+      continue;
+    }
+    if (dimension === 'servingEngine') {
+      // Host overheads belong to an engine build: an era the fit never saw keeps its own terms.
+      outside.push(`${name} was fitted for ${values.map((v) => scopeKey(v.scope)).join(', ')} only: serving engine ${wanted[dimension] ?? 'unknown'} keeps its era’s own terms`);
       continue;
     }
     assumptions[name] = pooled(name, values.map((v) => v.value));
@@ -84,7 +89,8 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
   }
 
   const covered = calibration.covered;
-  if (family !== undefined && !covered.gpuFamilies.includes(family) && !outside.some((r) => r.includes(family))) outside.push(`no recorded run on a ${family} GPU`);
+  if (family === undefined) outside.push(`GPU '${context.gpu.id}' belongs to no known family`);
+  else if (!covered.gpuFamilies.includes(family)) outside.push(`no recorded run on a ${family} GPU`);
   if (context.modelParametersB < covered.modelParametersB[0] || context.modelParametersB > covered.modelParametersB[1]) {
     outside.push(`model of ${round(context.modelParametersB)} B parameters, outside the calibrated ${covered.modelParametersB[0]}–${covered.modelParametersB[1]} B`);
   }

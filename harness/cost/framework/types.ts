@@ -19,7 +19,7 @@ export const GPU_FAMILIES = ['nvidia-ampere', 'nvidia-ada', 'nvidia-hopper', 'nv
 export type GpuFamily = (typeof GPU_FAMILIES)[number];
 
 /** The cost-model assumptions a framework calibration fits (harness/cost/assumptions.ts says what each means). */
-export const FRAMEWORK_PARAMETERS = ['fsdpKernelScale', 'megatronKernelScale', 'fsdpPassOverheadS', 'megatronPassOverheadS', 'decodeSequenceOverheadS', 'gpuKernelScale'] as const;
+export const FRAMEWORK_PARAMETERS = ['fsdpKernelScale', 'megatronKernelScale', 'fsdpPassOverheadS', 'megatronPassOverheadS', 'decodeSequenceOverheadS', 'decodeTpSyncOverheadS', 'gpuKernelScale'] as const;
 export type FrameworkParameterName = (typeof FRAMEWORK_PARAMETERS)[number];
 
 /** Which training engine a parameter describes (the others describe a serving engine or a GPU family). */
@@ -33,9 +33,10 @@ export const TRAINING_ENGINE_OF_PARAMETER: Readonly<Partial<Record<FrameworkPara
 /**
  * What a parameter value applies to: every simulation (the training-engine parameters, whose
  * engine is in their name: the cost model applies each to the replicas that engine runs), one
- * serving-engine era, or one GPU family.
+ * serving-engine era, or one GPU (the kernel scale of a GPU that borrows another family's
+ * kernel efficiencies).
  */
-export type FrameworkScope = { readonly all: true } | { readonly servingEngine: ServingEngine } | { readonly gpuFamily: GpuFamily };
+export type FrameworkScope = { readonly all: true } | { readonly servingEngine: ServingEngine } | { readonly gpu: string };
 
 export interface FrameworkParameterValue {
   readonly name: FrameworkParameterName;
@@ -72,6 +73,11 @@ export interface FrameworkCalibration {
   readonly inSample: Readonly<Record<string, StageErrorSummary>>;
   /** Per stage kind: errors on each run predicted by a fit that did not see it. */
   readonly leaveOneRunOut: Readonly<Record<string, StageErrorSummary>>;
+  /**
+   * For every run the fit saw: the parameter values fitted without it. Predicting a step of that
+   * run with these (never with `parameters`) keeps every comparison on recorded runs out of sample.
+   */
+  readonly folds: readonly { readonly heldOutRun: string; readonly parameters: readonly FrameworkParameterValue[] }[];
   /** Share of left-out measurements inside the 80 % band built from the other runs' errors. */
   readonly bandCoverage: Readonly<Record<string, { readonly n: number; readonly inside: number }>>;
   /** What the fit covered, so a prediction outside it can say so and widen its band. */

@@ -222,7 +222,7 @@ export class RooflineReplica implements ReplicaCost {
 
     this.decodeEngine = engine.decode;
     this.prefillEngine = engine.prefill;
-    this.decodePerLayerS = this.decodeEngine.perLayerS + this.decodeEngine.perLayerPerTpPeerS * (layout.tp - 1);
+    this.decodePerLayerS = this.decodeEngine.perLayerS + (this.decodeEngine.perLayerPerTpPeerS + assumptions.decodeTpSyncOverheadS) * (layout.tp - 1);
     const streaming = kernels.residual_add;
     this.optimizerSPerParameter = assumptions.optimizerBytesPerParameter / (gpu.hbmBytesPerS * streaming.mbu);
     this.optimizerOverheadS = streaming.overheadS;

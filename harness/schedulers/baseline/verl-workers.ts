@@ -136,8 +136,8 @@ export function verlWorkerSettings(p: ParameterValues<typeof verlWorkerParameter
 }
 
 /** veRL runs FSDP workers for layouts without TP or PP, Megatron workers otherwise. */
-export function isFsdpLayout(layout: Pick<TaskLayout, 'tp' | 'pp'>): boolean {
-  return layout.tp === 1 && layout.pp === 1;
+export function isFsdpLayout(layout: Pick<TaskLayout, 'tp' | 'pp' | 'ep' | 'cp'>): boolean {
+  return layout.tp === 1 && layout.pp === 1 && (layout.ep ?? 1) === 1 && (layout.cp ?? 1) === 1;
 }
 
 /** GPUs one parameter is sharded over, for a call on `gpus` GPUs. */
@@ -271,6 +271,8 @@ export function verlTrainPhase(ctx: IterationContext, pool: PoolRef, settings: V
       balance: settings.balance,
       samplesPerMiniBatch: options.samplesPerMiniBatch,
       sampleOrder: options.sampleOrder,
+      // veRL's Megatron workers use Megatron's distributed optimizer (verl/trainer/config/ppo_megatron_trainer.yaml at 6642bb2e: use_distributed_optimizer True).
+      pipeline: { distributedOptimizer: true },
       ...(padded ? { sequenceTokens: padded } : {}),
     });
     return { startS: dispatched.startS, endS: phase.endS };
