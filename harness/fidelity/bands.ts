@@ -2,8 +2,8 @@ import type { StageErrorSummary } from '../cost/framework/types.js';
 
 /**
  * Error bands on simulated times, from out-of-sample errors: where leave-one-run-out log-ratios
- * ln(simulated / measured) have 10th and 90th percentiles p10 and p90, a new simulated time T
- * has an 80 % band [T·e^(−p90), T·e^(−p10)] for what a real run would measure. Outside what the
+ * ln(simulated / measured) give an 80 % band [lo, hi] (split-conformal, compare.ts), a new
+ * simulated time T has the band [T·e^(−hi), T·e^(−lo)] for what a real run would measure. Outside what the
  * calibration covered (another GPU family, training engine, model size) the band is widened
  * about its centre by BAND_WIDENING_PER_REASON per reason, and the output says why.
  */
@@ -20,10 +20,10 @@ export interface ErrorBand {
   readonly widening: number;
 }
 
-export function errorBand(simulatedS: number, summary: Pick<StageErrorSummary, 'logRatioP10' | 'logRatioP90'>, outsideReasons = 0): ErrorBand {
+export function errorBand(simulatedS: number, summary: Pick<StageErrorSummary, 'bandLogRatioLow' | 'bandLogRatioHigh'>, outsideReasons = 0): ErrorBand {
   const widening = BAND_WIDENING_PER_REASON ** outsideReasons;
-  const centre = (summary.logRatioP10 + summary.logRatioP90) / 2;
-  const half = ((summary.logRatioP90 - summary.logRatioP10) / 2) * widening;
+  const centre = (summary.bandLogRatioLow + summary.bandLogRatioHigh) / 2;
+  const half = ((summary.bandLogRatioHigh - summary.bandLogRatioLow) / 2) * widening;
   return { lowS: simulatedS * Math.exp(-(centre + half)), highS: simulatedS * Math.exp(-(centre - half)), nominal: 0.8, widening };
 }
 

@@ -1,11 +1,15 @@
 import type { StageErrorSummary } from '../cost/framework/types.js';
+import { conformalBand } from '../stats/conformal-band.js';
 import { quantileSorted } from '../stats/quantile.js';
+
+/** The coverage of the error bands the fidelity check reports and applies. */
+export const BAND_COVERAGE = 0.8;
 import { FIDELITY_STAGES, type FidelityStage } from './fidelity-step.js';
 
 /**
  * Simulated against measured, stage by stage: errorPct = (simulated / measured − 1) · 100, and
- * per stage kind the median and 90th percentile of |errorPct| and the 10th / 90th percentiles of
- * ln(simulated / measured) (the ends of an 80 % error band).
+ * per stage kind the median and 90th percentile of |errorPct| and the 80 % band of
+ * ln(simulated / measured) (split-conformal order statistics).
  */
 export interface FidelityRow {
   readonly runId: string;
@@ -41,12 +45,14 @@ export function compareStages(
 export function summariseErrors(rows: readonly FidelityRow[]): StageErrorSummary {
   const abs = Float64Array.from(rows, (r) => Math.abs(r.errorPct)).sort();
   const logs = Float64Array.from(rows, (r) => Math.log(r.simulatedS / r.measuredS)).sort();
+  const band = conformalBand(logs, BAND_COVERAGE);
   return {
     n: rows.length,
     medianAbsErrorPct: quantileSorted(abs, 0.5),
     p90AbsErrorPct: quantileSorted(abs, 0.9),
-    logRatioP10: quantileSorted(logs, 0.1),
-    logRatioP90: quantileSorted(logs, 0.9),
+    bandLogRatioLow: band.low,
+    bandLogRatioHigh: band.high,
+    bandGuaranteed: band.guaranteed,
   };
 }
 

@@ -10,7 +10,7 @@ import { createRng } from '../util/rng.js';
  * The response law is a lognormal capped at the run's maximum response length whose two
  * parameters are solved so that, after capping, it has the row's mean and
  *  - its clip ratio (P(X ≥ cap) = clip ratio), when the row gives a positive one, or else
- *  - its max (the longest of N samples sits at the 1 − 1/N quantile), when the row gives one;
+ *  - its max (the longest of the N samples, drawn at the 1 − ½/N quantile, is the max), when the row gives one;
  * with neither, the response law is the given fallback shape (a recorded distribution),
  * rescaled to the mean when there is one. Samples are the law's quantiles at (i + ½)/N, dealt to
  * prompts in a seeded order: the workload has the law's shape exactly, and the same inputs give
@@ -107,18 +107,18 @@ function responseLaw(stats: LengthStatistics, samples: number, options: LengthWo
   }
   const max = stats.responseMaxTokens;
   if (max !== undefined && max < cap && max > mean) {
-    // The longest of N samples sits near the 1 − 1/N quantile.
-    const zm = normalQuantile(1 / samples, true);
+    // The longest of the N stratified samples is drawn at the 1 − ½/N quantile: put the max there.
+    const zm = normalQuantile(0.5 / samples, true);
     const muOf = (sigma: number) => Math.log(max) - sigma * zm;
     const sigma = solveSigma((s) => cappedLogNormalMean(muOf(s), s, cap), mean);
     if (sigma !== undefined) {
-      inferences.push(`response lengths: lognormal (σ ${sigma.toFixed(3)}) capped at ${cap}, solved for the row's mean ${round(mean)} and max ${max} (the longest of ${samples} at the 1 − 1/${samples} quantile)`);
+      inferences.push(`response lengths: lognormal (σ ${sigma.toFixed(3)}) capped at ${cap}, solved for the row's mean ${round(mean)} and max ${max} (the longest of ${samples} samples)`);
       return { law: logNormal(muOf(sigma), sigma), inferences, inferred };
     }
   }
   if (max !== undefined && max >= cap) {
     // The max is the cap but the clip ratio is unknown, rounds to 0 (logged to 3 decimals) or is unusable: the cap is reached about once.
-    const zm = normalQuantile(1 / samples, true);
+    const zm = normalQuantile(0.5 / samples, true);
     const muOf = (sigma: number) => Math.log(cap) - sigma * zm;
     const sigma = solveSigma((s) => cappedLogNormalMean(muOf(s), s, cap), mean);
     if (sigma !== undefined) {

@@ -53,15 +53,16 @@ function errorSummaries(reader: FieldReader | undefined): Record<string, StageEr
   for (const stage of Object.keys(reader.object).sort()) {
     const entry = reader.child(stage);
     if (!entry) continue;
-    entry.rejectUnknown(['n', 'medianAbsErrorPct', 'p90AbsErrorPct', 'logRatioP10', 'logRatioP90']);
+    entry.rejectUnknown(['n', 'medianAbsErrorPct', 'p90AbsErrorPct', 'bandLogRatioLow', 'bandLogRatioHigh', 'bandGuaranteed']);
     const n = entry.number('n', { integer: true, min: 1 });
     const median = entry.number('medianAbsErrorPct', { min: 0 });
     const p90 = entry.number('p90AbsErrorPct', { min: 0 });
-    const p10Log = entry.number('logRatioP10');
-    const p90Log = entry.number('logRatioP90');
-    if (n !== undefined && median !== undefined && p90 !== undefined && p10Log !== undefined && p90Log !== undefined) {
-      if (p10Log > p90Log) entry.problem('logRatioP10', p10Log, 'must not exceed logRatioP90');
-      out[stage] = { n, medianAbsErrorPct: median, p90AbsErrorPct: p90, logRatioP10: p10Log, logRatioP90: p90Log };
+    const low = entry.number('bandLogRatioLow');
+    const high = entry.number('bandLogRatioHigh');
+    const guaranteed = entry.boolean('bandGuaranteed');
+    if (n !== undefined && median !== undefined && p90 !== undefined && low !== undefined && high !== undefined && guaranteed !== undefined) {
+      if (low > high) entry.problem('bandLogRatioLow', low, 'must not exceed bandLogRatioHigh');
+      out[stage] = { n, medianAbsErrorPct: median, p90AbsErrorPct: p90, bandLogRatioLow: low, bandLogRatioHigh: high, bandGuaranteed: guaranteed };
     }
   }
   return out;

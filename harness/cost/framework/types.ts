@@ -51,9 +51,11 @@ export interface StageErrorSummary {
   readonly n: number;
   readonly medianAbsErrorPct: number;
   readonly p90AbsErrorPct: number;
-  /** 10th and 90th percentiles of ln(simulated / measured): the 80 % band's ends. */
-  readonly logRatioP10: number;
-  readonly logRatioP90: number;
+  /** The 80 % band of ln(simulated / measured): split-conformal order statistics of the compared rows (harness/stats/conformal-band.ts). */
+  readonly bandLogRatioLow: number;
+  readonly bandLogRatioHigh: number;
+  /** False when too few rows for the order statistics (the band is then their range). */
+  readonly bandGuaranteed: boolean;
 }
 
 export interface FrameworkCalibration {
