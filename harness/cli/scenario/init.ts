@@ -10,7 +10,7 @@ import { parseScenarioObject } from '../../scenario/loader.js';
 import { startingScenario } from '../../scenario/starting-scenario.js';
 import { writeFileAtomic } from '../../util/atomic-write.js';
 import { InputError } from '../../util/input-error.js';
-import { projectRoot } from '../../util/shared-data.js';
+import { SHIPPED_SCENARIO_FOLDER } from '../../scenario/shipped.js';
 
 interface InitArgs {
   model: string;
@@ -22,7 +22,7 @@ interface InitArgs {
 }
 
 const COMMAND_LINE = '<command line>';
-const SHIPPED_FOLDER = resolve(projectRoot, 'harness', 'scenario', 'scenarios');
+const SHIPPED_FOLDER = SHIPPED_SCENARIO_FOLDER;
 const SCHEMA = resolve(SHIPPED_FOLDER, 'scenario.schema.json');
 
 function flagError(flag: string, value: unknown, message: string): InputError {
