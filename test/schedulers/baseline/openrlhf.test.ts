@@ -27,7 +27,7 @@ describe('openrlhf with its five pools', () => {
   const span = (task: string) => result.spans.find((s) => s.task === task)!;
 
   it('holds every pool the whole iteration: 2 engine, 1 actor, 2 ref, 1 critic and 2 reward GPUs', () => {
-    expect(result.allocations.map((a) => [a.name, a.firstGpu, a.gpus])).toEqual([
+    expect(result.allocations.map((a) => [a.pool, a.firstGpu, a.gpus])).toEqual([
       ['engines', 0, 2],
       ['actor', 2, 1],
       ['ref', 3, 2],
@@ -77,7 +77,7 @@ describe('openrlhf without vLLM: the actor generates with HF generate', () => {
   const result = runOpenrlhf(scenario, iteration, linearCostModel(), createRng(1));
 
   it('runs one static, padded batch of a prompt’s 2 samples per actor GPU, no engine pool, no weight broadcast', () => {
-    expect(result.allocations.map((a) => [a.name, a.gpus])).toEqual([['actor', 2]]);
+    expect(result.allocations.map((a) => [a.pool, a.gpus])).toEqual([['actor', 2]]);
     expect(result.spans.some((s) => s.stage === 'weight-sync')).toBe(false);
     const generate = result.spans.filter((s) => s.task === 'generate').sort((a, b) => a.firstGpu - b.firstGpu);
     // GPU 0: prompt 10 × 2 = 20 tokens: 0.7; 2 decode steps of batch 2 from context 22: 1.222 + 1.224 -> 3.146.
