@@ -1,3 +1,5 @@
+import type { ServingEngine } from './engine-eras.js';
+
 /**
  * The cost-model contract the simulator and schedulers program against.
  * Every time is in seconds, every size in bytes, every rate per second.
@@ -119,6 +121,12 @@ export interface ShardLayout {
    * hidden → 1 projection, no vocabulary).
    */
   readonly head?: OutputHead;
+  /**
+   * Added: the serving engine whose overheads this replica's generation (prefill, decode) pays,
+   * when a scheduler's framework runs another engine than the cost model's `servingEngine`
+   * assumption (OpenRLHF without vLLM generates with HF generate). Default: the assumption's.
+   */
+  readonly servingEngine?: ServingEngine;
   /**
    * Added: the training engine that runs this replica's training and inference forwards: 'fsdp'
    * (HF model code on FSDP / ZeRO) or 'megatron'. Default: 'megatron' when TP or PP > 1, else 'fsdp'.

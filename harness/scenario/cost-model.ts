@@ -1,18 +1,17 @@
-import { dirname, resolve } from 'node:path';
 import { gpuById } from '../cost/catalog/index.js';
 import { loadCalibration } from '../cost/calibration/load.js';
 import type { Calibration } from '../cost/calibration/types.js';
 import type { CostAssumptions } from '../cost/assumptions.js';
 import { createRooflineCostModel, type CostModelOptions } from '../cost/roofline/model.js';
 import type { CostModel } from '../cost/types.js';
+import { resolveWrittenPath } from '../util/written-path.js';
 import type { Scenario } from './scenario.js';
 
-/** Reads and validates the scenario's calibration file (relative to the scenario file), if it names one. */
+/** Reads and validates the scenario's calibration file (relative to the scenario file, or `package:<path>`), if it names one. */
 export async function scenarioCalibration(scenario: Scenario): Promise<Calibration | undefined> {
-  const relative = scenario.costModel.calibration;
-  if (relative === undefined) return undefined;
-  const path = scenario.file ? resolve(dirname(scenario.file), relative) : resolve(relative);
-  return loadCalibration(path);
+  const written = scenario.costModel.calibration;
+  if (written === undefined) return undefined;
+  return loadCalibration(resolveWrittenPath(written, scenario.file));
 }
 
 /**

@@ -1,10 +1,11 @@
-import { readFile } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from '../cost/catalog/index.js';
 import { isModelPath, loadModelReferences, type LoadedModels } from '../cost/catalog/model-reference.js';
 import type { ModelSpec } from '../cost/types.js';
 import { parseJsonText } from '../util/json-input.js';
 import { InputError, type InputProblem } from '../util/input-error.js';
+import { isPackagePath, pathFixHint, resolveWrittenPath, restatePath } from '../util/written-path.js';
 import { leafPaths, SCENARIO_SPEC, validateAgainstSpec } from './schema.js';
 import { totalGpus, TASK_LAYOUT_NAMES, type Scenario } from './scenario.js';
 
@@ -46,9 +47,20 @@ async function readSource(path: string, referencedFrom?: SourceText): Promise<So
     const code = (error as NodeJS.ErrnoException).code;
     const reason = code === 'ENOENT' ? 'file not found' : code === 'EISDIR' ? 'is a directory, not a file' : `cannot be read (${code ?? String(error)})`;
     if (referencedFrom) {
-      throw new InputError({ file: referencedFrom.file, ...locatePath(referencedFrom.text, ['extends']), field: 'extends', value: path, message: `scenario: ${reason}` });
+      const written = extendsOf(referencedFrom.text) ?? path;
+      throw new InputError({ file: referencedFrom.file, ...locatePath(referencedFrom.text, ['extends']), field: 'extends', value: written, message: `scenario: ${reason} (${path}): ${pathFixHint("'extends'", referencedFrom.file)}` });
     }
     throw new InputError({ file: path, message: `scenario: ${reason}` });
+  }
+}
+
+/** The `extends` a scenario text writes (for messages), if it parses. */
+function extendsOf(text: string): string | undefined {
+  try {
+    const value = JSON.parse(text) as unknown;
+    return isObject(value) && typeof value['extends'] === 'string' ? value['extends'] : undefined;
+  } catch {
+    return undefined;
   }
 }
 
@@ -94,7 +106,7 @@ async function loadMerged(path: string, origins: Map<string, SourceText>, chain:
     if (typeof parent !== 'string' || parent.trim() === '') {
       throw new InputError({ file: source.file, ...locatePath(source.text, ['extends']), field: 'extends', value: parent, message: 'must be a path to another scenario file' });
     }
-    base = (await loadMerged(resolve(dirname(path), parent), origins, [...chain, absolute], source)).value;
+    base = (await loadMerged(resolveWrittenPath(parent, path), origins, [...chain, absolute], source)).value;
   }
   return { value: mergeInto(base, parsed, source, origins, []), source };
 }
@@ -133,9 +145,32 @@ export async function loadScenario(path: string): Promise<Scenario> {
       problems.push(...error.problems);
     }
   }
+  problems.push(...(await restateCalibration(value, source, origins)));
   if (problems.length > 0) throw new InputError(problems);
   const modelSpecs = Object.keys(loaded).length > 0 ? loaded : undefined;
   return checkScenario(value, source, origins, modelSpecs);
+}
+
+/**
+ * `costModel.calibration` is written relative to the file that writes it (or as `package:<path>`).
+ * When a parent scenario (`extends`) wrote it, it is restated for the loaded file — its `package:`
+ * form inside the package, else relative to the loaded file — so the Scenario's path means the same
+ * file wherever the scenario came from. A path naming no file is reported at the field, with the fix.
+ */
+async function restateCalibration(value: JsonObject, main: SourceText, origins: Map<string, SourceText>): Promise<InputProblem[]> {
+  const costModel = value['costModel'];
+  if (!isObject(costModel) || typeof costModel['calibration'] !== 'string' || costModel['calibration'].trim() === '') return [];
+  const written = costModel['calibration'];
+  const origin = originOf(origins, ['costModel', 'calibration'], main);
+  const target = resolveWrittenPath(written, origin.file);
+  const site = { file: origin.file, ...locatePath(origin.text, ['costModel', 'calibration']), field: 'costModel.calibration', value: written };
+  try {
+    if (!(await stat(target)).isFile()) return [{ ...site, message: `is a directory, not a calibration file (${target})` }];
+  } catch {
+    return [{ ...site, message: `file not found (${target}): ${pathFixHint('costModel.calibration', origin.file)}` }];
+  }
+  if (origin.file !== main.file && !isPackagePath(written)) value['costModel'] = { ...costModel, calibration: restatePath(written, origin.file, main.file) };
+  return [];
 }
 
 const MODEL_ROLES = ['actor', 'critic', 'ref', 'reward'] as const;

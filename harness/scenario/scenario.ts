@@ -85,12 +85,14 @@ export interface Scenario {
     readonly maxBatchedTokens: number;
     /** The n samples of a group prefill their prompt once and share its KV (vLLM n-sampling). */
     readonly promptSharing: boolean;
+    /** Added, optional: the engine caches prompt prefixes across requests (default: the engine profile's, engine-eras.ts). */
+    readonly prefixCaching?: boolean;
   };
   /** Required when scope is 'iteration'. */
   readonly layout?: ScenarioLayouts;
   readonly costModel: {
     readonly kind: 'roofline';
-    /** Calibration file, relative to the scenario file. */
+    /** Calibration file: relative to the scenario file that writes it, or `package:<path>` (scenario/paths.ts). */
     readonly calibration?: string;
     /** Serving-engine era of the simulated system's generation engine (default: the calibration's, 'splitwise-2023'). */
     readonly engine?: ServingEngine;

@@ -104,7 +104,13 @@ export const SCENARIO_SPEC: FieldSpec = {
         maxConcurrentSequences: positiveInteger('vLLM max_num_seqs.'),
         gpuMemoryUtilization: { type: 'number', description: 'vLLM gpu_memory_utilization.', exclusiveMinimum: 0, maximum: 1 },
         maxBatchedTokens: positiveInteger('vLLM max_num_batched_tokens.'),
-        promptSharing: { type: 'boolean', description: "A group's samples prefill their prompt once and share its KV." },
+        promptSharing: { type: 'boolean', description: "A group's samples prefill their prompt once and share its KV (vLLM n-sampling)." },
+        prefixCaching: {
+          type: 'boolean',
+          description:
+            "The engine caches prompt prefixes across requests (vLLM enable_prefix_caching, SGLang's radix cache): a group's samples submitted one by one share their prompt's prefill and KV. Default: the engine profile's (costModel.engine).",
+          optional: true,
+        },
       },
     },
     layout: {
@@ -125,11 +131,15 @@ export const SCENARIO_SPEC: FieldSpec = {
       description: 'Which cost model prices kernels and transfers.',
       properties: {
         kind: { type: 'string', description: 'roofline (calibrated when a calibration is given).', enum: ['roofline'] },
-        calibration: { type: 'string', description: 'Calibration file, relative to the scenario.', optional: true },
+        calibration: {
+          type: 'string',
+          description: "Calibration file: a path relative to the file that writes it, or 'package:<path>' relative to the rlhf-replay package (e.g. 'package:harness/cost/calibrations/public-profiles.json').",
+          optional: true,
+        },
         engine: {
           type: 'string',
           description:
-            "Serving-engine era whose overheads generation pays (harness/cost/engine-eras.ts): 'splitwise-2023' (the calibration's fitted engine, the default), 'vllm-2024' (vLLM >= 0.6 with CUDA graphs), 'vllm-2024-eager' (the same with enforce_eager), 'kernels-only'.",
+            "Serving-engine profile generation runs on (harness/cost/engine-eras.ts): 'splitwise-2023' (the calibration's fitted engine, the default), 'vllm-2024' (vLLM V0 >= 0.6 with CUDA graphs), 'vllm-2024-eager' (V0 with enforce_eager), 'vllm-v1', 'vllm-v1-eager', 'sglang', 'hf-generate' (static padded batches, eager PyTorch), 'kernels-only'.",
           enum: SERVING_ENGINES,
           optional: true,
         },

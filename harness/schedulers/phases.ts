@@ -1,6 +1,8 @@
 import type { TaskLayout } from '../scenario/scenario.js';
 import { splitPool } from '../sim/gpu-pools.js';
 import type { PoolRef } from '../sim/types.js';
+import type { EngineBatching, ServingEngine } from '../cost/engine-eras.js';
+import { scenarioEngineProfile, scenarioSharesPrompts } from '../scenario/serving-engine.js';
 import { InputError } from '../util/input-error.js';
 import { buildRequests, splitContiguous, splitRoundRobin } from './generation/requests.js';
 import type { GenerationCluster } from './generation/cluster.js';
@@ -31,8 +33,21 @@ export interface EngineSettings {
   readonly admissionWatermark: number;
 }
 
-/** The scenario's vLLM settings. */
-export function scenarioEngine(ctx: IterationContext, admissionWatermark: number): EngineSettings {
+/**
+ * The scenario's engine settings (vLLM's names). `batching` is how the caller generates: a
+ * continuous-batching scheduler refuses an engine profile that only runs static batches
+ * (costModel.engine 'hf-generate'), naming the field and the schedulers that run it.
+ */
+export function scenarioEngine(ctx: IterationContext, admissionWatermark: number, batching: EngineBatching = 'continuous'): EngineSettings {
+  const profile = scenarioEngineProfile(ctx.scenario);
+  if (batching === 'continuous' && profile.batching === 'static') {
+    throw new InputError({
+      file: ctx.scenario.file ?? '(scenario)',
+      field: 'costModel.engine',
+      value: profile.id,
+      message: `${ctx.scheduler} generates with continuous batching (vLLM / SGLang), but '${profile.id}' runs static padded batches: choose a continuous engine, or a scheduler whose framework generates with HF generate (deepspeed-chat; openrlhf with generation 'hf-generate')`,
+    });
+  }
   const g = ctx.scenario.generation;
   return { maxConcurrentSequences: g.maxConcurrentSequences, gpuMemoryUtilization: g.gpuMemoryUtilization, maxBatchedTokens: g.maxBatchedTokens, admissionWatermark };
 }
@@ -86,6 +101,7 @@ export interface ContinuousGenerationOptions {
   readonly tp: number;
   readonly instances: number;
   readonly readyS: number;
+  /** The framework submits a group's samples as one request (n-sampling); the engine's prefix cache shares them anyway (scenarioSharesPrompts). */
   readonly promptSharing: boolean;
   readonly assignment: 'contiguous' | 'round-robin';
   readonly engine: EngineSettings;
@@ -97,7 +113,7 @@ export function continuousGenerationPhase(ctx: IterationContext, pool: PoolRef, 
   const instancePools = splitPool(pool, options.tp, options.instances, `${options.task ?? 'generate'}/`);
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS({ name: pool.name, firstGpu: pool.firstGpu, gpus: options.tp * options.instances }));
   const limits = engineLimits(ctx, options.tp, options.engine);
-  const requests = buildRequests(ctx.table, options.promptSharing);
+  const requests = buildRequests(ctx.table, options.promptSharing || scenarioSharesPrompts(ctx.scenario));
   assertRequestsFit(ctx, requests, limits, options.tp);
   const assignment = options.assignment === 'contiguous' ? splitContiguous(requests, options.instances) : splitRoundRobin(requests, options.instances);
   const run = runContinuousGeneration({ cost: ctx.replica('actor', { tp: options.tp, pp: 1 }), limits, assignment, sampleCount: ctx.table.count, startS });
@@ -133,6 +149,10 @@ export interface StaticGenerationOptions {
   readonly batchSequences: number;
   readonly padPromptsToLongest: boolean;
   readonly engine: EngineSettings;
+  /** The engine whose overheads the batches pay, when the framework's engine is not the scenario's (OpenRLHF without vLLM: 'hf-generate'). */
+  readonly servingEngine?: ServingEngine;
+  /** Samples in the order batches take them (default: trace order). */
+  readonly sampleOrder?: readonly number[];
 }
 
 /** Static-batch generation (DeepSpeed-Chat's hybrid engine): each instance runs its contiguous share in fixed batches. */
@@ -151,10 +171,10 @@ export function staticGenerationPhase(ctx: IterationContext, pool: PoolRef, opti
   }
   const batchSequences = Math.min(options.batchSequences, fits);
   if (batchSequences < options.batchSequences) ctx.note(`static generation batches cut from ${options.batchSequences} to ${batchSequences} sequences to fit the KV cache at the length caps`);
-  const ids = Array.from({ length: ctx.table.count }, (_, i) => i);
+  const ids = options.sampleOrder ?? Array.from({ length: ctx.table.count }, (_, i) => i);
   const shares = splitEvenly(ids, options.instances);
   const finishTimeS = new Float64Array(ctx.table.count);
-  const replica = ctx.replica('actor', { tp: options.tp, pp: 1 });
+  const replica = ctx.replica('actor', { tp: options.tp, pp: 1, ...(options.servingEngine ? { servingEngine: options.servingEngine } : {}) });
   let endS = startS;
   shares.forEach((share, i) => {
     const run = runStaticBatches(replica, ctx.table, share, { batchSequences, padPromptsToLongest: options.padPromptsToLongest }, startS, finishTimeS);

@@ -1,11 +1,12 @@
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadScenario, locatePath } from '../../harness/scenario/loader.js';
+import { SHIPPED_SCENARIOS } from '../../harness/scenario/shipped.js';
 import { scenarioAssumptions, provenanceOf } from '../../harness/scenario/scenario.js';
 import { InputError } from '../../harness/util/input-error.js';
 import { projectRoot } from '../../harness/util/shared-data.js';
-import { scratchDir } from '../cli/run-cli.js';
+import { runCli, scratchDir } from '../cli/run-cli.js';
 
 const shipped = join(projectRoot, 'harness', 'scenario', 'scenarios');
 
@@ -21,8 +22,11 @@ async function problemsOf(path: string): Promise<string[]> {
 
 describe('shipped scenarios', () => {
   it('all load, with every field explained by a fact, a fit or an assumption', async () => {
-    const files = (await readdir(shipped)).filter((f) => f.endsWith('.json') && f !== 'scenario.schema.json').sort();
-    expect(files.length).toBeGreaterThanOrEqual(11);
+    // The shipped list, not whatever the folder holds: a user's own file there is not a test input.
+    const files = SHIPPED_SCENARIOS.map((name) => `${name}.json`);
+    expect(files.length).toBeGreaterThanOrEqual(14);
+    const onDisk = new Set(await readdir(shipped));
+    for (const file of files) expect(onDisk.has(file)).toBe(true);
     for (const file of files) {
       const scenario = await loadScenario(join(shipped, file));
       expect(scenario.name).toBe(file.replace(/\.json$/, ''));
@@ -201,7 +205,7 @@ describe('models named by a config.json path', () => {
     await writeFile(join(dir, 'moe.json'), text);
     const problems = await problemsOf(join(dir, 'moe.json'));
     expect(problems).toHaveLength(2);
-    expect(problems[0]).toMatch(new RegExp(`moe\\.json:\\d+:\\d+: field 'models\\.actor' value 'missing/config\\.json': model file: file not found \\(.*missing/config\\.json; a model path is relative to the file that names it\\)`));
+    expect(problems[0]).toMatch(new RegExp(`moe\\.json:\\d+:\\d+: field 'models\\.actor' value 'missing/config\\.json': model file: file not found \\(.*missing/config\\.json\\): a model path is read relative to the folder of the file that writes it \\(.*\\); write 'package:<path>' for a file shipped with rlhf-replay`));
   });
 
   it('checks EP against the model: an MoE model whose experts EP divides', async () => {
@@ -214,5 +218,58 @@ describe('models named by a config.json path', () => {
     const problems = await problemsOf(join(dir, 'ep.json'));
     expect(problems.some((p) => /field 'layout\.actorTrain\.ep' value '3': must divide qwen3-30b-a3b's 128 experts/.test(p))).toBe(true);
     expect(problems.some((p) => /field 'layout\.actorTrain\.ep' value '3': must divide the tp × cp × dp = 16 GPUs/.test(p))).toBe(true);
+  });
+});
+
+describe('a scenario outside the package', () => {
+  it('a shipped scenario copied to any folder loads and replays as it did', async () => {
+    const dir = await scratchDir('scenario-copy');
+    const copy = join(dir, 'my-copy.json');
+    await writeFile(copy, await readFile(join(shipped, 'rlhfless-7b-grpo.json'), 'utf8'));
+    const original = await loadScenario(join(shipped, 'rlhfless-7b-grpo.json'));
+    const copied = await loadScenario(copy);
+    const { file: _a, ...a } = original;
+    const { file: _b, ...b } = copied;
+    expect(b).toEqual(a);
+    expect(copied.costModel.calibration).toBe('package:harness/cost/calibrations/public-profiles.json');
+    const run = await runCli(['replay', '--scenario', copy, '--trace', join(projectRoot, 'traces', 'examples', 'default.jsonl'), '--scheduler', 'verl', '--iterations', '1', '--json'], dir);
+    const reference = await runCli(['replay', '--scenario', join(shipped, 'rlhfless-7b-grpo.json'), '--trace', join(projectRoot, 'traces', 'examples', 'default.jsonl'), '--scheduler', 'verl', '--iterations', '1', '--json'], dir);
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.out).summary).toEqual(JSON.parse(reference.out).summary);
+  });
+
+  it("a calibration a parent writes relative to itself is restated for the child; one that names no file is reported at its field with the fix", async () => {
+    const dir = await scratchDir('scenario-calibration');
+    await mkdir(join(dir, 'base', 'cal'), { recursive: true });
+    await writeFile(join(dir, 'base', 'cal', 'profiles.json'), await readFile(join(projectRoot, 'harness', 'cost', 'calibrations', 'public-profiles.json'), 'utf8'));
+    const parent = JSON.parse(await readFile(join(shipped, 'rlhfless-3b-ppo.json'), 'utf8'));
+    parent.costModel.calibration = 'cal/profiles.json';
+    delete parent.$schema;
+    await writeFile(join(dir, 'base', 'parent.json'), JSON.stringify(parent, null, 2));
+    await writeFile(join(dir, 'child.json'), JSON.stringify({ extends: 'base/parent.json', name: 'child', provenance: {} }, null, 2));
+    const child = await loadScenario(join(dir, 'child.json'));
+    expect(child.costModel.calibration).toBe('base/cal/profiles.json');
+
+    parent.costModel.calibration = 'nope/profiles.json';
+    const text = JSON.stringify(parent, null, 2);
+    await writeFile(join(dir, 'base', 'parent.json'), text);
+    const problems = await problemsOf(join(dir, 'child.json'));
+    const { line, column } = locatePath(text, ['costModel', 'calibration']);
+    expect(problems).toEqual([
+      `${join(dir, 'base', 'parent.json')}:${line}:${column}: field 'costModel.calibration' value 'nope/profiles.json': file not found (${join(dir, 'base', 'nope', 'profiles.json')}): costModel.calibration is read relative to the folder of the file that writes it (${join(dir, 'base')}); write 'package:<path>' for a file shipped with rlhf-replay (e.g. 'package:harness/cost/calibrations/public-profiles.json')`,
+    ]);
+  });
+
+  it("an 'extends' that names no file is reported at its field with the fix", async () => {
+    const dir = await scratchDir('scenario-extends');
+    const text = JSON.stringify({ extends: 'rlhfless-3b-ppo.json', name: 'x' }, null, 2);
+    await writeFile(join(dir, 'x.json'), text);
+    const problems = await problemsOf(join(dir, 'x.json'));
+    expect(problems).toEqual([
+      `${join(dir, 'x.json')}:2:3: field 'extends' value 'rlhfless-3b-ppo.json': scenario: file not found (${join(dir, 'rlhfless-3b-ppo.json')}): 'extends' is read relative to the folder of the file that writes it (${dir}); write 'package:<path>' for a file shipped with rlhf-replay (e.g. 'package:harness/cost/calibrations/public-profiles.json')`,
+    ]);
+    // the package form of the same parent works from here
+    await writeFile(join(dir, 'y.json'), JSON.stringify({ extends: 'package:harness/scenario/scenarios/rlhfless-3b-ppo.json', name: 'y' }, null, 2));
+    expect((await loadScenario(join(dir, 'y.json'))).name).toBe('y');
   });
 });

@@ -6,7 +6,7 @@ import { linearCostModel } from '../sim/fixtures/linear-cost.js';
 import { iterationOf, testScenario } from './fixtures/scenario.js';
 
 describe('replayIterations', () => {
-  const scenario = testScenario({ nodes: 1, gpusPerNode: 4, layout: { tp: 1, pp: 1, dp: 2, microBatchSamples: 1 }, instances: 2, prompts: 4, miniBatchPrompts: 2 });
+  const scenario = testScenario({ nodes: 1, gpusPerNode: 4, layout: { tp: 1, pp: 1, dp: 2, microBatchSamples: 1 }, instances: 2, prompts: 4, miniBatchPrompts: 2, model: 'qwen2.5-0.5b-instruct' });
   const iterations = [0, 1].map((it) => iterationOf([{ prompt: 10, responses: [20 + it] }, { prompt: 12, responses: [3] }, { prompt: 8, responses: [9] }, { prompt: 30, responses: [40] }], it));
 
   it('runs every scheduler on every iteration, each with its own stream, so adding one changes no other', () => {

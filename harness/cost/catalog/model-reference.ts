@@ -1,5 +1,5 @@
-import { dirname, resolve } from 'node:path';
 import { InputError } from '../../util/input-error.js';
+import { pathFixHint, resolveWrittenPath } from '../../util/written-path.js';
 import type { ModelSpec } from '../types.js';
 import { loadCustomModel } from './custom.js';
 import { modelById, type IdSite } from './index.js';
@@ -19,9 +19,9 @@ export function isModelPath(reference: string): boolean {
   return /\.json$/i.test(reference.trim());
 }
 
-/** The file a path reference points at: relative to the naming file's folder (or the working directory). */
+/** The file a path reference points at: relative to the naming file's folder (or the working directory), or `package:<path>` in the package. */
 export function modelPathFrom(reference: string, namingFile: string | undefined): string {
-  return namingFile ? resolve(dirname(namingFile), reference) : resolve(reference);
+  return resolveWrittenPath(reference.trim(), namingFile);
 }
 
 /**
@@ -38,7 +38,7 @@ export async function loadModelReferences(references: readonly string[], namingF
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
       const unreadable = error.problems.length === 1 && error.problems[0]!.file === path && error.problems[0]!.line === undefined;
-      problems.push(unreadable ? new InputError({ ...siteOf(reference), field: siteOf(reference).field ?? 'model', value: reference, message: `${error.problems[0]!.message} (${path}; a model path is relative to the file that names it)` }) : error);
+      problems.push(unreadable ? new InputError({ ...siteOf(reference), field: siteOf(reference).field ?? 'model', value: reference, message: `${error.problems[0]!.message} (${path}): ${pathFixHint('a model path', namingFile)}` }) : error);
     }
   }
   if (problems.length > 0) throw new InputError(problems.flatMap((e) => e.problems));

@@ -199,7 +199,7 @@ export class RooflineReplica implements ReplicaCost {
       ? mlaDecodeCoefficients(model, mla, shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement, layout.tp)
       : attentionDecodeCoefficients(shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement);
     const engine = servingEngineParameters(
-      assumptions.servingEngine,
+      layout.servingEngine ?? assumptions.servingEngine,
       { decode: parameters.decode, prefill: parameters.prefill, attentionPrefill: kernels.attention_prefill },
       assumptions.flashAttentionMfu,
       assumptions.engineOverheadScale,

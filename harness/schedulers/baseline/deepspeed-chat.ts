@@ -66,7 +66,7 @@ export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
       readyS: clock,
       batchSequences: p.generationBatchPerGpu * tp,
       padPromptsToLongest: p.padPrompts,
-      engine: scenarioEngine(ctx, 0),
+      engine: scenarioEngine(ctx, 0, 'static'),
     }),
   );
   if (scenario.scope === 'generation' || !scenario.layout) return ctx.finish();

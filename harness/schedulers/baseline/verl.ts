@@ -1,18 +1,14 @@
 import type { ScenarioLayouts, TaskLayout } from '../../scenario/scenario.js';
 import { IterationContext, type ModelRole } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, scenarioEngine, type Phase } from '../phases.js';
-import { ADMISSION_WATERMARK, booleanParameter, schedulerParameters } from '../parameters/index.js';
+import { ADMISSION_WATERMARK, REFERENCE_POLICY, schedulerParameters } from '../parameters/index.js';
 import type { SchedulerEntry } from '../types.js';
 import { verlForwardPhase, verlRolloutEndPhase, verlRolloutSwitchPhase, verlTrainPhase, verlWorkerParameters, verlWorkerSettings } from './verl-workers.js';
 
 /** veRL's parameters; RLHFless's functions (built on veRL) read the workers' from here too. */
 export const verlParameters = schedulerParameters('verl', {
   admissionWatermark: ADMISSION_WATERMARK,
-  referencePolicy: booleanParameter({
-    name: 'reference-policy',
-    default: true,
-    why: 'veRL runs the reference policy’s forward only when a KL term needs it (actor.use_kl_loss or algorithm.use_kl_in_reward; veRL ≤ 0.1 always did); GRPO-family recipes without KL (DAPO, GPG) skip it',
-  }),
+  referencePolicy: REFERENCE_POLICY,
   ...verlWorkerParameters,
 });
 

@@ -1,4 +1,4 @@
-import { numberParameter } from './declarations.js';
+import { booleanParameter, numberParameter } from './declarations.js';
 
 /**
  * Parameters more than one scheduler family reads, declared once. A scheduler that needs its own
@@ -24,4 +24,11 @@ export const ZERO3_COMMUNICATION_OVERLAP = numberParameter({
   unit: 'fraction',
   why: "share of DeepSpeed ZeRO-3's parameter all-gathers (forwards and training) and gradient reduce-scatters hidden behind compute by prefetching, never more than the compute; not measured for these setups, 0 is the pessimistic end",
   range: [0, 1],
+});
+
+/** Whether the step runs the reference policy's forward (veRL-style frameworks skip it when no KL term needs it). */
+export const REFERENCE_POLICY = booleanParameter({
+  name: 'reference-policy',
+  default: true,
+  why: 'veRL computes the reference log-probs only when a KL term needs them (actor.use_kl_loss or algorithm.use_kl_in_reward; veRL <= 0.1 always did); GRPO-family recipes without KL (DAPO, GPG) skip the ref forward',
 });

@@ -1,6 +1,7 @@
 import type { Placement } from '../../cost/types.js';
 import type { CostModel } from '../../cost/types.js';
 import type { Scenario } from '../../scenario/scenario.js';
+import { scenarioSharesPrompts } from '../../scenario/serving-engine.js';
 import type { IterationResult } from '../../sim/types.js';
 import type { WorkloadIteration } from '../../traces/types.js';
 import type { Rng } from '../../util/rng.js';
@@ -84,7 +85,7 @@ export function decideStep(ctx: IterationContext, settings: RlhflessSettings, hi
   const work = prefillWork(forest, prefixTokens);
   const prefillActorS = prefillSeconds(replica, work.newTokens, limits.maxBatchedTokens);
 
-  const sharing = scenario.generation.promptSharing;
+  const sharing = scenarioSharesPrompts(scenario);
   const ownPrefillTokens = new Float64Array(groups.length);
   const promptKvTokens = new Float64Array(groups.length);
   for (let g = 0; g < groups.length; g++) {
@@ -176,7 +177,7 @@ export function runRlhfless(
   if (ctx.table.count === 0) return ctx.finish();
   const actorGpus = scenario.generation.tp;
   const limits = engineLimits(ctx, actorGpus, scenarioEngine(ctx, settings.admissionWatermark));
-  assertRequestsFit(ctx, buildRequests(ctx.table, scenario.generation.promptSharing), limits, actorGpus);
+  assertRequestsFit(ctx, buildRequests(ctx.table, scenarioSharesPrompts(scenario)), limits, actorGpus);
   const decision = decideStep(ctx, settings, history);
   countDecision(ctx, decision);
 
@@ -185,7 +186,7 @@ export function runRlhfless(
   const replica = ctx.replica('actor', { tp: actorGpus, pp: 1 });
   const generation = runServerlessGeneration(ctx, {
     actors: decision.plan.actors,
-    groups: { prefixTokens: decision.prefixTokens, sharePrompt: () => scenario.generation.promptSharing },
+    groups: { prefixTokens: decision.prefixTokens, sharePrompt: () => scenarioSharesPrompts(scenario) },
     actorGpus,
     limits,
     stepCost: replica,

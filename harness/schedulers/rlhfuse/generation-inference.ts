@@ -1,4 +1,5 @@
 import type { Placement } from '../../cost/types.js';
+import { scenarioSharesPrompts } from '../../scenario/serving-engine.js';
 import { splitPool } from '../../sim/gpu-pools.js';
 import type { PoolRef } from '../../sim/types.js';
 import type { GenerationCluster } from '../generation/cluster.js';
@@ -283,7 +284,7 @@ export function fusedGenerationInference(ctx: IterationContext, pool: PoolRef, o
   const instancePools = splitPool(pool, gen.tp, gen.instances, 'generate/');
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS({ name: pool.name, firstGpu: pool.firstGpu, gpus: gen.tp * gen.instances }));
   const limits = engineLimits(ctx, gen.tp, scenarioEngine(ctx, settings.admissionWatermark));
-  const requests = buildRequests(ctx.table, gen.promptSharing);
+  const requests = buildRequests(ctx.table, scenarioSharesPrompts(ctx.scenario));
   assertRequestsFit(ctx, requests, limits, gen.tp);
   const assignment = settings.assignment === 'contiguous' ? splitContiguous(requests, gen.instances) : splitRoundRobin(requests, gen.instances);
   const cluster = createGenerationCluster({ cost: ctx.replica('actor', { tp: gen.tp, pp: 1 }), limits, assignment, sampleCount: ctx.table.count, startS });
