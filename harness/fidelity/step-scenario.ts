@@ -39,7 +39,9 @@ export function verlStageTasks(era: VerlEra): Readonly<Partial<Record<FidelitySt
   };
 }
 
-function servingEngineOf(eager: boolean): ServingEngine {
+/** vLLM V0 ('vllm-2024', fitted to Sept-2024 TPOTs) or V1, eager or with CUDA graphs. */
+function servingEngineOf(era: VerlEra, eager: boolean): ServingEngine {
+  if (era.vllmGeneration === 'v1') return eager ? 'vllm-v1-eager' : 'vllm-v1';
   return eager ? 'vllm-2024-eager' : 'vllm-2024';
 }
 
@@ -91,7 +93,7 @@ export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
       ref: layout(t.logProbMicroBatchPerGpu),
       ...(c.critic ? { criticTrain: layout(t.criticMicroBatchPerGpu), criticInference: layout(t.criticMicroBatchPerGpu) } : {}),
     },
-    costModel: { kind: 'roofline', engine: servingEngineOf(c.rollout.enforceEager) },
+    costModel: { kind: 'roofline', engine: servingEngineOf(era, c.rollout.enforceEager) },
     scope: 'iteration',
     schedulerParameters: {
       verl: {
@@ -116,7 +118,7 @@ export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
       era,
       scenario,
       scheduler: 'verl',
-      costAssumptions: { activationRecomputation: t.gradientCheckpointing, servingEngine: servingEngineOf(c.rollout.enforceEager) },
+      costAssumptions: { activationRecomputation: t.gradientCheckpointing, servingEngine: servingEngineOf(era, c.rollout.enforceEager) },
       lengths: { ...step.lengths, prompts: c.batch.prompts, samplesPerPrompt: c.rollout.n, responseCapTokens: c.lengths.maxResponseTokens },
       stageTasks: verlStageTasks(era),
     },

@@ -27,6 +27,8 @@ export interface VerlEra {
   readonly defaultMaxNumSeqs: number;
   /** Every run computes the reference policy's log-probs (before verl 072fc9fe, 2025-04-01, the trainer always created the ref worker); later only with a KL loss or KL in the reward. */
   readonly referencePolicyAlways: boolean;
+  /** The vLLM engine generation veRL ran: V0 until veRL required vLLM ≥ 0.9 with its V1 engine. */
+  readonly vllmGeneration: 'v0' | 'v1';
   /** The hybrid engine puts vLLM to sleep between rollouts (weights offloaded to host) instead of freeing only the KV cache. */
   readonly vllmSleepMode: boolean;
   /** Commits and files each fact comes from. */
@@ -49,6 +51,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
     referencePolicyAlways: true,
+    vllmGeneration: 'v0',
     vllmSleepMode: false,
     sources: [
       `${VERL} 50ac7252 verl/trainer/ppo/workers/fsdp_workers.py generate_sequences: old_log_probs = self.actor.compute_log_prob(...) inside the rollout call (the trainer times it as gen)`,
@@ -69,6 +72,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
     referencePolicyAlways: true,
+    vllmGeneration: 'v0',
     vllmSleepMode: false,
     sources: [
       `${VERL} 569210e0 (2025-01-11, #91): use_remove_padding (default False)`,
@@ -89,6 +93,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
     referencePolicyAlways: false,
+    vllmGeneration: 'v0',
     vllmSleepMode: false,
     sources: [`${VERL} 072fc9fe (2025-04-01, #644): "support no reference model": use_reference_policy only with use_kl_loss or use_kl_in_reward`],
   },
@@ -105,6 +110,7 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
     referencePolicyAlways: false,
+    vllmGeneration: 'v0',
     vllmSleepMode: true,
     sources: [
       `${VERL} 25b0f226 (2025-04-17, #1100): compute_log_prob(calculate_entropy=True), entropy_coeff default 0`,
@@ -124,8 +130,12 @@ export const VERL_ERAS: readonly VerlEra[] = [
     defaultMaxBatchedTokens: 8192,
     defaultMaxNumSeqs: 1024,
     referencePolicyAlways: false,
+    vllmGeneration: 'v1',
     vllmSleepMode: true,
-    sources: [`${VERL} ff6978c1 (2025-08-08, #2956): enforce_eager default False ("enable vllm cuda graph in default")`],
+    sources: [
+      `${VERL} ff6978c1 (2025-08-08, #2956): enforce_eager default False ("enable vllm cuda graph in default")`,
+      `${VERL} f50e5c2e docs/start/install.rst: "vllm 0.8.3 and later versions have been tested … We recommend turning on env var VLLM_USE_V1=1"; setup.py requires vllm >= 0.7.3, <= 0.9.1 and the example recipes export VLLM_USE_V1=1 (examples/grpo_trainer/run_qwen2-7b_math_megatron.sh)`,
+    ],
   },
 ];
 
