@@ -2,17 +2,16 @@ import type { CommandFactory } from './commands.js';
 import type { CliIo } from '../util/cli-io.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
 import { loadScenario } from '../scenario/loader.js';
-import { scenarioCostModel } from '../scenario/cost-model.js';
-import { scenarioIterations } from '../scenario/batches.js';
 import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
 import { chromeTrace } from '../sim/chrome-trace.js';
 import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
 import { findScheduler } from '../schedulers/index.js';
-import { iterationRecord, replayIterations, summarizeReplay, type SchedulerSummary } from '../schedulers/replay.js';
+import { prepareExperiment } from '../run/experiment.js';
+import { iterationRecord, type IterationRecord, type SchedulerSummary } from '../run/summary.js';
+import { readStageTimings } from '../traces/read.js';
 import { compareStageTimings, summarizeStageComparison, type StageComparisonRow } from '../schedulers/stage-timing-comparison.js';
 import type { IterationResult } from '../sim/types.js';
-import { readStageTimings, readWorkload } from '../traces/read.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress } from '../util/progress.js';
 
@@ -105,40 +104,46 @@ export const replayCommand: CommandFactory = (context) => ({
     if (stageTimingsPath !== undefined && !chosen.some((s) => s.name === 'verl')) chosen.push(findScheduler('verl')!);
     const scenario = await loadScenario(inputPath(io, argv.scenario as string));
     // The scenario's cap is applied by the schedulers (responses longer than it are cut to it, and noted).
-    const workload = await readWorkload(inputPath(io, argv.trace as string));
-    const { iterations, notes } = scenarioIterations(workload, scenario, {
-      ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}),
-      keepTraceBatches: argv['keep-trace-batches'] as boolean,
+    const batching = { ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}), keepTraceBatches: argv['keep-trace-batches'] as boolean };
+    const run = await prepareExperiment({ scenario, workload: { kind: 'trace', path: inputPath(io, argv.trace as string), batching }, schedulers: chosen, seed });
+    if (run.iterations === 0) throw optionError('trace', argv.trace, 'has no prompt groups to replay');
+    const chromePath = argv['chrome-trace'] as string | undefined;
+    // Only what an output asks for is kept; the summaries are running sums (memory does not grow with the trace).
+    const kept: IterationResult[] = [];
+    const keep = (result: IterationResult) => chromePath !== undefined || (stageTimingsPath !== undefined && result.scheduler === 'verl');
+    const records: IterationRecord[] = [];
+    const progress = createProgress(io, run.iterations * chosen.length, 'replay');
+    const outcome = await run.run({
+      result: (result, { done }) => {
+        if (keep(result)) kept.push(result);
+        if (argv.json) records.push(iterationRecord(result));
+        progress.update(done, `${result.scheduler} iteration ${result.iteration}`);
+      },
     });
-    if (iterations.length === 0) throw optionError('trace', argv.trace, 'has no prompt groups to replay');
-    const cost = await scenarioCostModel(scenario);
-    const progress = createProgress(io, iterations.length * chosen.length, 'replay');
-    const results = replayIterations(scenario, iterations, chosen, cost, seed, (done, _total, label) => progress.update(done, label));
     progress.finish();
-    const summary = summarizeReplay(results);
-    const stageTimings = stageTimingsPath !== undefined ? await compareWithStageTimings(io, inputPath(io, stageTimingsPath), scenario, results) : undefined;
+    const summary = outcome.summaries;
+    const stageTimings = stageTimingsPath !== undefined ? await compareWithStageTimings(io, inputPath(io, stageTimingsPath), scenario, kept.filter((r) => r.scheduler === 'verl')) : undefined;
     const meta = {
       scenario: scenario.name,
       trace: argv.trace as string,
-      traceSynthetic: workload.meta.synthetic,
+      traceSynthetic: outcome.traceMeta!.synthetic,
       seed,
-      costModel: cost.description,
+      costModel: outcome.costModel.description,
       // Cost-model queries outside the calibrated range (ReaLHF-style warning), over the whole replay.
-      costModelRange: { queries: cost.rangeCounter.queries, outOfRange: cost.rangeCounter.outOfRange },
+      costModelRange: { queries: outcome.costModel.queries, outOfRange: outcome.costModel.outOfRange },
       schedulers: chosen.map((s) => s.name),
-      notes: [...workload.meta.notes, ...notes],
+      notes: outcome.notes,
       assumptions: scenarioAssumptions(scenario),
       schedulerAssumptions: Object.fromEntries(chosen.map((s) => [s.name, s.assumptions])),
     };
-    const chromePath = argv['chrome-trace'] as string | undefined;
     if (chromePath !== undefined) {
-      await writeJsonAtomic(inputPath(io, chromePath), chromeTrace(results, { scenario: scenario.name, trace: argv.trace as string, seed: String(seed) }));
+      await writeJsonAtomic(inputPath(io, chromePath), chromeTrace(kept, { scenario: scenario.name, trace: argv.trace as string, seed: String(seed) }));
     }
     if (argv.json) {
-      io.stdout(`${JSON.stringify({ meta, iterations: results.map(iterationRecord), summary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ meta, iterations: records, summary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
       return;
     }
-    io.stdout(`scenario ${scenario.name} · ${iterations.length} iteration(s) · cost model: ${cost.description}\n\n`);
+    io.stdout(`scenario ${scenario.name} · ${outcome.iterations} iteration(s) · cost model: ${outcome.costModel.description}\n\n`);
     io.stdout(formatTextTable(summaryTable(summary)));
     if (stageTimings) {
       io.stdout(`\nverl vs recorded stage times (${stageTimings.file})\n`);
@@ -146,10 +151,9 @@ export const replayCommand: CommandFactory = (context) => ({
       for (const note of stageTimings.notes) io.stdout(`note: ${note}\n`);
     }
     // A note every scheduler made is printed once; the others with the scheduler's name.
-    const shared = [...new Set(results.flatMap((r) => r.notes))].filter((n) => chosen.every((s) => results.some((r) => r.scheduler === s.name && r.notes.includes(n))));
-    const resultNotes = [...shared, ...new Set(results.flatMap((r) => r.notes.filter((n) => !shared.includes(n)).map((n) => `${r.scheduler}: ${n}`)))];
+    const resultNotes = outcome.schedulerNotes.sharedThenOwn(chosen.map((s) => s.name));
     for (const note of [...meta.notes, ...resultNotes]) io.stdout(`note: ${note}\n`);
-    if (cost.rangeCounter.outOfRange > 0) io.stdout(`note: ${cost.rangeCounter.outOfRange} of ${cost.rangeCounter.queries} cost-model queries were outside its calibrated range\n`);
+    if (outcome.costModel.outOfRange > 0) io.stdout(`note: ${outcome.costModel.outOfRange} of ${outcome.costModel.queries} cost-model queries were outside its calibrated range\n`);
     if (chromePath !== undefined) io.stdout(`chrome trace: ${chromePath} (open in ui.perfetto.dev)\n`);
   },
 });

@@ -1,5 +1,7 @@
 import type { AssumptionValue, SchedulerEntry } from '../types.js';
 import { rlhflessAssumptions } from './parameters.js';
+import { lengthObservations } from './length-history.js';
+import { prewarmHistory } from './prewarm.js';
 import { runRlhfless } from './scheduler.js';
 
 const SOURCES = ['papers/rlhfless.md', 'RLHFless, arXiv 2602.22718'];
@@ -8,7 +10,14 @@ const ALL_OFF = { deduplicatedPrefill: false, lengthPrediction: false, promptAss
 
 function variant(name: string, description: string, defaults: Readonly<Record<string, AssumptionValue>>, sources: readonly string[] = SOURCES): SchedulerEntry {
   const assumptions = rlhflessAssumptions(defaults);
-  return { name, description, sources, assumptions, run: (scenario, iteration, cost, rng, history) => runRlhfless(name, assumptions, scenario, iteration, cost, rng, history) };
+  return {
+    name,
+    description,
+    sources,
+    assumptions,
+    run: (scenario, iteration, cost, rng, history) => runRlhfless(name, assumptions, scenario, iteration, cost, rng, history),
+    history: [lengthObservations, prewarmHistory],
+  };
 }
 
 /**

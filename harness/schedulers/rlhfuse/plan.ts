@@ -12,10 +12,25 @@ import { fusedTrainingPhase } from './fused-training.js';
 import { hasCriticInference } from './inference-roles.js';
 import { withOverheadShares } from './overhead-shares.js';
 import { actorWeightSyncPhase, sequentialGenerationInference, sequentialTraining } from './sequential-stages.js';
-import { decideThreshold, type FirstIterationRule, type ThresholdDecision } from './threshold-tuning.js';
+import { decideThreshold, tuningHistory, type FirstIterationRule, type ThresholdDecision, type TuningHistory } from './threshold-tuning.js';
+import type { HistoryFold } from '../types.js';
 import type { KvReservation, WorkProxy } from './survivors.js';
 
 const GIB = 1024 ** 3;
+
+/** The tuning fold of each RLHFuse variant that tunes (inter-stage fusion), by name: what its entry declares and its runs read. */
+const tuningHistories = new Map<string, HistoryFold<TuningHistory>>(['rlhfuse', 'rlhfuse-inter'].map((name) => [name, tuningHistory(name, rlhfuseAssumptions)]));
+
+function tuningState(name: string, history: ReplayHistory | undefined): TuningHistory {
+  const fold = tuningHistories.get(name);
+  return history && fold ? history.state(fold) : { seen: 0 };
+}
+
+/** The replay folds an RLHFuse variant declares. */
+export function rlhfuseHistory(name: string): readonly HistoryFold<TuningHistory>[] {
+  const fold = tuningHistories.get(name);
+  return fold ? [fold] : [];
+}
 
 export interface Fusions {
   /** Generation ⊕ inference (§2). */
@@ -71,7 +86,7 @@ export function runRlhfuse(name: string, fusions: Fusions, scenario: Scenario, i
         retuneDriftKs: p.number('retune-drift-ks'),
       },
       settings,
-      history?.previousIterations ?? [],
+      tuningState(name, history),
     );
     ctx.note(describeDecision(decision));
     ctx.count('migration_threshold', decision.threshold);

@@ -1,6 +1,6 @@
 import type { SchedulerEntry } from '../types.js';
 import { rlhfuseAssumptions } from './assumptions.js';
-import { runRlhfuse } from './plan.js';
+import { rlhfuseHistory, runRlhfuse } from './plan.js';
 
 /** Ablation: RLHFuse-Base plus inter-stage fusion only (training unfused, actor then critic 1F1B). */
 export const rlhfuseInter: SchedulerEntry = {
@@ -9,4 +9,5 @@ export const rlhfuseInter: SchedulerEntry = {
   sources: ['papers/rlhfuse.md §2'],
   assumptions: rlhfuseAssumptions,
   run: (scenario, iteration, cost, rng, history) => runRlhfuse('rlhfuse-inter', { inter: true, intra: false }, scenario, iteration, cost, rng, history),
+  history: rlhfuseHistory('rlhfuse-inter'),
 };

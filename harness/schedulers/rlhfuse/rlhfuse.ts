@@ -1,6 +1,6 @@
 import type { SchedulerEntry } from '../types.js';
 import { rlhfuseAssumptions } from './assumptions.js';
-import { runRlhfuse } from './plan.js';
+import { rlhfuseHistory, runRlhfuse } from './plan.js';
 
 /** RLHFuse with both fusions: generation ⊕ inference with tail migration, and actor ‖ critic fused pipeline training. */
 export const rlhfuse: SchedulerEntry = {
@@ -9,4 +9,5 @@ export const rlhfuse: SchedulerEntry = {
   sources: ['papers/rlhfuse.md §1–§4'],
   assumptions: rlhfuseAssumptions,
   run: (scenario, iteration, cost, rng, history) => runRlhfuse('rlhfuse', { inter: true, intra: true }, scenario, iteration, cost, rng, history),
+  history: rlhfuseHistory('rlhfuse'),
 };

@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { schedulers } from '../../harness/schedulers/index.js';
-import { iterationRecord, replayIterations, summarizeReplay } from '../../harness/schedulers/replay.js';
+import { iterationRecord, summarizeResults } from '../../harness/run/summary.js';
+import { replayIterations } from './fixtures/replay.js';
 import { compareStageTimings, summarizeStageComparison } from '../../harness/schedulers/stage-timing-comparison.js';
 import { linearCostModel } from '../sim/fixtures/linear-cost.js';
-import { iterationOf, testScenario } from './fixtures/scenario.js';
+import { iterationOf, testScenario } from '../schedulers/fixtures/scenario.js';
 
 describe('replayIterations', () => {
   const scenario = testScenario({ nodes: 1, gpusPerNode: 4, layout: { tp: 1, pp: 1, dp: 2, microBatchSamples: 1 }, instances: 2, prompts: 4, miniBatchPrompts: 2 });
@@ -19,7 +20,7 @@ describe('replayIterations', () => {
 
   it('summarises each scheduler by the mean of its iterations', () => {
     const results = replayIterations(scenario, iterations, schedulers.slice(2, 3), linearCostModel(), 1);
-    const [summary] = summarizeReplay(results);
+    const [summary] = summarizeResults(results);
     expect(summary!.scheduler).toBe('verl');
     expect(summary!.iterations).toBe(2);
     expect(summary!.iterationTimeS).toBeCloseTo((results[0]!.iterationTimeS + results[1]!.iterationTimeS) / 2, 12);
