@@ -3,6 +3,7 @@ import type { CliIo } from '../util/cli-io.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
 import { loadScenario } from '../scenario/loader.js';
 import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
+import { catalogMetric, metricColumn, stageMetric } from '../metrics/catalog.js';
 import { chromeTrace } from '../sim/chrome-trace.js';
 import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
@@ -20,16 +21,16 @@ const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
   const base = summary[0]?.samplesPerS ?? 0;
   return {
     columns: [
-      { key: 'scheduler', name: 'scheduler', unit: null },
-      { key: 'iterations', name: 'iterations', unit: null },
-      { key: 'iterationTimeS', name: 'iteration_time_s', unit: null, decimals: 2 },
-      { key: 'samplesPerS', name: 'samples_per_s', unit: null, decimals: 3 },
-      { key: 'speedup', name: 'speedup_vs_first_x', unit: null, decimals: 2 },
-      { key: 'tokensPerS', name: 'tokens_per_s', unit: null, decimals: 0 },
-      { key: 'gpuSecondsAllocated', name: 'gpu_s_allocated', unit: null, decimals: 0 },
-      { key: 'costUsd', name: 'cost_usd', unit: null, decimals: 3 },
-      { key: 'utilization', name: 'utilization_frac', unit: null, decimals: 3 },
-      ...stages.map((stage) => ({ key: `stage:${stage}`, name: `${stage.replace(/[^a-z0-9]+/g, '_')}_s`, unit: null, decimals: 2 })),
+      { key: 'scheduler', name: 'scheduler', label: 'Scheduler', unit: null },
+      { key: 'iterations', name: 'iterations', label: 'Iterations', unit: null },
+      metricColumn(catalogMetric('iterationTimeS'), { key: 'iterationTimeS', decimals: 2 }),
+      metricColumn(catalogMetric('samplesPerS'), { key: 'samplesPerS', decimals: 3 }),
+      { key: 'speedup', name: 'speedup_vs_first_x', label: 'Speedup vs first', unit: '×', decimals: 2 },
+      metricColumn(catalogMetric('tokensPerS'), { key: 'tokensPerS', decimals: 0 }),
+      metricColumn(catalogMetric('gpuSecondsAllocated'), { key: 'gpuSecondsAllocated', decimals: 0 }),
+      metricColumn(catalogMetric('costUsd'), { key: 'costUsd', decimals: 3 }),
+      metricColumn(catalogMetric('utilization'), { key: 'utilization', decimals: 3 }),
+      ...stages.map((stage) => metricColumn(stageMetric(stage), { key: `stage:${stage}`, decimals: 2 })),
     ],
     rows: summary.map((s) => ({
       scheduler: s.scheduler,
@@ -48,11 +49,11 @@ const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
 
 const comparisonTable = (rows: ReturnType<typeof summarizeStageComparison>): Table => ({
   columns: [
-    { key: 'stage', name: 'stage', unit: null },
-    { key: 'iterations', name: 'iterations', unit: null },
-    { key: 'recordedMeanS', name: 'recorded_mean_s', unit: null, decimals: 2 },
-    { key: 'simulatedMeanS', name: 'simulated_mean_s', unit: null, decimals: 2 },
-    { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', unit: null, decimals: 1 },
+    { key: 'stage', name: 'stage', label: 'Stage', unit: null },
+    { key: 'iterations', name: 'iterations', label: 'Iterations', unit: null },
+    { key: 'recordedMeanS', name: 'recorded_mean_s', label: 'Recorded, mean', unit: 's', decimals: 2 },
+    { key: 'simulatedMeanS', name: 'simulated_mean_s', label: 'Simulated, mean', unit: 's', decimals: 2 },
+    { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', label: 'Mean absolute error', unit: '%', decimals: 1 },
   ],
   rows: rows.map((r) => ({ ...r, simulatedMeanS: r.simulatedMeanS ?? null, meanAbsErrorPct: r.meanAbsErrorPct ?? null })),
 });

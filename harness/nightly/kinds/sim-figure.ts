@@ -3,21 +3,12 @@ import { loadScenario } from '../../scenario/loader.js';
 import { findScheduler } from '../../schedulers/index.js';
 import { runExperiment } from '../../run/experiment.js';
 import type { SchedulerSummary } from '../../run/summary.js';
+import { catalogMetric, stageMetric, type ResultMetricName } from '../../metrics/catalog.js';
 import { InputError } from '../../util/input-error.js';
 import type { Measurer } from '../measure-and-compare.js';
 import type { Measurement, SimFigureCase } from '../types.js';
 import type { NightlyDependencies } from './dependencies.js';
 
-const UNITS: Readonly<Record<string, string>> = {
-  iterationTimeS: 's',
-  samplesPerS: 'samples/s',
-  tokensPerS: 'tokens/s',
-  gpuSecondsAllocated: 'GPU·s',
-  gpuSecondsBusy: 'GPU·s',
-  costUsd: 'USD',
-  utilization: 'fraction',
-  bubbleRatio: 'fraction',
-};
 
 function metricValue(summary: SchedulerSummary, metric: string, caseId: string): number {
   if (metric.startsWith('stages.')) {
@@ -53,7 +44,7 @@ export function simFigureMeasurer(dependencies: NightlyDependencies): Measurer<S
       const summary = outcome.summaries[0]!;
       const figures: Measurement[] = testCase.metrics.map((metric) => ({
         name: metric,
-        unit: metric.startsWith('stages.') ? 's' : UNITS[metric]!,
+        unit: metric.startsWith('stages.') ? stageMetric(metric.slice('stages.'.length)).unit : catalogMetric(metric as ResultMetricName).unit,
         mode: 'exact',
         value: metricValue(summary, metric, testCase.id),
       }));

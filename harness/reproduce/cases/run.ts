@@ -7,7 +7,7 @@ import { InputError, isInputError } from '../../util/input-error.js';
 import type { ParameterOverrides } from '../../scenario/patch.js';
 import { withOverrides } from '../../scenario/patch.js';
 import type { ExperimentConfig, Perturbation } from '../experiments/types.js';
-import { iterationMetrics, type MetricName } from '../metrics.js';
+import { iterationMetrics, type MetricName } from '../../metrics/iteration.js';
 import { configScenario, perturbedCostAssumptions, perturbScenario } from '../scenario-variant.js';
 import { loadShapedTrace } from '../traces/load.js';
 import { isMeasured } from '../traces/shape.js';

@@ -1,6 +1,6 @@
 import { mean } from '../../stats/mean.js';
 import type { ExperimentConfig } from '../experiments/types.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
 import { reductionPct, speedup, type ConfigEstimate, type Estimate, type StatOptions } from './estimates.js';
 import type { FigureOutcome } from './types.js';

@@ -1,5 +1,5 @@
 import { ABLATION_CONFIG, ASSIGNMENT_CONFIG, SIM_PROBE_CONFIG } from '../experiments/rlhfless.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
 import { averageOver, bestOf, reductionPct } from './estimates.js';
 import { byReduction, bySpeedup, fmt, meanOf, missing, perConfig, stageSummary, type Comparison } from './helpers.js';

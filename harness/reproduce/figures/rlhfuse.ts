@@ -2,7 +2,7 @@ import { bootstrapPaired, bootstrapSettings } from '../../stats/bootstrap.js';
 import { mean } from '../../stats/mean.js';
 import { quantileSorted } from '../../stats/quantile.js';
 import { RLHFUSE_PROBE_CONFIG, RLHFUSE_SCHEDULERS } from '../experiments/rlhfuse.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
 import { exact, meanEstimate, rangeOver, type ConfigEstimate, type StatOptions } from './estimates.js';
 import { bySpeedup, fmt, meanOf, missing, perConfig, stageSummary } from './helpers.js';

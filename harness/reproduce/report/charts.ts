@@ -11,7 +11,7 @@ import { ABLATION_CONFIG, ABLATION_SCHEDULERS, GRID_SCHEDULERS } from '../experi
 import { RLHFUSE_PROBE_CONFIG, RLHFUSE_SCHEDULERS } from '../experiments/rlhfuse.js';
 import { FigureData } from '../figures/data.js';
 import { meanEstimate, pairedRatio, type StatOptions } from '../figures/estimates.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { ReproduceResults } from '../results.js';
 
 /**

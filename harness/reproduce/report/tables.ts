@@ -6,7 +6,8 @@ import type { ComparisonDocument } from '../compare.js';
 import { describePublished } from '../compare.js';
 import { statusText } from './summary.js';
 import { pairedRatio } from '../figures/estimates.js';
-import { ITERATION_METRICS, type MetricName } from '../metrics.js';
+import { catalogMetric, metricColumn, unitSuffix } from '../../metrics/catalog.js';
+import { ITERATION_METRIC_NAMES, type MetricName } from '../../metrics/iteration.js';
 import type { ReproduceResults } from '../results.js';
 
 /**
@@ -15,12 +16,6 @@ import type { ReproduceResults } from '../results.js';
  * per-configuration statistics of every metric (arquero summaries with bootstrap CIs), the ratios
  * against each paper's baselines, the sensitivity analysis, and every simulated iteration.
  */
-const UNIT_SUFFIX: Readonly<Record<string, string>> = { '×': 'x', '%': 'pct', s: 's', ms: 'ms', 'fraction of the batch': 'frac', 'FlexFusion time units': 'units', 'activation units': 'units' };
-
-export function unitSuffix(unit: string): string {
-  return UNIT_SUFFIX[unit] ?? unit.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
-}
-
 export function comparisonTable(doc: ComparisonDocument): Table {
   return {
     columns: [
@@ -66,7 +61,7 @@ export function figureTable(results: ReproduceResults, figureId: string, unit: s
   };
 }
 
-const METRICS = Object.keys(ITERATION_METRICS) as MetricName[];
+const METRICS: readonly MetricName[] = ITERATION_METRIC_NAMES;
 
 function iterationRows(results: ReproduceResults): Record<string, string | number | null>[] {
   const rows: Record<string, string | number | null>[] = [];
@@ -87,7 +82,7 @@ export function iterationsTable(results: ReproduceResults): Table {
       { key: 'scheduler', name: 'scheduler', unit: null },
       { key: 'seed', name: 'seed', unit: null },
       { key: 'iteration', name: 'iteration', unit: null },
-      ...METRICS.map((metric): TableColumn => ({ key: metric, name: ITERATION_METRICS[metric].column, unit: ITERATION_METRICS[metric].unit, decimals: 3, description: ITERATION_METRICS[metric].what })),
+      ...METRICS.map((metric): TableColumn => metricColumn(catalogMetric(metric), { decimals: 3 })),
     ],
     rows: iterationRows(results),
   };
@@ -110,12 +105,12 @@ export function metricsTable(results: ReproduceResults, seed: string, resamples:
     grouped.set(key, out);
   }
   const metricColumns = METRICS.flatMap((metric): TableColumn[] => {
-    const { column, unit, what } = ITERATION_METRICS[metric];
+    const spec = catalogMetric(metric);
     return [
-      { key: `${metric}:mean`, name: `${column}_mean`, unit, decimals: 3, description: `mean ${what}` },
-      { key: `${metric}:median`, name: `${column}_median`, unit, decimals: 3 },
-      { key: `${metric}:ciLow`, name: `${column}_ci_low`, unit, decimals: 3, description: '95 % percentile-bootstrap interval of the mean' },
-      { key: `${metric}:ciHigh`, name: `${column}_ci_high`, unit, decimals: 3 },
+      metricColumn(spec, { key: `${metric}:mean`, suffix: '_mean', labelSuffix: ', mean', decimals: 3, description: `mean ${spec.description}` }),
+      metricColumn(spec, { key: `${metric}:median`, suffix: '_median', labelSuffix: ', median', decimals: 3, description: `median ${spec.description}` }),
+      metricColumn(spec, { key: `${metric}:ciLow`, suffix: '_ci_low', labelSuffix: ', 95 % CI low', decimals: 3, description: '95 % percentile-bootstrap interval of the mean' }),
+      metricColumn(spec, { key: `${metric}:ciHigh`, suffix: '_ci_high', labelSuffix: ', 95 % CI high', decimals: 3, description: '95 % percentile-bootstrap interval of the mean' }),
     ];
   });
   return {
