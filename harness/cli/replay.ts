@@ -1,7 +1,6 @@
 import type { CommandFactory } from './commands.js';
 import type { CliIo } from '../util/cli-io.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
-import { loadScenario } from '../scenario/loader.js';
 import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
 import { catalogMetric, metricColumn, stageMetric } from '../metrics/catalog.js';
 import { chromeTrace } from '../sim/chrome-trace.js';
@@ -9,6 +8,7 @@ import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
 import { findScheduler } from '../schedulers/index.js';
 import { prepareExperiment } from '../run/experiment.js';
+import { loadRunInputs } from '../run/inputs.js';
 import { iterationRecord, type IterationRecord, type SchedulerSummary } from '../run/summary.js';
 import { readStageTimings } from '../traces/read.js';
 import { compareStageTimings, summarizeStageComparison, type StageComparisonRow } from '../schedulers/stage-timing-comparison.js';
@@ -103,10 +103,14 @@ export const replayCommand: CommandFactory = (context) => ({
     const seed = seedOption(argv.seed);
     const stageTimingsPath = argv['stage-timings'] as string | undefined;
     if (stageTimingsPath !== undefined && !chosen.some((s) => s.name === 'verl')) chosen.push(findScheduler('verl')!);
-    const scenario = await loadScenario(inputPath(io, argv.scenario as string));
     // The scenario's cap is applied by the schedulers (responses longer than it are cut to it, and noted).
-    const batching = { ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}), keepTraceBatches: argv['keep-trace-batches'] as boolean };
-    const run = await prepareExperiment({ scenario, workload: { kind: 'trace', path: inputPath(io, argv.trace as string), batching }, schedulers: chosen, seed });
+    const inputs = await loadRunInputs({
+      scenario: inputPath(io, argv.scenario as string),
+      trace: inputPath(io, argv.trace as string),
+      batching: { ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}), keepTraceBatches: argv['keep-trace-batches'] as boolean },
+    });
+    const { scenario } = inputs;
+    const run = await prepareExperiment({ ...inputs, schedulers: chosen, seed });
     if (run.iterations === 0) throw optionError('trace', argv.trace, 'has no prompt groups to replay');
     const chromePath = argv['chrome-trace'] as string | undefined;
     // Only what an output asks for is kept; the summaries are running sums (memory does not grow with the trace).

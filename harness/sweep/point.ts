@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import type { CaseContext, CaseKind } from '../jobs/cases.js';
 import { runExperiment } from '../run/experiment.js';
-import { loadScenario } from '../scenario/loader.js';
+import { loadRunInputs } from '../run/inputs.js';
 import { withParameter } from '../scenario/patch.js';
 import { iterationFigures, type IterationFigures } from './metrics.js';
 import { resolveScheduler, SWEEP_POINT_KIND, type SweepPointCase } from './plan.js';
@@ -18,11 +18,16 @@ export interface SweepPointResult {
 /** Runs one point: the scenario with the point's value set for the scheduler's parameter, the trace streamed through the scheduler. */
 export async function runSweepPoint(testCase: SweepPointCase, context: Pick<CaseContext, 'baseDir'>): Promise<SweepPointResult> {
   const entry = resolveScheduler(testCase.scheduler);
-  const scenario = withParameter(await loadScenario(resolve(context.baseDir, testCase.scenario)), entry.name, testCase.param, testCase.value);
-  const batching = { ...(testCase.iterations !== undefined ? { iterations: testCase.iterations } : {}), keepTraceBatches: testCase.keepTraceBatches };
+  const inputs = await loadRunInputs({
+    scenario: resolve(context.baseDir, testCase.scenario),
+    trace: resolve(context.baseDir, testCase.trace),
+    traceShownAs: testCase.trace,
+    batching: { ...(testCase.iterations !== undefined ? { iterations: testCase.iterations } : {}), keepTraceBatches: testCase.keepTraceBatches },
+  });
+  const scenario = withParameter(inputs.scenario, entry.name, testCase.param, testCase.value);
   const iterations: IterationFigures[] = [];
   const outcome = await runExperiment(
-    { scenario, workload: { kind: 'trace', path: resolve(context.baseDir, testCase.trace), shownAs: testCase.trace, batching }, schedulers: [entry], seed: testCase.replaySeed },
+    { ...inputs, scenario, schedulers: [entry], seed: testCase.replaySeed },
     { result: (result) => void iterations.push(iterationFigures(result)) },
   );
   return { value: testCase.value, costModel: outcome.costModel.description, iterations, notes: [...new Set([...outcome.notes, ...outcome.schedulerNotes.distinct()])] };

@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
-import { loadScenario } from '../../scenario/loader.js';
 import { findScheduler } from '../../schedulers/index.js';
 import { runExperiment } from '../../run/experiment.js';
+import { loadRunInputs } from '../../run/inputs.js';
 import type { SchedulerSummary } from '../../run/summary.js';
 import { catalogMetric, stageMetric, type ResultMetricName } from '../../metrics/catalog.js';
 import { InputError } from '../../util/input-error.js';
@@ -32,11 +32,15 @@ export function simFigureMeasurer(dependencies: NightlyDependencies): Measurer<S
     async measure(testCase, { rng, baseDir }) {
       const scheduler = findScheduler(testCase.scheduler);
       if (!scheduler) throw new InputError({ file: testCase.id, field: 'scheduler', value: testCase.scheduler, message: 'unknown scheduler' });
-      const scenario = await loadScenario(resolve(baseDir, testCase.scenario));
+      const inputs = await loadRunInputs({
+        scenario: resolve(baseDir, testCase.scenario),
+        trace: resolve(baseDir, testCase.trace),
+        traceShownAs: testCase.trace,
+        batching: { iterations: testCase.iterations, keepTraceBatches: testCase.keepTraceBatches },
+      });
       const seed = testCase.seed ?? rng.int(0x100000000);
       const outcome = await runExperiment({
-        scenario,
-        workload: { kind: 'trace', path: resolve(baseDir, testCase.trace), shownAs: testCase.trace, batching: { iterations: testCase.iterations, keepTraceBatches: testCase.keepTraceBatches } },
+        ...inputs,
         schedulers: [scheduler],
         seed,
         createCostModel: dependencies.createCostModel,
