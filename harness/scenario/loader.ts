@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from '../cost/catalog/index.js';
+import { isModelPath, loadModelReferences, type LoadedModels } from '../cost/catalog/model-reference.js';
+import type { ModelSpec } from '../cost/types.js';
 import { parseJsonText } from '../util/json-input.js';
 import { InputError, type InputProblem } from '../util/input-error.js';
 import { leafPaths, SCENARIO_SPEC, validateAgainstSpec } from './schema.js';
@@ -115,8 +117,31 @@ export async function loadScenario(path: string): Promise<Scenario> {
   const { value, source } = await loadMerged(path, origins, []);
   delete value['extends'];
   delete value['$schema'];
-  return checkScenario(value, source, origins);
+  // Models named by a config.json path are read relative to the file that names them.
+  const models = (isObject(value['models']) ? value['models'] : {}) as Record<string, unknown>;
+  const loaded: Record<string, ModelSpec> = {};
+  const problems: InputProblem[] = [];
+  for (const role of MODEL_ROLES) {
+    const reference = models[role];
+    if (typeof reference !== 'string' || !isModelPath(reference) || loaded[reference]) continue;
+    const origin = originOf(origins, ['models', role], source);
+    const site = { file: origin.file, ...locatePath(origin.text, ['models', role]), field: `models.${role}` };
+    try {
+      Object.assign(loaded, await loadModelReferences([reference], origin.file, () => site));
+    } catch (error) {
+      if (!(error instanceof InputError)) throw error;
+      problems.push(...error.problems);
+    }
+  }
+  if (problems.length > 0) throw new InputError(problems);
+  const modelSpecs = Object.keys(loaded).length > 0 ? loaded : undefined;
+  return checkScenario(value, source, origins, modelSpecs);
 }
+
+const MODEL_ROLES = ['actor', 'critic', 'ref', 'reward'] as const;
+
+/** Which model each task layout runs. */
+const LAYOUT_ROLE = { actorTrain: 'actor', criticTrain: 'critic', actorInference: 'actor', ref: 'ref', reward: 'reward', criticInference: 'critic' } as const;
 
 /** Validates an already-parsed scenario object (used by loadScenario and by tests). */
 export function parseScenarioObject(value: unknown, file = '(scenario)', text = ''): Scenario {
@@ -125,12 +150,15 @@ export function parseScenarioObject(value: unknown, file = '(scenario)', text = 
   const copy = { ...value };
   delete copy['extends'];
   delete copy['$schema'];
-  // A Scenario object carries the file it came from; re-validating one is allowed.
+  // A Scenario object carries the file it came from and the models it read; re-validating one is allowed.
   delete copy['file'];
-  return checkScenario(copy, source, new Map());
+  const modelSpecs = copy['modelSpecs'] as LoadedModels | undefined;
+  delete copy['modelSpecs'];
+  return checkScenario(copy, source, new Map(), modelSpecs ?? {});
 }
 
-function checkScenario(value: JsonObject, main: SourceText, origins: Map<string, SourceText>): Scenario {
+/** `modelSpecs`: the models read from config.json paths (undefined: none named). */
+function checkScenario(value: JsonObject, main: SourceText, origins: Map<string, SourceText>, modelSpecs?: LoadedModels): Scenario {
   const problems: InputProblem[] = [];
   const at = (path: readonly string[]) => {
     const origin = originOf(origins, path, main);
@@ -145,9 +173,16 @@ function checkScenario(value: JsonObject, main: SourceText, origins: Map<string,
 
   const scenario = value as unknown as Scenario;
   if (!findGpu(scenario.cluster.gpu)) problem(['cluster', 'gpu'], scenario.cluster.gpu, `unknown GPU id; the catalog has ${GPU_CATALOG.map((g) => g.id).join(', ')}`);
-  for (const role of ['actor', 'critic', 'ref', 'reward'] as const) {
+  const modelOf = (role: (typeof MODEL_ROLES)[number]): ModelSpec | undefined => {
     const id = scenario.models[role];
-    if (id !== undefined && !findModel(id)) problem(['models', role], id, `unknown model id; the catalog has ${MODEL_CATALOG.map((m) => m.id).join(', ')}`);
+    return id === undefined ? undefined : isModelPath(id) ? modelSpecs?.[id] : findModel(id);
+  };
+  for (const role of MODEL_ROLES) {
+    const id = scenario.models[role];
+    if (id === undefined) continue;
+    if (isModelPath(id)) {
+      if (!modelSpecs?.[id]) problem(['models', role], id, 'a config.json path is read only when the scenario is loaded from its file (loadScenario)');
+    } else if (!findModel(id)) problem(['models', role], id, `unknown model id; the catalog has ${MODEL_CATALOG.map((m) => m.id).join(', ')} (or give a path to a Hugging Face config.json)`);
   }
   const ppo = scenario.algorithm.kind === 'ppo';
   const wholeIteration = scenario.scope === 'iteration';
@@ -168,9 +203,18 @@ function checkScenario(value: JsonObject, main: SourceText, origins: Map<string,
   for (const name of TASK_LAYOUT_NAMES) {
     const layout = scenario.layout?.[name];
     if (!layout) continue;
-    const used = layout.tp * layout.pp * layout.dp;
-    if (used > gpus) problem(['layout', name], `${layout.tp}×${layout.pp}×${layout.dp}`, `needs ${used} GPUs (tp × pp × dp) but the cluster has ${gpus}`);
+    const cp = layout.cp ?? 1;
+    const used = layout.tp * layout.pp * cp * layout.dp;
+    if (used > gpus) problem(['layout', name], cp > 1 ? `${layout.tp}×${layout.pp}×${cp}×${layout.dp}` : `${layout.tp}×${layout.pp}×${layout.dp}`, `needs ${used} GPUs (tp × pp${cp > 1 ? ' × cp' : ''} × dp) but the cluster has ${gpus}`);
     if (layout.tp > scenario.cluster.gpusPerNode) problem(['layout', name, 'tp'], layout.tp, `TP groups must fit in a node of ${scenario.cluster.gpusPerNode} GPUs`);
+    if ((layout.vpp ?? 1) > 1 && layout.pp < 2) problem(['layout', name, 'vpp'], layout.vpp, 'virtual pipeline chunks need pp of at least 2');
+    const ep = layout.ep ?? 1;
+    if (ep > 1) {
+      const model = modelOf(LAYOUT_ROLE[name]);
+      if ((layout.tp * cp * layout.dp) % ep !== 0) problem(['layout', name, 'ep'], ep, `must divide the tp × cp × dp = ${layout.tp * cp * layout.dp} GPUs of a pipeline stage`);
+      if (model && !model.moe) problem(['layout', name, 'ep'], ep, `expert parallelism needs an MoE model; ${model.id} is dense`);
+      else if (model?.moe && model.moe.experts % ep !== 0) problem(['layout', name, 'ep'], ep, `must divide ${model.id}'s ${model.moe.experts} experts`);
+    }
   }
   const generationGpus = scenario.generation.tp * scenario.generation.instances;
   if (generationGpus > gpus) problem(['generation', 'instances'], scenario.generation.instances, `${scenario.generation.instances} instances × TP ${scenario.generation.tp} need ${generationGpus} GPUs but the cluster has ${gpus}`);
@@ -200,5 +244,5 @@ function checkScenario(value: JsonObject, main: SourceText, origins: Map<string,
     if (!covered) problem(leaf.split('.'), leaf, 'has no provenance: add "provenance": { "<path>": "fact: …" | "fitted: …" | "assumption: …" } for it or a parent path');
   }
   if (problems.length > 0) throw new InputError(problems);
-  return { ...scenario, file: main.file };
+  return { ...scenario, file: main.file, ...(modelSpecs && Object.keys(modelSpecs).length > 0 ? { modelSpecs } : {}) };
 }

@@ -1,3 +1,4 @@
+import type { LoadedModels } from '../cost/catalog/model-reference.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
 
 /**
@@ -10,13 +11,19 @@ import type { ServingEngine } from '../cost/engine-eras.js';
 
 export type AlgorithmKind = 'ppo' | 'grpo';
 
-/** The parallel layout of one task: TP × PP GPUs per replica, DP replicas, and its batch size. */
+/** The parallel layout of one task: TP × PP (× CP) GPUs per replica, DP replicas, and its batch size. */
 export interface TaskLayout {
   readonly tp: number;
   readonly pp: number;
   readonly dp: number;
   /** Training: sequences per micro-batch. Inference: most sequences per forward batch. */
   readonly microBatchSamples: number;
+  /** Added, optional (default 1): expert parallelism, the experts split over the TP × CP × DP GPUs of a stage (Megatron, expert TP 1). */
+  readonly ep?: number;
+  /** Added, optional (default 1): context parallelism, every sequence split over cp GPUs (ring attention); a replica has tp × pp × cp GPUs. */
+  readonly cp?: number;
+  /** Added, optional (default 1): virtual pipeline chunks per PP stage (interleaved 1F1B). */
+  readonly vpp?: number;
 }
 
 export interface ScenarioLayouts {
@@ -94,6 +101,11 @@ export interface Scenario {
   readonly schedulerParameters: Readonly<Record<string, Readonly<Record<string, number | string | boolean>>>>;
   /** Field path → "fact: <source>", "fitted: <how>" or "assumption: <why>". */
   readonly provenance: Readonly<Record<string, string>>;
+  /**
+   * Added, not a file field: the models named by a config.json path in `models` (read by
+   * loadScenario, relative to the scenario file), by the path as written.
+   */
+  readonly modelSpecs?: LoadedModels;
 }
 
 export const TASK_LAYOUT_NAMES = ['actorTrain', 'criticTrain', 'actorInference', 'ref', 'reward', 'criticInference'] as const;

@@ -32,6 +32,9 @@ const taskLayout = (description: string, optional = false): FieldSpec => ({
     pp: positiveInteger('Pipeline-parallel degree (stages per replica).'),
     dp: positiveInteger('Data-parallel replicas.'),
     microBatchSamples: positiveInteger('Training: sequences per micro-batch. Inference: most sequences per forward batch.'),
+    ep: positiveInteger('Expert-parallel degree (MoE models; default 1): the experts split over the tp × cp × dp GPUs of a pipeline stage (Megatron, expert TP 1).', true),
+    cp: positiveInteger('Context-parallel degree (default 1): every sequence split over cp GPUs with ring attention; a replica has tp × pp × cp GPUs.', true),
+    vpp: positiveInteger('Virtual pipeline chunks per PP stage (default 1): interleaved 1F1B.', true),
   },
 });
 
@@ -51,7 +54,7 @@ export const SCENARIO_SPEC: FieldSpec = {
       type: 'object',
       description: 'The GPUs.',
       properties: {
-        gpu: { type: 'string', description: "Catalog GPU id ('a100-80gb', 'a800', 'h100-sxm', 'h800', 'h20', 'l40s')." },
+        gpu: { type: 'string', description: "Catalog GPU id ('a100-80gb', 'a800', 'h100-sxm', 'h800', 'h20', 'l40s', 'mi300x', 'h200', 'gb200')." },
         nodes: positiveInteger('Nodes.'),
         gpusPerNode: positiveInteger('GPUs per node.'),
         priceUsdPerGpuHour: { type: 'number', description: 'Price per GPU-hour, USD (for cost).', minimum: 0 },
@@ -59,12 +62,12 @@ export const SCENARIO_SPEC: FieldSpec = {
     },
     models: {
       type: 'object',
-      description: 'Catalog model ids.',
+      description: "Each model: a catalog model id (e.g. 'qwen3-30b-a3b'), or a path to a Hugging Face config.json (ending in .json, relative to this scenario file).",
       properties: {
-        actor: { type: 'string', description: 'Policy model.' },
-        critic: { type: 'string', description: 'Value model (PPO only).', optional: true },
-        ref: { type: 'string', description: 'Frozen reference model.' },
-        reward: { type: 'string', description: 'Reward model; leave out for a rule-based reward.', optional: true },
+        actor: { type: 'string', description: 'Policy model: catalog id or config.json path.' },
+        critic: { type: 'string', description: 'Value model (PPO only): catalog id or config.json path.', optional: true },
+        ref: { type: 'string', description: 'Frozen reference model: catalog id or config.json path.' },
+        reward: { type: 'string', description: 'Reward model (catalog id or config.json path); leave out for a rule-based reward.', optional: true },
       },
     },
     algorithm: {

@@ -1,7 +1,7 @@
 import { deepspeedChat } from './baseline/deepspeed-chat.js';
 import { openrlhf } from './baseline/openrlhf.js';
 import { realhf } from './baseline/realhf.js';
-import { rlhfuseBase } from './baseline/rlhfuse-base.js';
+import { rlhfuseBase } from './rlhfuse/rlhfuse-base.js';
 import { verl } from './baseline/verl.js';
 import { rlhfuse } from './rlhfuse/rlhfuse.js';
 import { rlhfuseInter } from './rlhfuse/rlhfuse-inter.js';

@@ -1,4 +1,4 @@
-import { gpuById, modelById } from '../cost/catalog/index.js';
+import { resolveModelReference } from '../cost/catalog/model-reference.js';
 import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
 import { totalGpus, type Scenario } from '../scenario/scenario.js';
 import { GpuAllocator } from '../sim/gpu-pools.js';
@@ -69,7 +69,8 @@ export class IterationContext {
     if (id === undefined) throw new Error(`${this.scheduler}: the scenario has no ${role} model`);
     let spec = this.modelSpecs.get(id);
     if (!spec) {
-      spec = modelById(id, { file: this.scenario.file ?? '(scenario)', field: `models.${role}` });
+      // A catalog id, or a config.json path the scenario loader has read.
+      spec = resolveModelReference(id, this.scenario.modelSpecs, { file: this.scenario.file ?? '(scenario)', field: `models.${role}` });
       this.modelSpecs.set(id, spec);
     }
     return spec;
@@ -77,6 +78,17 @@ export class IterationContext {
 
   hasModel(role: ModelRole): boolean {
     return this.scenario.models[role] !== undefined;
+  }
+
+  /** PPO with a critic: values are inferred and the critic trains. */
+  hasCriticInference(): boolean {
+    const layouts = this.scenario.layout;
+    return this.scenario.algorithm.kind === 'ppo' && layouts?.criticInference !== undefined && layouts.criticTrain !== undefined && this.hasModel('critic');
+  }
+
+  /** The reward is computed by a rule on the driver's CPU (no reward model). */
+  hasCpuReward(): boolean {
+    return !(this.scenario.layout?.reward && this.hasModel('reward'));
   }
 
   /**
@@ -166,9 +178,4 @@ export class IterationContext {
       notes: this.notes,
     });
   }
-}
-
-/** The catalog GPU a scenario names (for building its cost model). */
-export function scenarioGpu(scenario: Scenario) {
-  return gpuById(scenario.cluster.gpu, { file: scenario.file ?? '(scenario)', field: 'cluster.gpu' });
 }

@@ -9,7 +9,7 @@ import { runStaticBatches, staticBatchLimit } from './generation/static-batching
 import type { EngineLimits, GenerationRequest } from './generation/types.js';
 import { shardedForward, type ForwardSequenceParallel } from './inference/forward.js';
 import type { IterationContext, ModelRole } from './iteration-context.js';
-import { pipelineTrainStage, shardedDataParallelTrainStage, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
+import { pipelineTrainStage, shardedDataParallelTrainStage, type PipelineParallelOptions, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
 import { splitEvenly } from './partition.js';
 
 /**
@@ -213,7 +213,8 @@ export function forwardPhase(ctx: IterationContext, pool: PoolRef, options: Forw
 export interface TrainOptions {
   readonly task: string;
   readonly role: ModelRole;
-  readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples'>;
+  /** Pipeline mode also reads the optional ep, cp and vpp (train-stage.ts TrainLayout). */
+  readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples' | 'ep' | 'cp' | 'vpp'>;
   readonly readyS: number;
   /** 'pipeline': TP × PP × DP with 1F1B (Megatron, ReaLHF, RLHFuse). 'sharded': ZeRO-3 / FSDP over dp GPUs. */
   readonly mode: 'pipeline' | 'sharded';
@@ -224,15 +225,20 @@ export interface TrainOptions {
   /** Sample order mini-batches take (defaults to the context's shuffled order). */
   readonly sampleOrder?: readonly number[];
   /** Sharded mode: how the ranks shard and communicate, and how they form micro-batches (see ShardedDataParallelOptions). */
-  readonly sharded?: Pick<ShardedDataParallelOptions, 'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu'>;
+  readonly sharded?: Pick<
+    ShardedDataParallelOptions,
+    'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu' | 'zeroStage' | 'paramOffload' | 'optimizerOffload'
+  >;
   /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
   readonly rankSamples?: readonly (readonly number[])[];
+  /** Pipeline mode: Megatron's distributed optimizer, and the passes that pay EP / CP communication (see PipelineParallelOptions). */
+  readonly pipeline?: Pick<PipelineParallelOptions, 'distributedOptimizer' | 'communicationPasses'>;
 }
 
 /** One model's PPO update over the batch: a span per mini-batch over the task's GPUs, pipeline bubbles as in-span idle time. */
 export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainOptions): Phase & { result: TrainStageResult } {
-  const { tp, pp, dp } = options.layout;
-  const gpus = options.mode === 'sharded' ? dp : tp * pp * dp;
+  const { tp, pp, dp, ep, cp, vpp } = options.layout;
+  const gpus = options.mode === 'sharded' ? dp : tp * pp * (cp ?? 1) * dp;
   const taskPool: PoolRef = { name: `${options.task}`, firstGpu: pool.firstGpu, gpus };
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS(taskPool));
   const input = {
@@ -248,7 +254,7 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
   const result =
     options.mode === 'sharded'
       ? shardedDataParallelTrainStage(ctx.replica(options.role, { tp: 1, pp: 1 }), ctx.cost, { dp, crossNode, communicationOverlap: options.communicationOverlap ?? 0, ...options.sharded }, input)
-      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp }, crossNode, input);
+      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp, ...(ep !== undefined ? { ep } : {}), ...(cp !== undefined ? { cp } : {}), ...(vpp !== undefined ? { vpp } : {}) }, crossNode, input, { cost: ctx.cost, gpusPerNode: ctx.gpusPerNode, ...options.pipeline });
   const model = ctx.scenario.models[options.role];
   let clock = startS;
   for (const mb of result.miniBatches) {

@@ -7,7 +7,7 @@ import type { Rng } from '../util/rng.js';
 /**
  * A scheduler simulates one RLHF iteration: pure and deterministic (same inputs, same result).
  * Its own parameters come from `scenario.schedulerParameters[name]`, falling back to the
- * defaults in its `assumptions`.
+ * defaults in its `assumptions` (resolved, typed, by its parameter set: parameters/).
  */
 export type Scheduler = (scenario: Scenario, iteration: WorkloadIteration, costModel: CostModel, rng: Rng, history?: ReplayHistory) => IterationResult;
 
@@ -43,8 +43,10 @@ export interface HistoryFold<S> {
 export type AssumptionValue = number | string | boolean;
 
 /**
- * A parameter that is neither a cited fact nor fitted from a trace, exported as data so reports
- * list it and sensitivity sweeps vary it (by name, through scenario.schedulerParameters).
+ * A scheduler parameter as data (a cited fact, a value fitted from a trace, or a named assumption;
+ * its `why` says which), so reports list it and sensitivity sweeps vary it (by name, through
+ * scenario.schedulerParameters). Declared with the typed helpers of parameters/ and exported by
+ * the scheduler's parameter set (`SchedulerParameterSet.assumptions`).
  */
 export interface SchedulerAssumption {
   readonly name: string;
@@ -55,6 +57,8 @@ export interface SchedulerAssumption {
   readonly range?: readonly [number, number];
   /** For strings: the values it may take. */
   readonly choices?: readonly string[];
+  /** For numbers: only whole numbers are accepted (counts). */
+  readonly integer?: boolean;
 }
 
 export interface SchedulerEntry {

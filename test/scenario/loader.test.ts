@@ -159,3 +159,60 @@ describe('the shipped JSON Schema', () => {
     expect(onDisk).toEqual(scenarioJsonSchema());
   });
 });
+
+describe('models named by a config.json path', () => {
+  const config = {
+    architectures: ['Qwen3MoeForCausalLM'],
+    hidden_size: 2048,
+    num_hidden_layers: 48,
+    num_attention_heads: 32,
+    num_key_value_heads: 4,
+    head_dim: 128,
+    intermediate_size: 6144,
+    moe_intermediate_size: 768,
+    num_experts: 128,
+    num_experts_per_tok: 8,
+    vocab_size: 151936,
+  };
+  const scenario = (actor: string, extra: Record<string, unknown> = {}) => ({
+    extends: join(shipped, 'rlhfless-3b-grpo.json'),
+    name: 'rlhfless-3b-grpo',
+    models: { actor, ref: actor },
+    provenance: { 'models.actor': 'fact: test', 'models.ref': 'fact: test' },
+    ...extra,
+  });
+
+  it('reads the config relative to the scenario file and keeps the model beside the scenario', async () => {
+    const dir = await scratchDir('scenario-model-path-');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'Qwen3-30B-A3B'));
+    await writeFile(join(dir, 'Qwen3-30B-A3B', 'config.json'), JSON.stringify(config));
+    await writeFile(join(dir, 'moe.json'), JSON.stringify(scenario('Qwen3-30B-A3B/config.json')));
+    const loaded = await loadScenario(join(dir, 'moe.json'));
+    expect(loaded.models.actor).toBe('Qwen3-30B-A3B/config.json');
+    const model = loaded.modelSpecs!['Qwen3-30B-A3B/config.json']!;
+    expect(model.id).toBe('qwen3-30b-a3b');
+    expect(model.moe).toMatchObject({ experts: 128, expertsPerToken: 8, expertFfn: 768 });
+  });
+
+  it('reports a missing config.json at the scenario field that names it', async () => {
+    const dir = await scratchDir('scenario-model-path-');
+    const text = JSON.stringify(scenario('missing/config.json'), null, 2);
+    await writeFile(join(dir, 'moe.json'), text);
+    const problems = await problemsOf(join(dir, 'moe.json'));
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(new RegExp(`moe\\.json:\\d+:\\d+: field 'models\\.actor' value 'missing/config\\.json': model file: file not found \\(.*missing/config\\.json; a model path is relative to the file that names it\\)`));
+  });
+
+  it('checks EP against the model: an MoE model whose experts EP divides', async () => {
+    const dir = await scratchDir('scenario-model-path-');
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'Qwen3-30B-A3B'));
+    await writeFile(join(dir, 'Qwen3-30B-A3B', 'config.json'), JSON.stringify(config));
+    const layout = { actorTrain: { tp: 1, pp: 1, dp: 16, microBatchSamples: 4, ep: 3 } };
+    await writeFile(join(dir, 'ep.json'), JSON.stringify(scenario('Qwen3-30B-A3B/config.json', { layout, provenance: { 'models.actor': 'fact: t', 'models.ref': 'fact: t', 'layout.actorTrain.ep': 'assumption: t' } })));
+    const problems = await problemsOf(join(dir, 'ep.json'));
+    expect(problems.some((p) => /field 'layout\.actorTrain\.ep' value '3': must divide qwen3-30b-a3b's 128 experts/.test(p))).toBe(true);
+    expect(problems.some((p) => /field 'layout\.actorTrain\.ep' value '3': must divide the tp × cp × dp = 16 GPUs/.test(p))).toBe(true);
+  });
+});

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { SchedulerParameters } from '../../harness/schedulers/assumptions.js';
+import { schedulerParameters } from '../../harness/schedulers/parameters/index.js';
 import { historyAfter, ReplayHistories } from '../../harness/schedulers/history.js';
 import { findScheduler } from '../../harness/schedulers/index.js';
-import { rlhfuseAssumptions } from '../../harness/schedulers/rlhfuse/assumptions.js';
+import { interStageParameters, rlhfuseBaseParameters } from '../../harness/schedulers/rlhfuse/parameters.js';
 import { interStageSettings } from '../../harness/schedulers/rlhfuse/plan.js';
 import { simulateInterStageS } from '../../harness/schedulers/rlhfuse/threshold-tuning.js';
 import type { HistoryFold, SchedulerEntry } from '../../harness/schedulers/types.js';
@@ -48,7 +48,8 @@ describe('the RLHFuse tuning curve kept in the history', () => {
   it('is the same whatever random stream computes it: the inter-stage simulation draws no random numbers', async () => {
     const { scenario, cost } = await testbed();
     const [iteration] = dapoIterations({ cap: 2048, prompts: 64, samples: 1, iterations: 1 });
-    const settings = interStageSettings(SchedulerParameters.fromScenario('rlhfuse', rlhfuseAssumptions, scenario));
+    const p = schedulerParameters('rlhfuse', { ...rlhfuseBaseParameters, ...interStageParameters }).resolve(scenario);
+    const settings = interStageSettings(p, p);
     for (const threshold of [0, 0.2, 0.6]) {
       expect(simulateInterStageS(scenario, iteration!, cost, createRng(1), settings, threshold)).toBe(simulateInterStageS(scenario, iteration!, cost, createRng('other'), settings, threshold));
     }

@@ -6,8 +6,7 @@ import { historyAfter } from '../../schedulers/history.js';
 import { loadScenario, parseScenarioObject } from '../../scenario/loader.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { IterationContext } from '../../schedulers/iteration-context.js';
-import { resolveSettings } from '../../schedulers/rlhfless/parameters.js';
-import { rlhflessSchedulers } from '../../schedulers/rlhfless/registry.js';
+import { rlhflessSchedulers, rlhflessSettings } from '../../schedulers/rlhfless/registry.js';
 import { decideStep } from '../../schedulers/rlhfless/scheduler.js';
 import { DEFAULT_REFERENCE_ANSWER_MODEL } from '../../traces/generate/assumptions.js';
 import { generateWorkload } from '../../traces/generate/generate-workload.js';
@@ -68,7 +67,7 @@ export const rlhflessPlannerSuite: BenchSuite = {
     for (const c of cases) {
       const cost = await scenarioCostModel(c.costFrom);
       const { previous, current } = await twoEpochs(c.prompts, c.samples, c.scenario.lengths.maxResponseTokens);
-      const settings = resolveSettings(entry.name, entry.assumptions, c.scenario);
+      const settings = rlhflessSettings(entry.name, c.scenario);
       const history = historyAfter(entry, c.scenario, [previous]);
       bench.add(c.name, () => {
         const ctx = new IterationContext(entry.name, c.scenario, current, cost, rng);

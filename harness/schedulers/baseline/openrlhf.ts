@@ -1,41 +1,29 @@
 import { InputError } from '../../util/input-error.js';
-import { SchedulerParameters } from '../assumptions.js';
 import { IterationContext, type ModelRole } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, forwardPhase, overheadPhase, scenarioEngine, trainPhase, type Phase } from '../phases.js';
-import type { SchedulerAssumption, SchedulerEntry } from '../types.js';
+import { ADMISSION_WATERMARK, numberParameter, schedulerParameters, ZERO3_COMMUNICATION_OVERLAP } from '../parameters/index.js';
+import type { SchedulerEntry } from '../types.js';
 import { broadcastWeightsS } from '../weight-sync.js';
 import type { PoolRef } from '../../sim/types.js';
 
-export const openrlhfAssumptions: readonly SchedulerAssumption[] = [
-  {
+const openrlhfParameters = schedulerParameters('openrlhf', {
+  engineGpuShare: numberParameter({
     name: 'engine-gpu-share',
-    value: 0.5,
+    default: 0.5,
     unit: 'fraction of GPUs',
     why: "share of the cluster given to the vLLM engines; OpenRLHF's examples split roughly half to rollout",
     range: [0.05, 0.95],
-  },
-  {
+  }),
+  actorPoolShare: numberParameter({
     name: 'actor-pool-share',
-    value: 0.5,
+    default: 0.5,
     unit: 'fraction of the non-engine GPUs',
     why: 'PPO: share of the remaining GPUs for the actor (+ colocated ref); the rest hold critic (+ colocated reward), as with --colocate_actor_ref --colocate_critic_reward',
     range: [0.1, 0.9],
-  },
-  {
-    name: 'admission-watermark',
-    value: 0.01,
-    unit: 'fraction of KV capacity',
-    why: "vLLM's default block watermark",
-    range: [0, 0.2],
-  },
-  {
-    name: 'zero3-communication-overlap',
-    value: 0,
-    unit: 'fraction',
-    why: "share of DeepSpeed ZeRO-3's collectives (forward all-gathers included) hidden behind compute, never more than the compute; not measured here",
-    range: [0, 1],
-  },
-];
+  }),
+  admissionWatermark: ADMISSION_WATERMARK,
+  zero3CommunicationOverlap: ZERO3_COMMUNICATION_OVERLAP,
+});
 
 /**
  * OpenRLHF (Ray): separate GPU pools — vLLM engines, actor (+ ref), critic (+ reward). Each
@@ -46,23 +34,23 @@ export const openrlhfAssumptions: readonly SchedulerAssumption[] = [
  */
 export function runOpenrlhf(...args: Parameters<SchedulerEntry['run']>) {
   const [scenario, iteration, cost, rng] = args;
-  const p = SchedulerParameters.fromScenario('openrlhf', openrlhfAssumptions, scenario);
+  const p = openrlhfParameters.resolve(scenario);
   const ctx = new IterationContext('openrlhf', scenario, iteration, cost, rng);
   const gen = scenario.generation;
   const ppo = scenario.algorithm.kind === 'ppo' && scenario.layout?.criticTrain !== undefined && scenario.layout.criticInference !== undefined;
   const wholeIteration = scenario.scope === 'iteration' && scenario.layout !== undefined;
-  const instances = wholeIteration ? Math.max(1, Math.floor((p.number('engine-gpu-share') * ctx.totalGpus) / gen.tp)) : Math.floor(ctx.totalGpus / gen.tp);
+  const instances = wholeIteration ? Math.max(1, Math.floor((p.engineGpuShare * ctx.totalGpus) / gen.tp)) : Math.floor(ctx.totalGpus / gen.tp);
   const engineGpus = instances * gen.tp;
   const rest = ctx.totalGpus - engineGpus;
   if (wholeIteration && rest < (ppo ? 2 : 1)) {
     throw new InputError({
       file: scenario.file ?? '(scenario)',
-      field: 'schedulerParameters.openrlhf.engine-gpu-share',
-      value: p.number('engine-gpu-share'),
+      field: openrlhfParameters.field('engineGpuShare'),
+      value: p.engineGpuShare,
       message: `leaves ${rest} GPUs for the training pools of a ${ctx.totalGpus}-GPU cluster`,
     });
   }
-  const actorGpus = ppo ? Math.min(rest - 1, Math.max(1, Math.round(rest * p.number('actor-pool-share')))) : rest;
+  const actorGpus = ppo ? Math.min(rest - 1, Math.max(1, Math.round(rest * p.actorPoolShare))) : rest;
   const criticGpus = rest - actorGpus;
   const engines = ctx.allocator.allocate('engines', engineGpus, 0);
   let clock = 0;
@@ -80,7 +68,7 @@ export function runOpenrlhf(...args: Parameters<SchedulerEntry['run']>) {
     readyS: clock,
     promptSharing: gen.promptSharing,
     assignment: 'contiguous',
-    engine: scenarioEngine(ctx, p.number('admission-watermark')),
+    engine: scenarioEngine(ctx, p.admissionWatermark),
   });
   if (instances !== gen.instances) ctx.note(`openrlhf runs ${instances} vLLM engines of TP ${gen.tp} on its engine pool (scenario: ${gen.instances})`);
   if (!wholeIteration) return ctx.finish();
@@ -88,7 +76,7 @@ export function runOpenrlhf(...args: Parameters<SchedulerEntry['run']>) {
   const actorPool: PoolRef = { name: 'actor', firstGpu: engineGpus, gpus: actorGpus };
   const criticPool: PoolRef = { name: 'critic', firstGpu: engineGpus + actorGpus, gpus: criticGpus };
   const crossNode = (pool: PoolRef) => ctx.crossNode(pool.firstGpu, pool.gpus);
-  const overlap = p.number('zero3-communication-overlap');
+  const overlap = p.zero3CommunicationOverlap;
   // DeepSpeed ZeRO-3 everywhere: every GPU of a pool is a DP rank that all-gathers parameters per forward batch.
   const forwardOn = (pool: PoolRef, task: string, role: ModelRole, microBatchSamples: number, readyS: number): Phase =>
     forwardPhase(ctx, pool, {
@@ -135,6 +123,6 @@ export const openrlhf: SchedulerEntry = {
   name: 'openrlhf',
   description: 'OpenRLHF: separate pools for vLLM engines, actor (+ref) and critic (+reward); experience and training run concurrently across pools; NCCL weight broadcast',
   sources: ['OpenRLHF, arXiv 2405.11143', 'reference/hardware-and-models.md §5.4'],
-  assumptions: openrlhfAssumptions,
+  assumptions: openrlhfParameters.assumptions,
   run: runOpenrlhf,
 };

@@ -118,8 +118,6 @@ export function ewma(values: readonly number[], alpha: number): number {
   return s;
 }
 
-export type PredictionSource = 'history' | 'reference-answer' | 'fallback';
-
 /** The first-epoch fallback of one group: its reference answer's length, when the trace has it. */
 export function referenceFallback(group: SampleGroup): number | undefined {
   return group.referenceAnswerTokens !== undefined && group.referenceAnswerTokens >= 0 ? group.referenceAnswerTokens : undefined;

@@ -7,12 +7,13 @@ import type { Rng } from '../../util/rng.js';
 import { buildRequests } from '../generation/requests.js';
 import { IterationContext } from '../iteration-context.js';
 import { assertRequestsFit, engineLimits, scenarioEngine } from '../phases.js';
-import type { ReplayHistory, SchedulerAssumption } from '../types.js';
+import type { SchedulerParameterSet } from '../parameters/index.js';
+import type { ReplayHistory } from '../types.js';
 import { DecodeProfile } from './decode-profile.js';
 import { runPreparationAndLearning } from './functions.js';
 import { runServerlessGeneration } from './generation.js';
 import { LengthHistory, lengthObservations } from './length-history.js';
-import { resolveSettings, type RlhflessSettings } from './parameters.js';
+import { resolveSettings, type rlhflessParameters, type RlhflessSettings } from './parameters.js';
 import { planStep, type PlannerGroups, type PlannerInput, type StepPlan } from './planner.js';
 import { predictLengths, type Predictions } from './predictor.js';
 import { buildPrefixForest, choosePrefixDepth, prefillWork, PrefixUnion, sharedPrefixTokens, type PrefixDepthChoice, type PrefixForest } from './prefix-dedup.js';
@@ -161,18 +162,17 @@ function countDecision(ctx: IterationContext, decision: StepDecision): void {
   if (decision.settings.techniques.deduplicatedPrefill && depth.depthTokens === 0 && decision.forest.sharedEnd.some((end) => end > 0)) ctx.note('no prefix depth fits the prefill capacity: deduplicated prefill skipped this step');
 }
 
-/** One RLHFless step under the named scheduler's settings. Pure given its inputs, history included. */
+/** One RLHFless step under a registry variant's parameters. Pure given its inputs, history included. */
 export function runRlhfless(
-  name: string,
-  assumptions: readonly SchedulerAssumption[],
+  parameters: SchedulerParameterSet<typeof rlhflessParameters>,
   scenario: Scenario,
   iteration: WorkloadIteration,
   cost: CostModel,
   rng: Rng,
   history?: ReplayHistory,
 ): IterationResult {
-  const settings = resolveSettings(name, assumptions, scenario);
-  const ctx = new IterationContext(name, scenario, iteration, cost, rng);
+  const settings = resolveSettings(parameters, scenario);
+  const ctx = new IterationContext(parameters.scheduler, scenario, iteration, cost, rng);
   if (ctx.table.count === 0) return ctx.finish();
   const actorGpus = scenario.generation.tp;
   const limits = engineLimits(ctx, actorGpus, scenarioEngine(ctx, settings.admissionWatermark));

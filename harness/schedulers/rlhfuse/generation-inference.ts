@@ -4,18 +4,18 @@ import type { PoolRef } from '../../sim/types.js';
 import type { GenerationCluster } from '../generation/cluster.js';
 import { buildRequests, splitContiguous, splitRoundRobin } from '../generation/requests.js';
 import { createGenerationCluster } from '../generation/run.js';
+import { streamForwards } from '../inference/streaming.js';
 import type { SequenceState } from '../generation/types.js';
 import type { IterationContext } from '../iteration-context.js';
 import { assertRequestsFit, engineLimits, recordGeneration, scenarioEngine, type Phase } from '../phases.js';
 import { hostLoadS, reshardS } from '../weight-sync.js';
 import { flatBatchLimit } from './flat-batch-limit.js';
-import { hasCpuReward, inferenceRoles, roleWorkShares, type InferenceRole } from './inference-roles.js';
+import { inferenceRoles, roleWorkShares, type InferenceRole } from './inference-roles.js';
 import { kvBytesOf, timeKvMigration, type KvTransfer } from './kv-migration.js';
 import { splitUnitsAmongRoles } from './role-split.js';
-import { streamSharedForwards } from './shared-stream.js';
 import { assignDestinations, chooseSurvivors, reservedTokens, survivorCount, type InstanceSnapshot, type KvReservation, type WorkProxy } from './survivors.js';
 
-/** The inter-stage parameters, resolved (see assumptions.ts for what each decides). */
+/** The inter-stage settings, from RLHFuse's resolved parameters (parameters.ts says what each decides). */
 export interface InterStageSettings {
   readonly admissionWatermark: number;
   readonly assignment: 'contiguous' | 'round-robin';
@@ -218,7 +218,7 @@ function runInferenceOnUnits(ctx: IterationContext, units: Unit[], finishTimeS: 
         unitOfReplica.push(unit);
       }
     }
-    const result = streamSharedForwards(replica, readyS, arrivals, ctx.sequenceTokens, { maxSequences: role.layout.microBatchSamples, maxTokens: Infinity });
+    const result = streamForwards(replica, readyS, arrivals, ctx.sequenceTokens, { maxSequences: role.layout.microBatchSamples, maxTokens: Infinity });
     const model = ctx.scenario.models[role.role];
     for (const batch of result.batches) {
       ctx.timeline.record(replicaPools[batch.replica]!, { task: role.task, stage: 'inference', ...(model ? { model } : {}) }, batch.startS, batch.endS);
@@ -230,7 +230,7 @@ function runInferenceOnUnits(ctx: IterationContext, units: Unit[], finishTimeS: 
       endS = Math.max(endS, free);
     });
   });
-  if (hasCpuReward(ctx)) endS = Math.max(endS, streamCpuReward(ctx, finishTimeS));
+  if (ctx.hasCpuReward()) endS = Math.max(endS, streamCpuReward(ctx, finishTimeS));
   return endS;
 }
 

@@ -9,9 +9,7 @@ import { flatBatchLimit } from './flat-batch-limit.js';
 import { fusedGenerationInference, type InterStageSettings } from './generation-inference.js';
 import { referenceSequenceTokens } from './inference-roles.js';
 import { ksDistance } from './length-drift.js';
-import { SchedulerParameters } from '../assumptions.js';
-import type { HistoryFold, SchedulerAssumption } from '../types.js';
-import { MIGRATION_THRESHOLD } from './assumptions.js';
+import type { HistoryFold } from '../types.js';
 
 /**
  * How RLHFuse picks its migration threshold (papers/rlhfuse.md §2.7): by offline simulation over
@@ -86,15 +84,20 @@ export function addToTuningHistory(history: TuningHistory, scenario: Scenario, i
   return { seen: history.seen + 1, ...(retune ? { reference: { index: history.seen, iteration, lengths } } : history.reference ? { reference: history.reference } : {}) };
 }
 
-/** The tuning history of scheduler `name` as a replay fold (nothing is kept while the scenario fixes the threshold). */
-export function tuningHistory(name: string, assumptions: readonly SchedulerAssumption[]): HistoryFold<TuningHistory> {
+/** What the tuning fold reads of a scenario: the drift that re-tunes, and whether the scenario fixes the threshold (then nothing is kept). */
+export interface TuningPolicyOf {
+  (scenario: Scenario): { readonly retuneDriftKs: number; readonly fixed: boolean };
+}
+
+/** RLHFuse's tuning history as a replay fold (one per scheduler: the drift is its own parameter). */
+export function tuningHistory(policyOf: TuningPolicyOf): HistoryFold<TuningHistory> {
   return {
     name: 'rlhfuse/tuning-reference',
     scope: 'scheduler',
     initial: () => ({ seen: 0 }),
     add: (history, iteration, _result, scenario) => {
-      if (typeof scenario.schedulerParameters[name]?.[MIGRATION_THRESHOLD] === 'number') return { seen: history.seen + 1 };
-      return addToTuningHistory(history, scenario, iteration, SchedulerParameters.fromScenario(name, assumptions, scenario).number('retune-drift-ks'));
+      const policy = policyOf(scenario);
+      return policy.fixed ? { seen: history.seen + 1 } : addToTuningHistory(history, scenario, iteration, policy.retuneDriftKs);
     },
   };
 }

@@ -3,7 +3,7 @@ import { findScheduler } from '../../../harness/schedulers/index.js';
 import { IterationContext } from '../../../harness/schedulers/iteration-context.js';
 import { historyAfter } from '../../../harness/schedulers/history.js';
 import { replayIterations } from '../../run/fixtures/replay.js';
-import { resolveSettings, rlhflessAssumptions } from '../../../harness/schedulers/rlhfless/parameters.js';
+import { rlhflessSettings } from '../../../harness/schedulers/rlhfless/registry.js';
 import { decideStep } from '../../../harness/schedulers/rlhfless/scheduler.js';
 import { createRng } from '../../../harness/util/rng.js';
 import { linearCostModel } from '../../sim/fixtures/linear-cost.js';
@@ -113,7 +113,7 @@ describe('cost-aware actor scaling on a real step', () => {
   const decide = (lambda: number) => {
     const scenario = rlhflessScenario({ rlhfless: { lambda, localityForm: 'off', predictor: 'oracle' } });
     const ctx = new IterationContext('rlhfless', scenario, iteration(skewed), linearCostModel(), createRng(1));
-    return decideStep(ctx, resolveSettings('rlhfless', rlhflessAssumptions(), scenario), undefined).plan;
+    return decideStep(ctx, rlhflessSettings('rlhfless', scenario), undefined).plan;
   };
 
   it('λ = 1 picks the fastest N and λ = 0 the cheapest', () => {
