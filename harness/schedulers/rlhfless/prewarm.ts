@@ -7,7 +7,7 @@ import type { HistoryFold } from '../types.js';
  * by then. Read as a chain [X]: the function that follows P is predicted to be needed at
  * P's start + P's shortest earlier execution time + buffer (generation counts from the step's
  * start; the next step's decode actors follow the learner, i.e. the step boundary). The history
- * is the scheduler's own earlier results (ReplayHistory.previousResults): every step records each
+ * is the scheduler's own earlier results, folded by the replay (`prewarmHistory`): every step records each
  * function's execution time (counters `prewarm.exec_s.<function>`) and how many decode actors it
  * ran — so the scheduler itself keeps no state.
  */
