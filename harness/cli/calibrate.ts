@@ -98,7 +98,7 @@ async function calibrateOnRuns(io: CliIo, argv: { runs: string[]; out?: string; 
   const { prepared, unsupported } = prepareSources(loaded.sources, { fallbackLengths, seed });
   let progress: Progress | undefined;
   const shownSources = argv.runs.map((p) => p.replace(/^(\.\.\/)+shared\//, 'shared/'));
-  const result = calibrateFramework(prepared, {
+  const result = await calibrateFramework(prepared, {
     kernelCalibration,
     seed,
     sources: shownSources,

@@ -49,7 +49,7 @@ export const fidelityCommand: CommandFactory = (context) => ({
       loadRecorded(paths, { logSteps }),
     ]);
     const progress = createProgress(io, loaded.sources.length, 'fidelity');
-    const report = runFidelity(loaded.sources, { kernelCalibration, ...(framework ? { framework } : {}), seed, fallbackLengths }, (done, _total, label) => progress.update(done, label));
+    const report = await runFidelity(loaded.sources, { kernelCalibration, ...(framework ? { framework } : {}), seed, fallbackLengths }, (done, _total, label) => progress.update(done, label));
     progress.finish();
     if (argv.html) await writeChartPage(inputPath(io, argv.html as string), fidelityPage(report, { framework, sources: paths }));
     if (argv.json) {

@@ -96,12 +96,12 @@ function asCalibration(steps: readonly PreparedStep[], parameters: readonly Free
 }
 
 /** Simulates steps under a framework calibration (its values resolved for each step) and compares every stage. */
-export function simulateUnder(steps: readonly PreparedStep[], calibration: FrameworkCalibration | undefined, kernel: Calibration, seed: number): { rows: FidelityRow[]; outside: string[][] } {
+export async function simulateUnder(steps: readonly PreparedStep[], calibration: FrameworkCalibration | undefined, kernel: Calibration, seed: number): Promise<{ rows: FidelityRow[]; outside: string[][] }> {
   const rows: FidelityRow[] = [];
   const outside: string[][] = [];
   for (const step of steps) {
     const resolved = calibration ? stepFramework(step, calibration) : { assumptions: {}, outsideCalibration: [] };
-    const simulated = simulateStep(step, kernel, resolved.assumptions, seed);
+    const simulated = await simulateStep(step, kernel, resolved.assumptions, seed);
     rows.push(...compareStages(step.simulation.step.id, step.simulation.step.measuredS, simulated.stagesS, step.workload.inferred));
     outside.push([...resolved.outsideCalibration]);
   }
@@ -135,10 +135,10 @@ interface CandidateFit {
   readonly folds: FrameworkCalibration['folds'];
 }
 
-function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkParameterName[], options: CalibrateOptions, progress: () => void): CandidateFit {
+async function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkParameterName[], options: CalibrateOptions, progress: () => void): Promise<CandidateFit> {
   const observations = observationsOf(steps);
   const parameters = freeParameters(steps, names);
-  const global = fitFramework(steps, observations, parameters, { kernelCalibration: options.kernelCalibration, seed: options.seed });
+  const global = await fitFramework(steps, observations, parameters, { kernelCalibration: options.kernelCalibration, seed: options.seed });
   progress();
   if (process.env.FIT_DEBUG) console.error('global', names.join('+'), parameters.map((p, k) => `${p.name}${JSON.stringify(p.scope)}=${global.values[k]!.toPrecision(3)}`).join(' '), 'rounds', global.rounds);
   const inSampleLoss = logLoss(observations, (i) => {
@@ -157,10 +157,10 @@ function fitCandidate(steps: readonly PreparedStep[], names: readonly FrameworkP
       return k >= 0 ? global.values[k]! : p.initial;
     });
     const foldObservations = observationsOf(foldSteps);
-    const fold = fitFramework(foldSteps, foldObservations, foldParameters, { kernelCalibration: options.kernelCalibration, seed: options.seed, start, rounds: 2 });
+    const fold = await fitFramework(foldSteps, foldObservations, foldParameters, { kernelCalibration: options.kernelCalibration, seed: options.seed, start, rounds: 2 });
     const foldCalibration = asCalibration(foldSteps, foldParameters, fold.values);
     folds.push({ heldOutRun: run, parameters: foldCalibration.parameters });
-    looRows.push(...simulateUnder(heldOut, foldCalibration, options.kernelCalibration, options.seed).rows);
+    looRows.push(...(await simulateUnder(heldOut, foldCalibration, options.kernelCalibration, options.seed)).rows);
     progress();
   }
   return { names, parameters, values: global.values, inSampleLoss, looRows, looLoss: rowLoss(looRows, steps), folds };
@@ -180,19 +180,18 @@ export function bandCoverage(looRows: readonly FidelityRow[], runOf: (runId: str
   return out;
 }
 
-export function calibrateFramework(steps: readonly PreparedStep[], options: CalibrateOptions): FrameworkCalibrationResult {
+export async function calibrateFramework(steps: readonly PreparedStep[], options: CalibrateOptions): Promise<FrameworkCalibrationResult> {
   const eligible = steps.filter((s) => !s.workload.inferred);
   if (eligible.length === 0) throw new RangeError('no recorded step with a measured workload to calibrate on');
   const runs = [...new Set(eligible.map((s) => s.simulation.step.runKey))].sort();
   const total = CANDIDATE_PARAMETER_SETS.length * (runs.length + 1);
   let done = 0;
-  const candidates = CANDIDATE_PARAMETER_SETS.map((names) =>
-    fitCandidate(eligible, names, options, () => options.onProgress?.(++done, total, `${names.join('+')}`)),
-  );
+  const candidates: CandidateFit[] = [];
+  for (const names of CANDIDATE_PARAMETER_SETS) candidates.push(await fitCandidate(eligible, names, options, () => options.onProgress?.(++done, total, `${names.join('+')}`)));
   const best = candidates.reduce((a, b) => (b.looLoss < a.looLoss - 1e-12 ? b : a));
   const runOf = new Map(eligible.map((s) => [s.simulation.step.id, s.simulation.step.runKey]));
   const base = asCalibration(eligible, best.parameters, best.values);
-  const inSample = simulateUnder(eligible, base, options.kernelCalibration, options.seed).rows;
+  const inSample = (await simulateUnder(eligible, base, options.kernelCalibration, options.seed)).rows;
   const stagesFitted = ['gen', 'old_log_prob', 'ref', 'values', 'update_critic', 'update_actor'];
   const calibration: FrameworkCalibration = {
     ...base,

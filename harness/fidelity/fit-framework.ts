@@ -113,7 +113,7 @@ interface Linearisation {
   readonly slopes: readonly Float64Array[];
 }
 
-function linearise(
+async function linearise(
   steps: readonly PreparedStep[],
   observations: readonly Observation[],
   parameters: readonly FreeParameter[],
@@ -121,22 +121,22 @@ function linearise(
   kernel: Calibration,
   seed: number,
   include: (o: Observation) => boolean,
-): Linearisation {
+): Promise<Linearisation> {
   const base = new Float64Array(observations.length);
   const slopes = parameters.map(() => new Float64Array(observations.length));
   const used = [...new Set(observations.filter(include).map((o) => o.step))];
   for (const index of used) {
     const step = steps[index]!;
-    const here = simulateStep(step, kernel, stepAssumptions(step, parameters, at), seed).stagesS;
+    const here = (await simulateStep(step, kernel, stepAssumptions(step, parameters, at), seed)).stagesS;
     const mine = observations.map((o, i) => [o, i] as const).filter(([o]) => o.step === index);
     for (const [o, i] of mine) base[i] = here[o.stage] ?? 0;
-    parameters.forEach((p, k) => {
-      if (!acts(p, step)) return;
+    for (const [k, p] of parameters.entries()) {
+      if (!acts(p, step)) continue;
       const delta = Math.max(at[k]! * 0.05, p.lower);
       const moved = at.map((v, j) => (j === k ? v + delta : v));
-      const there = simulateStep(step, kernel, stepAssumptions(step, parameters, moved), seed).stagesS;
+      const there = (await simulateStep(step, kernel, stepAssumptions(step, parameters, moved), seed)).stagesS;
       for (const [o, i] of mine) slopes[k]![i] = ((there[o.stage] ?? 0) - base[i]!) / delta;
-    });
+    }
   }
   return { at, base, slopes };
 }
@@ -192,18 +192,18 @@ export interface FitOptions {
   readonly include?: (o: Observation) => boolean;
 }
 
-export function fitFramework(steps: readonly PreparedStep[], observations: readonly Observation[], parameters: readonly FreeParameter[], options: FitOptions): FrameworkFit & { readonly linearisation: Linearisation } {
+export async function fitFramework(steps: readonly PreparedStep[], observations: readonly Observation[], parameters: readonly FreeParameter[], options: FitOptions): Promise<FrameworkFit & { readonly linearisation: Linearisation }> {
   const include = options.include ?? (() => true);
   let values: readonly number[] = options.start ?? parameters.map((p) => p.initial);
   const rounds = options.rounds ?? 4;
   const relinearise = () => linearise(steps, observations, parameters, values, options.kernelCalibration, options.seed, include);
-  let lin = options.startLinearisation ?? relinearise();
+  let lin = options.startLinearisation ?? (await relinearise());
   let round = 0;
   for (; round < rounds; round++) {
     const next = minimiseLinearised(lin, observations, parameters, include);
     const moved = next.some((v, k) => Math.abs(Math.log(v / values[k]!)) > 0.01);
     values = next;
-    lin = relinearise();
+    lin = await relinearise();
     if (!moved) break;
   }
   return { parameters, values, rounds: round + 1, linearisation: lin };

@@ -96,14 +96,14 @@ function frameworkFor(step: PreparedStep, framework: FrameworkCalibration | unde
   return { calibration: framework, kind: 'unseen' };
 }
 
-export function runFidelity(sources: readonly RecordedSource[], options: FidelityOptions, onProgress?: (done: number, total: number, label: string) => void): FidelityReport {
+export async function runFidelity(sources: readonly RecordedSource[], options: FidelityOptions, onProgress?: (done: number, total: number, label: string) => void): Promise<FidelityReport> {
   const { prepared, unsupported } = prepareSources(sources, options);
   const steps: FidelityStepResult[] = [];
   const inSampleRows: FidelityRow[] = [];
-  prepared.forEach((step, index) => {
+  for (const [index, step] of prepared.entries()) {
     const { calibration, kind } = frameworkFor(step, options.framework);
     const resolved = calibration ? stepFramework(step, calibration) : { assumptions: {}, outsideCalibration: [] };
-    const simulated = simulateStep(step, options.kernelCalibration, resolved.assumptions, options.seed);
+    const simulated = await simulateStep(step, options.kernelCalibration, resolved.assumptions, options.seed);
     const rows = compareStages(step.simulation.step.id, step.simulation.step.measuredS, simulated.stagesS, step.workload.inferred);
     const bands: Partial<Record<FidelityStage, ErrorBand>> = {};
     if (options.framework) {
@@ -114,11 +114,11 @@ export function runFidelity(sources: readonly RecordedSource[], options: Fidelit
     }
     steps.push({ prepared: step, kind, rows, outsideCalibration: resolved.outsideCalibration, bands });
     if (kind === 'left-out' && options.framework) {
-      const full = simulateStep(step, options.kernelCalibration, stepFramework(step, options.framework).assumptions, options.seed);
+      const full = await simulateStep(step, options.kernelCalibration, stepFramework(step, options.framework).assumptions, options.seed);
       inSampleRows.push(...compareStages(step.simulation.step.id, step.simulation.step.measuredS, full.stagesS, step.workload.inferred));
     }
     onProgress?.(index + 1, prepared.length, step.simulation.step.id);
-  });
+  }
   const rows = steps.flatMap((s) => s.rows);
   const summary: FidelityReport['summary'] = {};
   for (const [stage, s] of Object.entries(summariseByStage(rows)) as [FidelityStage, ReturnType<typeof summariseByStage>[FidelityStage]][]) {

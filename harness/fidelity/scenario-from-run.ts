@@ -37,7 +37,7 @@ const FIELD_SOURCES: readonly (readonly [string, readonly string[]])[] = [
   ['lengths', ['lengths.maxPromptTokens', 'lengths.maxResponseTokens']],
   ['generation', ['rollout.tp', 'rollout.gpuMemoryUtilization', 'rollout.maxNumSeqs', 'rollout.maxBatchedTokens']],
   ['layout', ['training.backend', 'training.tp', 'training.pp', 'training.ep', 'training.microBatchPerGpu', 'training.logProbMicroBatchPerGpu', 'training.criticMicroBatchPerGpu']],
-  ['costModel', ['rollout.enforceEager', 'date']],
+  ['costModel', ['rollout.enforceEager', 'date', 'training.gradientCheckpointing']],
   [
     'schedulerParameters',
     [
@@ -97,7 +97,8 @@ export function scenarioFromRun(run: VerlRun, options: ScenarioFromRunOptions): 
       lengths: scenario.lengths,
       generation: scenario.generation,
       layout: scenario.layout,
-      costModel: { ...scenario.costModel, calibration: 'package:harness/cost/calibrations/public-profiles.json' },
+      // A scenario of the user's own run takes the shipped framework calibration (costModel.framework left at its default).
+      costModel: { kind: scenario.costModel.kind, calibration: 'package:harness/cost/calibrations/public-profiles.json', ...(scenario.costModel.engine ? { engine: scenario.costModel.engine } : {}), assumptions: scenario.costModel.assumptions },
       scope: scenario.scope,
       schedulerParameters: scenario.schedulerParameters,
       provenance,

@@ -1,13 +1,12 @@
-import type { CostAssumptions } from '../cost/assumptions.js';
+import { DEFAULT_COST_ASSUMPTIONS, type CostAssumptions } from '../cost/assumptions.js';
 import type { Calibration } from '../cost/calibration/types.js';
 import { gpuById, modelById } from '../cost/catalog/index.js';
 import { parameterCount } from '../cost/model-shape.js';
 import { resolveFramework, type ResolvedFramework } from '../cost/framework/resolve.js';
 import type { FrameworkCalibration, TrainingEngine } from '../cost/framework/types.js';
-import { createRooflineCostModel } from '../cost/roofline/model.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
+import { runExperiment } from '../run/experiment.js';
 import { findScheduler } from '../schedulers/index.js';
-import { replayIterations } from '../schedulers/replay.js';
 import type { IterationResult } from '../sim/types.js';
 import { workloadFromLengthStatistics, type LengthWorkload, type LengthWorkloadOptions } from './length-workload.js';
 import type { FidelityStage } from './fidelity-step.js';
@@ -48,7 +47,7 @@ export function prepareStep(simulation: StepSimulation, options: LengthWorkloadO
     workload,
     context: {
       trainingEngine: simulation.step.config.training.backend === 'megatron' ? 'megatron' : 'fsdp',
-      servingEngine: simulation.costAssumptions.servingEngine ?? 'vllm-2024',
+      servingEngine: scenario.costModel.engine ?? DEFAULT_COST_ASSUMPTIONS.servingEngine,
       gpuId: scenario.cluster.gpu,
       modelParametersB: parameterCount(model) / 1e9,
       gpus: scenario.cluster.nodes * scenario.cluster.gpusPerNode,
@@ -81,14 +80,24 @@ export function stageSeconds(result: IterationResult, stageTasks: StepSimulation
   return out;
 }
 
-export function simulateStep(step: PreparedStep, kernelCalibration: Calibration, framework: Partial<CostAssumptions>, seed: number): SimulatedStages {
+/** One recorded step through the runner: its synthesised iteration, its scheduler, the kernel calibration and the assumptions its configuration and the framework calibration fix. */
+export async function simulateStep(step: PreparedStep, kernelCalibration: Calibration, framework: Partial<CostAssumptions>, seed: number): Promise<SimulatedStages> {
   const { simulation } = step;
   const scheduler = findScheduler(simulation.scheduler);
   if (!scheduler) throw new Error(`no scheduler '${simulation.scheduler}'`);
-  const cost = createRooflineCostModel(gpuById(simulation.scenario.cluster.gpu), kernelCalibration, {
-    calibrationLabel: 'public-profiles',
-    assumptions: { ...simulation.costAssumptions, ...framework },
-  });
-  const [result] = replayIterations(simulation.scenario, step.workload.workload.iterations, [scheduler], cost, seed);
-  return { stagesS: stageSeconds(result!, simulation.stageTasks), result: result! };
+  let result: IterationResult | undefined;
+  await runExperiment(
+    {
+      scenario: simulation.scenario,
+      workload: { kind: 'iterations', iterations: step.workload.workload.iterations },
+      schedulers: [scheduler],
+      seed,
+      calibration: kernelCalibration,
+      calibrationLabel: 'public-profiles',
+      costAssumptions: framework,
+    },
+    { result: (r) => void (result = r) },
+  );
+  if (!result) throw new Error(`recorded step ${simulation.step.id}: the simulation produced no iteration`);
+  return { stagesS: stageSeconds(result, simulation.stageTasks), result };
 }

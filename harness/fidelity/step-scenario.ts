@@ -1,4 +1,3 @@
-import type { CostAssumptions } from '../cost/assumptions.js';
 import { findGpu, findModel } from '../cost/catalog/index.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
 import type { Scenario, TaskLayout } from '../scenario/scenario.js';
@@ -18,7 +17,7 @@ export interface StepSimulation {
   readonly era: VerlEra;
   readonly scenario: Scenario;
   readonly scheduler: 'verl';
-  readonly costAssumptions: Partial<CostAssumptions>;
+
   readonly lengths: LengthStatistics;
   /** Simulated tasks whose wall seconds add up to each stage ('step' is the iteration time). */
   readonly stageTasks: Readonly<Partial<Record<FidelityStage, readonly string[]>>>;
@@ -93,7 +92,8 @@ export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
       ref: layout(t.logProbMicroBatchPerGpu),
       ...(c.critic ? { criticTrain: layout(t.criticMicroBatchPerGpu), criticInference: layout(t.criticMicroBatchPerGpu) } : {}),
     },
-    costModel: { kind: 'roofline', engine: servingEngineOf(era, c.rollout.enforceEager) },
+    // The fidelity check applies its own framework values (a fold's, or none): the scenario names none.
+    costModel: { kind: 'roofline', engine: servingEngineOf(era, c.rollout.enforceEager), framework: 'none', assumptions: { activationRecomputation: t.gradientCheckpointing } },
     scope: 'iteration',
     schedulerParameters: {
       verl: {
@@ -118,7 +118,6 @@ export function planStepSimulation(step: FidelityStep): StepSimulationPlan {
       era,
       scenario,
       scheduler: 'verl',
-      costAssumptions: { activationRecomputation: t.gradientCheckpointing, servingEngine: servingEngineOf(era, c.rollout.enforceEager) },
       lengths: { ...step.lengths, prompts: c.batch.prompts, samplesPerPrompt: c.rollout.n, responseCapTokens: c.lengths.maxResponseTokens },
       stageTasks: verlStageTasks(era),
     },

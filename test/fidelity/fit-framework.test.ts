@@ -18,11 +18,12 @@ describe('fitting a framework calibration', async () => {
   const parameters = freeParameters(prepared, names);
   // known truth: the "measurements" are the simulator's own times under these values
   const truth = parameters.map((p) => ({ fsdpKernelScale: 1.7, fsdpPassOverheadS: 0.02, decodeSequenceOverheadS: 1.2e-4, gpuKernelScale: 1.3 })[p.name as (typeof names)[number]]);
-  const synthetic: PreparedStep[] = prepared.map((step) => {
-    const stagesS = simulateStep(step, kernel, stepAssumptions(step, parameters, truth), 1).stagesS;
+  const synthetic: PreparedStep[] = [];
+  for (const step of prepared) {
+    const stagesS = (await simulateStep(step, kernel, stepAssumptions(step, parameters, truth), 1)).stagesS;
     const measuredS = Object.fromEntries(Object.keys(step.simulation.step.measuredS).map((stage) => [stage, stagesS[stage as keyof typeof stagesS]!]));
-    return { ...step, simulation: { ...step.simulation, step: { ...step.simulation.step, measuredS } } };
-  });
+    synthetic.push({ ...step, simulation: { ...step.simulation, step: { ...step.simulation.step, measuredS } } });
+  }
 
   it('finds one parameter per kind and scope the steps can inform', () => {
     expect(parameters.map((p) => `${p.name} ${JSON.stringify(p.scope)}`)).toEqual([
@@ -33,8 +34,8 @@ describe('fitting a framework calibration', async () => {
     ]);
   });
 
-  it('recovers known values from the simulator’s own times', () => {
-    const fit = fitFramework(synthetic, observationsOf(synthetic), parameters, { kernelCalibration: kernel, seed: 1 });
+  it('recovers known values from the simulator’s own times', async () => {
+    const fit = await fitFramework(synthetic, observationsOf(synthetic), parameters, { kernelCalibration: kernel, seed: 1 });
     fit.values.forEach((value, k) => expect(Math.abs(value / truth[k]! - 1)).toBeLessThan(0.03));
   });
 

@@ -76,7 +76,7 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
     }
     if (name === 'gpuKernelScale') {
       // Only GPUs that borrow another family's kernel efficiencies are fitted; a GPU with its own (or same-silicon) calibration runs at them.
-      if (context.gpu.calibrationAliasKind === 'other-family') outside.push(`${context.gpu.id} borrows the kernel efficiencies of ${context.gpu.calibrationAlias} (another family) and no recorded run on it was fitted: its kernels are taken at the borrowed efficiencies`);
+      if (context.gpu.calibrationAliasKind === 'other-family') outside.push(`${context.gpu.id} borrows the kernel efficiencies of ${context.gpu.calibrationAlias} (another family) and no recorded run on it was fitted`);
       continue;
     }
     if (dimension === 'servingEngine') {
@@ -89,8 +89,9 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
   }
 
   const covered = calibration.covered;
+  const borrowedNamed = outside.some((reason) => reason.startsWith(`${context.gpu.id} borrows`));
   if (family === undefined) outside.push(`GPU '${context.gpu.id}' belongs to no known family`);
-  else if (!covered.gpuFamilies.includes(family)) outside.push(`no recorded run on a ${family} GPU`);
+  else if (!covered.gpuFamilies.includes(family) && !borrowedNamed) outside.push(`no recorded run on a ${family} GPU`);
   if (context.modelParametersB < covered.modelParametersB[0] || context.modelParametersB > covered.modelParametersB[1]) {
     outside.push(`model of ${round(context.modelParametersB)} B parameters, outside the calibrated ${covered.modelParametersB[0]}–${covered.modelParametersB[1]} B`);
   }

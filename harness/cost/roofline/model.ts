@@ -23,6 +23,8 @@ export interface CostModelOptions {
   readonly rangeCounter?: RangeCounter;
   /** Where the calibration came from, for the description (e.g. its file name). */
   readonly calibrationLabel?: string;
+  /** The framework calibration the assumptions carry, for the description (absent: none). */
+  readonly frameworkLabel?: string;
 }
 
 /** The replica type this module returns: the contract plus a few added members. */
@@ -66,7 +68,7 @@ export function createRooflineCostModel(gpu: GpuSpec, calibration?: Calibration,
 
   return {
     gpu,
-    description: `roofline on ${gpu.id} (${calibrated}; ${engine})`,
+    description: `roofline on ${gpu.id} (${calibrated}; ${engine}${options.frameworkLabel ? `; framework: ${options.frameworkLabel}` : ''})`,
     rangeCounter: counter,
     assumptions,
     parameters,
