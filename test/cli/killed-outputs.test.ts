@@ -70,10 +70,17 @@ async function killAtSteps(work: string, killCase: KillCase): Promise<{ oldFiles
   expect(fresh.temporary).toEqual([]);
   expect(fresh.files).not.toEqual(old.files);
 
-  for (const step of [commitStep - 1, commitStep, moves[Math.floor(moves.length / 2)]!]) {
-    const dir = join(work, `killed-${step}`);
-    await cp(killCase.prepared, dir, { recursive: true });
-    const killed = await runChild(dir, killCase.args, { [KILL_AFTER_STEP_ENV]: String(step) });
+  const steps = [commitStep - 1, commitStep, moves[Math.floor(moves.length / 2)]!];
+  // The three runs are independent (each in its own copy): run together, checked one by one.
+  const killedRuns = await Promise.all(
+    steps.map(async (step) => {
+      const dir = join(work, `killed-${step}`);
+      await cp(killCase.prepared, dir, { recursive: true });
+      return { dir, killed: await runChild(dir, killCase.args, { [KILL_AFTER_STEP_ENV]: String(step) }) };
+    }),
+  );
+  for (const [index, step] of steps.entries()) {
+    const { dir, killed } = killedRuns[index]!;
     expect(killed.signal, `step ${step}: ${labels[step - 1]}`).toBe('SIGKILL');
     if (step < commitStep) expect((await snapshot(dir)).files, `killed after '${labels[step - 1]}'`).toEqual(old.files);
     await recoverOutputs(killCase.outputs(dir));
