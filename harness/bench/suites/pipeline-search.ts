@@ -24,7 +24,7 @@ const tidy = (value: number) => Number(value.toFixed(6));
  * the peak each reaches, and the default's whole search time (goal 10 s). The default meets its
  * goal when it reaches at least as low a peak as the long search.
  */
-function defaultAgainstLongSearch(instance: FlexFusionInstance, seed: number, io: BenchOptions['io']): BenchFigure[] {
+export function defaultAgainstLongSearch(instance: FlexFusionInstance, seed: number, io: BenchOptions['io']): BenchFigure[] {
   const layout = fusedLayout(instance.spec);
   const tasks = compileProblem(layout.problem).taskCount;
   if (io.stderrIsTTY) io.stderr(`pipeline-search: ${instance.name}, default and ${REFERENCE_MEMORY_EVALUATIONS} memory evaluations…\n`);
