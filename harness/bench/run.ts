@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { CliIo } from '../cli/context.js';
+import type { CliIo } from '../util/cli-io.js';
 import type { BenchFigure, BenchSuite } from './types.js';
 import { InputError } from '../util/input-error.js';
 

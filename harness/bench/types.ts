@@ -1,4 +1,4 @@
-import type { CliIo } from '../cli/context.js';
+import type { CliIo } from '../util/cli-io.js';
 
 /**
  * A benchmark suite measures the harness's own speed (ingestion, cost-model lookups, the engine,
@@ -26,6 +26,11 @@ export interface BenchOptions {
   readonly io: CliIo;
   /** Scratch folder for generated inputs; removed after the run. */
   readonly scratchDir: string;
+  /**
+   * The figures the caller wants, by name (a nightly case names a few); a suite may skip the work
+   * that only makes other figures. Absent: every figure.
+   */
+  readonly only?: readonly string[];
 }
 
 export interface BenchSuite {

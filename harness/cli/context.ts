@@ -1,60 +1,11 @@
 import { EXIT_OK } from '../util/exit-codes.js';
+import type { CliIo } from '../util/cli-io.js';
 
-/**
- * Everything a command may touch outside its arguments. Commands never write to `process`
- * directly, so tests run the CLI in-process and read what it printed.
- */
-export interface CliIo {
-  stdout(text: string): void;
-  stderr(text: string): void;
-  /** Progress goes to stderr, and only when stderr is a terminal. */
-  readonly stderrIsTTY: boolean;
-  readonly cwd: string;
-  readonly env: Readonly<Record<string, string | undefined>>;
-}
-
+/** What a command handler gets: the outside world (`io`) and the exit code it reports. */
 export interface CliContext {
   readonly io: CliIo;
   /** Set by a handler to report an outcome other than success (see util/exit-codes). */
   exitCode: number;
-}
-
-export function processIo(): CliIo {
-  return {
-    stdout: (text) => process.stdout.write(text),
-    stderr: (text) => process.stderr.write(text),
-    stderrIsTTY: Boolean(process.stderr.isTTY),
-    cwd: process.cwd(),
-    env: process.env,
-  };
-}
-
-/** An in-memory CliIo for tests. */
-export interface MemoryIo extends CliIo {
-  readonly out: string;
-  readonly err: string;
-}
-
-export function memoryIo(options: { cwd?: string; env?: Record<string, string | undefined>; tty?: boolean } = {}): MemoryIo {
-  let out = '';
-  let err = '';
-  return {
-    stdout: (text) => {
-      out += text;
-    },
-    stderr: (text) => {
-      err += text;
-    },
-    stderrIsTTY: options.tty ?? false,
-    cwd: options.cwd ?? process.cwd(),
-    env: options.env ?? {},
-    get out() {
-      return out;
-    },
-    get err() {
-      return err;
-    },
-  };
 }
 
 export function newContext(io: CliIo): CliContext {

@@ -1,8 +1,9 @@
 import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { commandFactories } from './commands.js';
-import { newContext, processIo, type CliIo } from './context.js';
+import { newContext } from './context.js';
 import { restoreTypedNumbers } from './options.js';
+import { processIo, type CliIo } from '../util/cli-io.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import { isInputError } from '../util/input-error.js';
 

@@ -5,8 +5,8 @@ import { nightlyMergeTarget } from './nightly.js';
 import { sweepMergeTarget } from './sweep.js';
 import { reproduceMergeTarget } from './reproduce.js';
 import { inputPath } from './options.js';
-import { mergeShardFiles, type MergedRun } from '../experiments/cases-merge.js';
-import { readShardFiles } from '../experiments/cases-shard-file.js';
+import { mergeShardFiles, type MergedRun } from '../jobs/merge.js';
+import { readShardFiles } from '../jobs/shard-file.js';
 import { InputError } from '../util/input-error.js';
 
 /**

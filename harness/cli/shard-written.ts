@@ -1,6 +1,6 @@
-import type { ShardFile } from '../experiments/cases-shard-file.js';
-import { formatShard, type Shard } from '../experiments/sharding.js';
-import type { CliIo } from './context.js';
+import type { ShardFile } from '../jobs/shard-file.js';
+import { formatShard, type Shard } from '../jobs/sharding.js';
+import type { CliIo } from '../util/cli-io.js';
 import { shownPath } from './options.js';
 
 /**

@@ -6,16 +6,16 @@ import type { CliContext } from './context.js';
 import type { MergeTarget } from './merge.js';
 import { inputPath, jobsOption, optionError, positiveIntegerOption, seedOption, shardOption, shardOptions } from './options.js';
 import { printShardWritten } from './shard-written.js';
-import type { CaseOutcome } from '../experiments/cases.js';
-import { executePlan } from '../experiments/cases-execute.js';
-import { canonicalJson } from '../experiments/cases-plan.js';
-import { loadScenario } from '../experiments/scenario-loader.js';
-import { formatShard } from '../experiments/sharding.js';
-import { summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../experiments/sweep-finalize.js';
-import { SWEEP_KINDS_REF, sweepCaseKinds } from '../experiments/sweep-kinds.js';
-import { metricSpec } from '../experiments/sweep-metrics.js';
-import { buildSweepPlan, parseSweepValues, resolveParameter, resolveScheduler, SWEEP_COMMAND, type SweepPlan } from '../experiments/sweep-plan.js';
-import type { SweepPointResult } from '../experiments/sweep-point.js';
+import type { CaseOutcome } from '../jobs/cases.js';
+import { executePlan } from '../jobs/execute.js';
+import { canonicalJson } from '../jobs/plan.js';
+import { loadScenario } from '../scenario/loader.js';
+import { formatShard } from '../jobs/sharding.js';
+import { summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../sweep/finalize.js';
+import { SWEEP_KINDS_REF, sweepCaseKinds } from '../sweep/kinds.js';
+import { metricSpec } from '../sweep/metrics.js';
+import { buildSweepPlan, parseSweepValues, resolveParameter, resolveScheduler, SWEEP_COMMAND, type SweepPlan } from '../sweep/plan.js';
+import type { SweepPointResult } from '../sweep/point.js';
 import { renderChartPage } from '../report/page.js';
 import { schedulers } from '../schedulers/index.js';
 import { InputError } from '../util/input-error.js';
@@ -75,7 +75,7 @@ export const sweepCommand: CommandFactory = (context) => ({
   describe: "Replay one scheduler once per value of one of its named assumptions and show the metric's curve and optimum (e.g. RLHFuse's migration threshold)",
   builder: (yargs) =>
     yargs
-      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON (harness/experiments/scenarios/*.json)' })
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON (harness/scenario/scenarios/*.json)' })
       .option('trace', { type: 'string', demandOption: true, describe: 'Response-length trace (any format `traces validate` reads)' })
       .option('scheduler', { type: 'string', demandOption: true, describe: `The scheduler: ${schedulers.map((s) => s.name).join(', ')}` })
       .option('param', { type: 'string', demandOption: true, describe: "One of the scheduler's named assumptions (`replay --json` lists them under meta.schedulerAssumptions); case, '-' and '_' are ignored" })
@@ -89,7 +89,7 @@ export const sweepCommand: CommandFactory = (context) => ({
       .options(shardOptions)
       .option('jobs', { type: 'number', default: 1, describe: 'Worker threads, one point each' })
       .option('out', { type: 'string', describe: `Folder for this shard's file when sharded [default: ${DEFAULT_SHARD_DIR}]` })
-      .example('$0 sweep --scenario harness/experiments/scenarios/rlhfuse-65b-33b.json --trace traces/examples/default.jsonl --scheduler rlhfuse --param migration-threshold --values 0.05,0.1,...,0.5 --chart threshold.html', "RLHFuse's migration-threshold curve")
+      .example('$0 sweep --scenario harness/scenario/scenarios/rlhfuse-65b-33b.json --trace traces/examples/default.jsonl --scheduler rlhfuse --param migration-threshold --values 0.05,0.1,...,0.5 --chart threshold.html', "RLHFuse's migration-threshold curve")
       .example('$0 sweep … --shard 0/4 --out shards/', 'run a quarter of the points; then `rlhf-replay merge shards/`')
       .epilogue('Each value is set as schedulerParameters.<scheduler>.<param> over the scenario. Exit 0 ok, 2 bad input (or a point failed on its input), 3 a point hit a harness bug.'),
   handler: async (argv) => {

@@ -2,11 +2,10 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CommandFactory } from './commands.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, schedulerOption, seedOption } from './options.js';
-import { scenarioCostModel } from '../experiments/scenario-cost.js';
-import { scenarioIterations } from '../experiments/scenario-batches.js';
-import { loadScenario } from '../experiments/scenario-loader.js';
-import { scenarioAssumptions } from '../experiments/scenario.js';
-import { chromeTrace } from '../report/chrome-trace.js';
+import { scenarioIterations } from '../scenario/batches.js';
+import { loadScenario } from '../scenario/loader.js';
+import { scenarioAssumptions } from '../scenario/scenario.js';
+import { chromeTrace } from '../sim/chrome-trace.js';
 import { roundForJson } from '../report/round-for-json.js';
 import { GPU_TRACE_FORMAT_NAMES } from '../traces/gpu/formats.js';
 import type { ChromeTraceTimeUnit } from '../traces/gpu/kineto-reader.js';
@@ -41,7 +40,7 @@ export const whatifCommand: CommandFactory = (context) => ({
     yargs
       .option('gpu-trace', { type: 'string', demandOption: true, describe: 'The recorded GPU trace (torch.profiler/Kineto JSON[.gz] or a folder of ranks, nsys CSV, nvidia-smi or DCGM log)' })
       .option('lengths', { type: 'string', demandOption: true, describe: "The run's response-length trace (any format `traces validate` reads)" })
-      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON describing the run (cluster, models, layouts): harness/experiments/scenarios/*.json' })
+      .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON describing the run (cluster, models, layouts): harness/scenario/scenarios/*.json' })
       .option('baseline', { type: 'string', default: 'verl', describe: 'The scheduler that matches how the recorded run went (its fidelity is reported)' })
       .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulerNames()}` })
       .option('stage-map', { type: 'string', describe: 'JSON mapping more annotation names to stages: {"stages": {"rollout": "gen", "make_experience": ["ref", "values"], "adv": null}}' })
@@ -85,16 +84,14 @@ export const whatifCommand: CommandFactory = (context) => ({
     const workload = await readWorkload(fromCwd(argv.lengths as string));
     const { iterations, notes: batchNotes } = scenarioIterations(workload, scenario, { keepTraceBatches: argv['keep-trace-batches'] as boolean });
     if (iterations.length === 0) throw optionError('lengths', argv.lengths, 'has no prompt groups to replay');
-    const cost = await scenarioCostModel(scenario);
 
     let simulating: ReturnType<typeof createProgress> | undefined;
-    const report = whatIf({
+    const report = await whatIf({
       trace,
       summary,
       activities,
       iterations,
       scenario,
-      cost,
       baseline,
       schedulers: chosen,
       stageMap,
@@ -117,7 +114,7 @@ export const whatifCommand: CommandFactory = (context) => ({
       baseline: baseline.name,
       schedulers: [baseline.name, ...chosen.map((s) => s.name).filter((n) => n !== baseline.name)],
       seed,
-      costModel: cost.description,
+      costModel: report.costModel,
       assumptions: scenarioAssumptions(scenario),
     };
 

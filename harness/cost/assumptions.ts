@@ -43,6 +43,8 @@ export interface CostAssumptions {
   readonly flashAttentionMfu: number;
   /** HBM bytes moved per logit (token × vocabulary entry) by the log-probability computation after the LM head, in forwards and training. */
   readonly logProbBytesPerLogit: number;
+  /** How MoE routers spread tokens over experts: 'uniform' (each token picks k of E uniformly), for the experts a batch touches and the EP all-to-all balance. */
+  readonly moeRouting: 'uniform';
   // Efficiencies and latencies used where a calibration has no fitted value (before calibration).
   readonly defaultGemmMfu: number;
   readonly defaultGemmMbu: number;
@@ -89,6 +91,7 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   engineOverheadScale: 1,
   flashAttentionMfu: 0.5,
   logProbBytesPerLogit: 14,
+  moeRouting: 'uniform',
   defaultGemmMfu: 0.7,
   defaultGemmMbu: 0.8,
   defaultAttentionMfu: 0.5,
@@ -150,6 +153,11 @@ const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
     why:
       'an RLHF log-prob forward (actor old log-prob, reference) and the actor update turn every token’s logits into log-probabilities: the bf16 logits upcast to fp32 (2 bytes read, 4 written) and a log-softmax over them (4 read, 4 written), as torch.log_softmax(logits.float()) does (HF transformers < 4.45 returned fp32 logits from Llama/Qwen2); a fused cross-entropy kernel reading the bf16 logits once moves 2, veRL’s compute_log_prob adds the temperature scaling and the entropy over the vocabulary (≈ 20); a memory-bound element-wise pass at the calibrated streaming efficiency',
   },
+  moeRouting: {
+    unit: 'routing model',
+    why:
+      'MoE models only: with k of E experts chosen uniformly per token, a batch of b tokens touches E·(1 − (1 − k/E)^b) distinct experts, whose weights a decode step reads (model-shape.ts expectedExpertsTouched), and every EP rank receives an equal share of the routed rows (EP all-to-all, training/collectives.ts); real routers are skewed (fewer experts touched, hot EP ranks slower), so decode is priced pessimistically and the all-to-all optimistically',
+  },
   defaultGemmMfu: { unit: 'fraction of peak FLOP/s', why: 'typical cuBLAS bf16 GEMM efficiency on large shapes; used only where no calibration covers the GPU' },
   defaultGemmMbu: { unit: 'fraction of peak HBM bytes/s', why: 'typical memory-bound GEMM (small batch) efficiency; used only where no calibration covers the GPU' },
   defaultAttentionMfu: { unit: 'fraction of peak FLOP/s', why: 'FlashAttention-2 reaches 50–73 % of A100 peak (Dao 2023); the low end, used only without calibration' },
@@ -171,5 +179,6 @@ export function withAssumption(assumptions: CostAssumptions, name: AssumptionNam
   if (!Object.hasOwn(DESCRIPTIONS, name)) throw new RangeError(`unknown cost assumption '${name}'`);
   if (typeof value !== typeof assumptions[name]) throw new TypeError(`assumption '${name}' is a ${typeof assumptions[name]}, got ${typeof value}`);
   if (name === 'servingEngine' && !isServingEngine(value)) throw new RangeError(`servingEngine must be one of ${SERVING_ENGINES.join(', ')}, got '${String(value)}'`);
+  if (name === 'moeRouting' && value !== 'uniform') throw new RangeError(`moeRouting must be 'uniform', got '${String(value)}'`);
   return { ...assumptions, [name]: value };
 }

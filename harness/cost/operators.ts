@@ -135,16 +135,8 @@ export function operatorCoefficients(op: LayerOperator, shape: LayerShape, gpu: 
     case 'attn_post_proj':
     case 'mlp_up_proj':
     case 'mlp_down_proj':
-    case 'lm_head': {
-      const { inFeatures, outFeatures } = gemmShape(op, shape);
-      return {
-        computeSPerToken: (2 * inFeatures * outFeatures) / flopsRate,
-        fixedBytesS: (inFeatures * outFeatures * shape.bytesPerParameter) / bytesRate,
-        bytesSPerToken: ((inFeatures + outFeatures) * a) / bytesRate,
-        overheadS: efficiency.overheadS,
-        tileTokens: gemmTileTokens,
-      };
-    }
+    case 'lm_head':
+      return gemmCoefficients(gemmShape(op, shape), shape, gpu, efficiency, gemmTileTokens);
     // Norms and adds run on the full hidden state on every TP rank (not sharded).
     case 'input_layernorm':
     case 'post_attention_layernorm':
@@ -158,6 +150,28 @@ export function operatorCoefficients(op: LayerOperator, shape: LayerShape, gpu: 
     case 'mlp_act':
       return elementwise((shape.gated ? 3 : 2) * shape.ffnPerGpu * a);
   }
+}
+
+/**
+ * A GEMM of `tokens` rows through an in × out weight on one GPU: 2·in·out FLOPs per row, the weight
+ * read once, each row's input and output moved once.
+ */
+export function gemmCoefficients(gemm: GemmShape, shape: LayerShape, gpu: GpuSpec, efficiency: KernelEfficiency, gemmTileTokens: number): RooflineCoefficients {
+  const flopsRate = gpu.bf16FlopsPerS * efficiency.mfu;
+  const bytesRate = gpu.hbmBytesPerS * efficiency.mbu;
+  const { inFeatures, outFeatures } = gemm;
+  return {
+    computeSPerToken: (2 * inFeatures * outFeatures) / flopsRate,
+    fixedBytesS: (inFeatures * outFeatures * shape.bytesPerParameter) / bytesRate,
+    bytesSPerToken: ((inFeatures + outFeatures) * shape.bytesPerActivation) / bytesRate,
+    overheadS: efficiency.overheadS,
+    tileTokens: gemmTileTokens,
+  };
+}
+
+/** A memory-bound element-wise kernel moving `bytesPerToken` per token. */
+export function elementwiseCoefficients(bytesPerToken: number, gpu: GpuSpec, efficiency: KernelEfficiency): RooflineCoefficients {
+  return { computeSPerToken: 0, fixedBytesS: 0, bytesSPerToken: bytesPerToken / (gpu.hbmBytesPerS * efficiency.mbu), overheadS: efficiency.overheadS, tileTokens: 1 };
 }
 
 export function rooflineTimeS(c: RooflineCoefficients, tokens: number): number {

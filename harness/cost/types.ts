@@ -1,3 +1,5 @@
+import type { ServingEngine } from './engine-eras.js';
+
 /**
  * The cost-model contract the simulator and schedulers program against.
  * Every time is in seconds, every size in bytes, every rate per second.
@@ -13,8 +15,8 @@ export interface GpuSpec {
   readonly bf16FlopsPerS: number;
   readonly hbmBytesPerS: number;
   readonly memoryBytes: number;
-  /** GPU↔GPU inside a node, per direction. */
-  readonly intraNodeLink: { readonly kind: 'nvlink' | 'pcie'; readonly bytesPerSPerDirection: number };
+  /** GPU↔GPU inside a node, per direction (all of a GPU's links together: NVSwitch, or AMD's fully connected Infinity Fabric mesh). */
+  readonly intraNodeLink: { readonly kind: IntraNodeLinkKind; readonly bytesPerSPerDirection: number };
   /** Host↔GPU link per direction (PCIe), for loading frozen weights from CPU memory. */
   readonly hostLinkBytesPerSPerDirection: number;
   /** Typical network bandwidth per node between nodes (all NICs together). */
@@ -31,9 +33,54 @@ export interface GpuSpec {
    * applied to this GPU's own peak figures.
    */
   readonly calibrationAlias?: string;
+  /**
+   * Added: how far the borrowed efficiencies travel. 'same-silicon': the same die (H800, A800 with a
+   * cut NVLink; H200 with more HBM). 'other-family': another architecture or a very different
+   * compute/memory balance (MI300X, GB200, L40S; H20 at 15 % of an H100's FLOP/s). Borrowing across
+   * families is what a fidelity report should widen its error bands for
+   * (calibration/borrowing.ts, calibrationBorrowing); absent means 'other-family'.
+   */
+  readonly calibrationAliasKind?: CalibrationAliasKind;
 }
 
-/** A dense decoder-only transformer (Llama / Qwen family) from the catalog or a user's JSON file. */
+export type IntraNodeLinkKind = 'nvlink' | 'pcie' | 'infinity-fabric';
+export type CalibrationAliasKind = 'same-silicon' | 'other-family';
+
+/**
+ * Added: the mixture-of-experts MLP of a decoder (Qwen3-MoE, Mixtral, DeepSeek-V2/V3). Every MoE layer
+ * has a router (hidden → experts), `experts` routed SwiGLU experts of width `expertFfn` of which each
+ * token uses `expertsPerToken`, and optionally an always-active shared-expert MLP of width
+ * `sharedExpertFfn`. Layers listed in `denseLayers` keep a dense MLP of width `ffn` instead.
+ */
+export interface MoeShape {
+  readonly experts: number;
+  readonly expertsPerToken: number;
+  readonly expertFfn: number;
+  /** Width of the always-active shared-expert MLP (DeepSeek: n_shared_experts × moe_intermediate_size); 0 for none. */
+  readonly sharedExpertFfn: number;
+  /** 0-based indices of the layers whose MLP is dense (DeepSeek's first_k_dense_replace, Qwen3-MoE's mlp_only_layers). */
+  readonly denseLayers: readonly number[];
+  /** The router has a per-expert bias (DeepSeek-V3's e_score_correction_bias). */
+  readonly routerBias?: boolean;
+}
+
+/**
+ * Added: multi-head latent attention (DeepSeek-V2/V3). Queries go through a rank-`qLoraRank` bottleneck
+ * (0: a plain projection), keys and values are rebuilt from a `kvLoraRank` latent plus a shared
+ * `qkRopeHeadDim` rotary key; the KV cache holds only the latent and the rotary key per layer.
+ */
+export interface MlaShape {
+  readonly qLoraRank: number;
+  readonly kvLoraRank: number;
+  readonly qkNopeHeadDim: number;
+  readonly qkRopeHeadDim: number;
+  readonly vHeadDim: number;
+}
+
+/**
+ * A decoder-only transformer from the catalog, a user's JSON file or a Hugging Face config.json.
+ * Dense Llama / Qwen / Gemma shapes use the required fields; MoE and MLA shapes add the optional ones.
+ */
 export interface ModelSpec {
   readonly id: string;
   readonly name: string;
@@ -50,6 +97,14 @@ export interface ModelSpec {
   readonly sources: readonly string[];
   /** Added: false for a plain 2-matrix GELU MLP (BLOOM); default true (SwiGLU, 3 matrices). */
   readonly gatedMlp?: boolean;
+  /** Added: RMSNorm over each query and key head (Qwen3: q_norm, k_norm of head_dim each); default false. */
+  readonly qkNorm?: boolean;
+  /** Added: norms per layer (Gemma-2: 4, pre and post attention and MLP); default 2. */
+  readonly normsPerLayer?: number;
+  /** Added: the mixture-of-experts MLP; absent for a dense model. */
+  readonly moe?: MoeShape;
+  /** Added: multi-head latent attention; absent for MHA / GQA. */
+  readonly mla?: MlaShape;
 }
 
 /** Where a transfer goes, relative to where the data is. */
@@ -66,6 +121,12 @@ export interface ShardLayout {
    * hidden → 1 projection, no vocabulary).
    */
   readonly head?: OutputHead;
+  /**
+   * Added: the serving engine whose overheads this replica's generation (prefill, decode) pays,
+   * when a scheduler's framework runs another engine than the cost model's `servingEngine`
+   * assumption (OpenRLHF without vLLM generates with HF generate). Default: the assumption's.
+   */
+  readonly servingEngine?: ServingEngine;
 }
 
 export type OutputHead = 'lm' | 'value';

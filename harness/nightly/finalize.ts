@@ -1,5 +1,5 @@
 import { basename, join } from 'node:path';
-import type { CaseOutcome } from '../experiments/cases.js';
+import type { CaseOutcome } from '../jobs/cases.js';
 import { renderChartPage } from '../report/page.js';
 import { writeOutputs } from '../util/output-folder.js';
 import { readAcknowledgements } from './acknowledge.js';

@@ -1,5 +1,5 @@
 import { availableParallelism, cpus, platform, arch } from 'node:os';
-import type { CaseContext, CaseKind } from '../experiments/cases.js';
+import type { CaseContext, CaseKind } from '../jobs/cases.js';
 import { createRng, type Rng } from '../util/rng.js';
 import { compareExact, compareTiming } from './compare.js';
 import { judgeTiming } from './timing-rule.js';

@@ -1,5 +1,5 @@
-import type { CasePlan } from '../experiments/cases-plan.js';
-import { jsonNormalise } from '../experiments/cases.js';
+import type { CasePlan } from '../jobs/plan.js';
+import { jsonNormalise } from '../jobs/cases.js';
 import type { BaselineSet } from './baseline.js';
 import type { NightlySuite } from './suite.js';
 import type { BaselineFigure, NightlyCase } from './types.js';

@@ -1,4 +1,4 @@
-import type { CaseOutcome } from '../experiments/cases.js';
+import type { CaseOutcome } from '../jobs/cases.js';
 import { acknowledgementFor, acknowledgementWarnings, type Acknowledgement } from './acknowledge.js';
 import { describeEnvironment } from './compare.js';
 import { HISTORY_WINDOW, type HistoryRun } from './history.js';

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { benchSuites } from '../bench/index.js';
 import { findGpu, findModel } from '../cost/catalog/index.js';
-import { isValidCaseId } from '../experiments/cases.js';
+import { isValidCaseId } from '../jobs/cases.js';
 import { findScheduler, schedulers } from '../schedulers/index.js';
 import { flexFusionInstances } from '../schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
 import { InputError } from '../util/input-error.js';

@@ -1,6 +1,6 @@
 import { renderChartPage } from '../report/page.js';
 import { tableToCsv, tableToJson, type Table } from '../report/tables.js';
-import type { CaseOutcome } from '../experiments/cases.js';
+import type { CaseOutcome } from '../jobs/cases.js';
 import { writeOutputs } from '../util/output-folder.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import { buildComparison, type ComparisonDocument } from './compare.js';
@@ -55,9 +55,7 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const comparison = { ...buildComparison(paperFiles, results.figures, results.sensitivity), validation };
   const provenance = await collectProvenance(results);
   const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
-  const statsSeed = `tables/${plan.seed}`;
-  const resamples = plan.config.sizes.bootstrapResamples;
-  const tables = { metrics: metricsTable(results, statsSeed, resamples), ratios: ratiosTable(results, statsSeed, resamples) };
+  const tables = { metrics: metricsTable(results), ratios: ratiosTable(results) };
   const charts = reportCharts(results, units);
   const assumptions = assumptionTables(plan);
   const page = reportPage({ results, comparison, charts, assumptions, provenance, tables });

@@ -9,7 +9,7 @@ import { PAPERS, type PaperId } from './paper-id.js';
  * The published figures of the reproduced papers (baselines/paper/<paper>.json, JSON Schema
  * baselines/paper/paper-figures.schema.json). These are the paper targets: only the comparison
  * reads them (compare.ts, through the CLI and the finalize step); no mechanism does — a test
- * enforces that no module under harness/schedulers, sim, cost or experiments, nor the reproduce
+ * enforces that no module under harness/schedulers, sim, cost, scenario, jobs or sweep, nor the reproduce
  * modules that simulate, imports this file.
  *
  * Rule for calling a figure reproduced: the target interval is [v − t(v), v + t(v)] for a

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import { loadScenario } from '../experiments/scenario-loader.js';
-import type { CasePlan } from '../experiments/cases-plan.js';
-import { scenarioAssumptions, type Scenario } from '../experiments/scenario.js';
+import { loadScenario } from '../scenario/loader.js';
+import type { CasePlan } from '../jobs/plan.js';
+import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
 import { compileProblem } from '../schedulers/pipeline/problem.js';
 import { flexFusionInstances, flexFusionLayout } from '../schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
 import { defaultMemoryEvaluations } from '../schedulers/rlhfuse/fused-pipeline/search.js';
@@ -132,13 +132,13 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
   }
   if (papers.includes('rlhfless')) {
     const facts = await scenarioFacts([
-      'harness/experiments/scenarios/rlhfless-3b-ppo.json',
-      'harness/experiments/scenarios/rlhfless-3b-grpo.json',
-      'harness/experiments/scenarios/rlhfless-7b-ppo.json',
-      'harness/experiments/scenarios/rlhfless-7b-grpo.json',
-      'harness/experiments/scenarios/rlhfless-sim-70b-2k.json',
-      'harness/experiments/scenarios/rlhfless-sim-70b-4k.json',
-      'harness/experiments/scenarios/rlhfless-sim-70b.json',
+      'harness/scenario/scenarios/rlhfless-3b-ppo.json',
+      'harness/scenario/scenarios/rlhfless-3b-grpo.json',
+      'harness/scenario/scenarios/rlhfless-7b-ppo.json',
+      'harness/scenario/scenarios/rlhfless-7b-grpo.json',
+      'harness/scenario/scenarios/rlhfless-sim-70b-2k.json',
+      'harness/scenario/scenarios/rlhfless-sim-70b-4k.json',
+      'harness/scenario/scenarios/rlhfless-sim-70b.json',
     ]);
     configs.push(
       ...rlhflessConfigs((path) => facts.get(path)!, (dataset, samplesPerPrompt, shape) => traceFor(dataset, TRACE_MAPPINGS[dataset].source, samplesPerPrompt, shape), {

@@ -1,6 +1,6 @@
-import { gpuById, modelById } from '../cost/catalog/index.js';
+import { resolveModelReference } from '../cost/catalog/model-reference.js';
 import type { CostModel, ModelSpec, OutputHead, ReplicaCost, ShardLayout } from '../cost/types.js';
-import { totalGpus, type Scenario } from '../experiments/scenario.js';
+import { totalGpus, type Scenario } from '../scenario/scenario.js';
 import { GpuAllocator } from '../sim/gpu-pools.js';
 import { SampleLedger } from '../sim/ledger.js';
 import { summarizeIteration } from '../sim/metrics.js';
@@ -69,7 +69,8 @@ export class IterationContext {
     if (id === undefined) throw new Error(`${this.scheduler}: the scenario has no ${role} model`);
     let spec = this.modelSpecs.get(id);
     if (!spec) {
-      spec = modelById(id, { file: this.scenario.file ?? '(scenario)', field: `models.${role}` });
+      // A catalog id, or a config.json path the scenario loader has read.
+      spec = resolveModelReference(id, this.scenario.modelSpecs, { file: this.scenario.file ?? '(scenario)', field: `models.${role}` });
       this.modelSpecs.set(id, spec);
     }
     return spec;
@@ -79,16 +80,27 @@ export class IterationContext {
     return this.scenario.models[role] !== undefined;
   }
 
+  /** PPO with a critic: values are inferred and the critic trains. */
+  hasCriticInference(): boolean {
+    const layouts = this.scenario.layout;
+    return this.scenario.algorithm.kind === 'ppo' && layouts?.criticInference !== undefined && layouts.criticTrain !== undefined && this.hasModel('critic');
+  }
+
+  /** The reward is computed by a rule on the driver's CPU (no reward model). */
+  hasCpuReward(): boolean {
+    return !(this.scenario.layout?.reward && this.hasModel('reward'));
+  }
+
   /**
    * The cost of one replica of a role's model under a TP × PP layout (memoised for this run). The
    * policy models (actor, ref) end in the LM head and compute log-probabilities over the
    * vocabulary; the critic and the reward model end in a scalar value head.
    */
   replica(role: ModelRole, layout: ShardLayout): ReplicaCost {
-    const key = `${role}|${layout.tp}|${layout.pp}`;
+    const key = `${role}|${layout.tp}|${layout.pp}|${layout.servingEngine ?? ''}`;
     let replica = this.replicas.get(key);
     if (!replica) {
-      replica = this.cost.replica(this.model(role), { tp: layout.tp, pp: layout.pp, head: outputHead(role) });
+      replica = this.cost.replica(this.model(role), { tp: layout.tp, pp: layout.pp, head: outputHead(role), ...(layout.servingEngine ? { servingEngine: layout.servingEngine } : {}) });
       this.replicas.set(key, replica);
     }
     return replica;
@@ -166,9 +178,4 @@ export class IterationContext {
       notes: this.notes,
     });
   }
-}
-
-/** The catalog GPU a scenario names (for building its cost model). */
-export function scenarioGpu(scenario: Scenario) {
-  return gpuById(scenario.cluster.gpu, { file: scenario.file ?? '(scenario)', field: 'cluster.gpu' });
 }

@@ -1,6 +1,8 @@
-import type { TaskLayout } from '../experiments/scenario.js';
+import type { TaskLayout } from '../scenario/scenario.js';
 import { splitPool } from '../sim/gpu-pools.js';
 import type { PoolRef } from '../sim/types.js';
+import type { EngineBatching, ServingEngine } from '../cost/engine-eras.js';
+import { scenarioEngineProfile, scenarioSharesPrompts } from '../scenario/serving-engine.js';
 import { InputError } from '../util/input-error.js';
 import { buildRequests, splitContiguous, splitRoundRobin } from './generation/requests.js';
 import type { GenerationCluster } from './generation/cluster.js';
@@ -9,7 +11,7 @@ import { runStaticBatches, staticBatchLimit } from './generation/static-batching
 import type { EngineLimits, GenerationRequest } from './generation/types.js';
 import { shardedForward, type ForwardSequenceParallel } from './inference/forward.js';
 import type { IterationContext, ModelRole } from './iteration-context.js';
-import { pipelineTrainStage, shardedDataParallelTrainStage, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
+import { pipelineTrainStage, shardedDataParallelTrainStage, type PipelineParallelOptions, type ShardedDataParallelOptions, type TrainStageResult } from './training/train-stage.js';
 import { splitEvenly } from './partition.js';
 
 /**
@@ -31,8 +33,21 @@ export interface EngineSettings {
   readonly admissionWatermark: number;
 }
 
-/** The scenario's vLLM settings. */
-export function scenarioEngine(ctx: IterationContext, admissionWatermark: number): EngineSettings {
+/**
+ * The scenario's engine settings (vLLM's names). `batching` is how the caller generates: a
+ * continuous-batching scheduler refuses an engine profile that only runs static batches
+ * (costModel.engine 'hf-generate'), naming the field and the schedulers that run it.
+ */
+export function scenarioEngine(ctx: IterationContext, admissionWatermark: number, batching: EngineBatching = 'continuous'): EngineSettings {
+  const profile = scenarioEngineProfile(ctx.scenario);
+  if (batching === 'continuous' && profile.batching === 'static') {
+    throw new InputError({
+      file: ctx.scenario.file ?? '(scenario)',
+      field: 'costModel.engine',
+      value: profile.id,
+      message: `${ctx.scheduler} generates with continuous batching (vLLM / SGLang), but '${profile.id}' runs static padded batches: choose a continuous engine, or a scheduler whose framework generates with HF generate (deepspeed-chat; openrlhf with generation 'hf-generate')`,
+    });
+  }
   const g = ctx.scenario.generation;
   return { maxConcurrentSequences: g.maxConcurrentSequences, gpuMemoryUtilization: g.gpuMemoryUtilization, maxBatchedTokens: g.maxBatchedTokens, admissionWatermark };
 }
@@ -86,6 +101,7 @@ export interface ContinuousGenerationOptions {
   readonly tp: number;
   readonly instances: number;
   readonly readyS: number;
+  /** The framework submits a group's samples as one request (n-sampling); the engine's prefix cache shares them anyway (scenarioSharesPrompts). */
   readonly promptSharing: boolean;
   readonly assignment: 'contiguous' | 'round-robin';
   readonly engine: EngineSettings;
@@ -97,7 +113,7 @@ export function continuousGenerationPhase(ctx: IterationContext, pool: PoolRef, 
   const instancePools = splitPool(pool, options.tp, options.instances, `${options.task ?? 'generate'}/`);
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS({ name: pool.name, firstGpu: pool.firstGpu, gpus: options.tp * options.instances }));
   const limits = engineLimits(ctx, options.tp, options.engine);
-  const requests = buildRequests(ctx.table, options.promptSharing);
+  const requests = buildRequests(ctx.table, options.promptSharing || scenarioSharesPrompts(ctx.scenario));
   assertRequestsFit(ctx, requests, limits, options.tp);
   const assignment = options.assignment === 'contiguous' ? splitContiguous(requests, options.instances) : splitRoundRobin(requests, options.instances);
   const run = runContinuousGeneration({ cost: ctx.replica('actor', { tp: options.tp, pp: 1 }), limits, assignment, sampleCount: ctx.table.count, startS });
@@ -133,6 +149,10 @@ export interface StaticGenerationOptions {
   readonly batchSequences: number;
   readonly padPromptsToLongest: boolean;
   readonly engine: EngineSettings;
+  /** The engine whose overheads the batches pay, when the framework's engine is not the scenario's (OpenRLHF without vLLM: 'hf-generate'). */
+  readonly servingEngine?: ServingEngine;
+  /** Samples in the order batches take them (default: trace order). */
+  readonly sampleOrder?: readonly number[];
 }
 
 /** Static-batch generation (DeepSpeed-Chat's hybrid engine): each instance runs its contiguous share in fixed batches. */
@@ -151,10 +171,10 @@ export function staticGenerationPhase(ctx: IterationContext, pool: PoolRef, opti
   }
   const batchSequences = Math.min(options.batchSequences, fits);
   if (batchSequences < options.batchSequences) ctx.note(`static generation batches cut from ${options.batchSequences} to ${batchSequences} sequences to fit the KV cache at the length caps`);
-  const ids = Array.from({ length: ctx.table.count }, (_, i) => i);
+  const ids = options.sampleOrder ?? Array.from({ length: ctx.table.count }, (_, i) => i);
   const shares = splitEvenly(ids, options.instances);
   const finishTimeS = new Float64Array(ctx.table.count);
-  const replica = ctx.replica('actor', { tp: options.tp, pp: 1 });
+  const replica = ctx.replica('actor', { tp: options.tp, pp: 1, ...(options.servingEngine ? { servingEngine: options.servingEngine } : {}) });
   let endS = startS;
   shares.forEach((share, i) => {
     const run = runStaticBatches(replica, ctx.table, share, { batchSequences, padPromptsToLongest: options.padPromptsToLongest }, startS, finishTimeS);
@@ -213,7 +233,8 @@ export function forwardPhase(ctx: IterationContext, pool: PoolRef, options: Forw
 export interface TrainOptions {
   readonly task: string;
   readonly role: ModelRole;
-  readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples'>;
+  /** Pipeline mode also reads the optional ep, cp and vpp (train-stage.ts TrainLayout). */
+  readonly layout: Pick<TaskLayout, 'tp' | 'pp' | 'dp' | 'microBatchSamples' | 'ep' | 'cp' | 'vpp'>;
   readonly readyS: number;
   /** 'pipeline': TP × PP × DP with 1F1B (Megatron, ReaLHF, RLHFuse). 'sharded': ZeRO-3 / FSDP over dp GPUs. */
   readonly mode: 'pipeline' | 'sharded';
@@ -224,15 +245,20 @@ export interface TrainOptions {
   /** Sample order mini-batches take (defaults to the context's shuffled order). */
   readonly sampleOrder?: readonly number[];
   /** Sharded mode: how the ranks shard and communicate, and how they form micro-batches (see ShardedDataParallelOptions). */
-  readonly sharded?: Pick<ShardedDataParallelOptions, 'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu'>;
+  readonly sharded?: Pick<
+    ShardedDataParallelOptions,
+    'shardGroup' | 'gradientBytesPerParameter' | 'sequenceParallel' | 'sequenceParallelSPerToken' | 'sequenceParallelPasses' | 'microBatchTokensPerGpu' | 'zeroStage' | 'paramOffload' | 'optimizerOffload'
+  >;
   /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
   readonly rankSamples?: readonly (readonly number[])[];
+  /** Pipeline mode: Megatron's distributed optimizer, and the passes that pay EP / CP communication (see PipelineParallelOptions). */
+  readonly pipeline?: Pick<PipelineParallelOptions, 'distributedOptimizer' | 'communicationPasses'>;
 }
 
 /** One model's PPO update over the batch: a span per mini-batch over the task's GPUs, pipeline bubbles as in-span idle time. */
 export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainOptions): Phase & { result: TrainStageResult } {
-  const { tp, pp, dp } = options.layout;
-  const gpus = options.mode === 'sharded' ? dp : tp * pp * dp;
+  const { tp, pp, dp, ep, cp, vpp } = options.layout;
+  const gpus = options.mode === 'sharded' ? dp : tp * pp * (cp ?? 1) * dp;
   const taskPool: PoolRef = { name: `${options.task}`, firstGpu: pool.firstGpu, gpus };
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS(taskPool));
   const input = {
@@ -248,7 +274,7 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
   const result =
     options.mode === 'sharded'
       ? shardedDataParallelTrainStage(ctx.replica(options.role, { tp: 1, pp: 1 }), ctx.cost, { dp, crossNode, communicationOverlap: options.communicationOverlap ?? 0, ...options.sharded }, input)
-      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp }, crossNode, input);
+      : pipelineTrainStage(ctx.replica(options.role, { tp, pp }), { tp, pp, dp, ...(ep !== undefined ? { ep } : {}), ...(cp !== undefined ? { cp } : {}), ...(vpp !== undefined ? { vpp } : {}) }, crossNode, input, { cost: ctx.cost, gpusPerNode: ctx.gpusPerNode, ...options.pipeline });
   const model = ctx.scenario.models[options.role];
   let clock = startS;
   for (const mb of result.miniBatches) {

@@ -1,4 +1,4 @@
-import { locatePath } from '../experiments/scenario-loader.js';
+import { locatePath } from '../scenario/loader.js';
 import { parseJsonText } from '../util/json-input.js';
 import { VERL_STAGE_TASKS } from '../schedulers/stage-timing-comparison.js';
 import { InputError, type InputProblem } from '../util/input-error.js';

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { benchTable, runBenchSuites, selectSuites } from '../../harness/bench/run.js';
 import type { BenchSuite } from '../../harness/bench/types.js';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 
 const seen: string[] = [];
 const fake = (name: string): BenchSuite => ({

@@ -142,7 +142,7 @@ describe('outputs of a killed run', () => {
     const lines = [JSON.stringify({ $meta: { format: 'rlhf-replay.lengths', version: 1, synthetic: true, notes: [] } })];
     for (let g = 0; g < 32; g++) lines.push(JSON.stringify({ iteration: 0, group_id: `g${g}`, prompt_id: `p${g}`, prompt_tokens: 100 + g, response_tokens: [40 + ((13 * g * g) % 2000)], truncated: [false] }));
     await writeFile(join(prepared, 'trace.jsonl'), `${lines.join('\n')}\n`);
-    const scenario = join(projectRoot, 'harness', 'experiments', 'scenarios', 'rlhfuse-65b-33b.json');
+    const scenario = join(projectRoot, 'harness', 'scenario', 'scenarios', 'rlhfuse-65b-33b.json');
     const args = (values: string) => ['sweep', '--scenario', scenario, '--trace', 'trace.jsonl', '--keep-trace-batches', '--scheduler', 'rlhfuse-inter', '--param', 'migrationThreshold', '--values', values, '--chart', 'chart.html'];
     expect((await runCli(args('0,0.5'), prepared)).code).toBe(0);
     await killAtSteps(work, { prepared, args: args('0,0.25,0.5'), outputs: (dir) => ({ files: [join(dir, 'chart.html')] }) });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { commandFactories } from '../../harness/cli/commands.js';
-import { memoryIo, newContext } from '../../harness/cli/context.js';
+import { newContext } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { tracesSubcommands } from '../../harness/cli/traces/index.js';
 import { runCli } from './run-cli.js';
 

@@ -1,6 +1,6 @@
 import { join, relative, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { main } from '../../harness/cli/main.js';
 import {
   inputPath,
@@ -199,7 +199,7 @@ describe('through the CLI: a bad flag value prints one line and exits 2', () => 
     const code = await main(argv, io);
     return { code, out: io.out, err: io.err };
   };
-  const REPLAY = ['replay', '--trace', 'traces/examples/default.jsonl', '--scenario', 'harness/experiments/scenarios/rlhfuse-65b-33b.json'];
+  const REPLAY = ['replay', '--trace', 'traces/examples/default.jsonl', '--scenario', 'harness/scenario/scenarios/rlhfuse-65b-33b.json'];
 
   it.each([
     [[...REPLAY, '--seed', '-1'], "--seed: field 'seed' value '-1': must be a whole number from 0 to 4294967295\n"],

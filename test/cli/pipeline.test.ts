@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { main } from '../../harness/cli/main.js';
 
 const exp2 = ['pipeline', '--pp-large', '8', '--pp-small', '4', '--mb-large', '8', '--mb-small', '4', '--f-large', '5', '--f-small', '4', '--mem-large', '1.95', '--mem-small', '2'];

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { main } from '../../harness/cli/main.js';
 import { runCli, scratchDir, type CliRun } from './run-cli.js';
 

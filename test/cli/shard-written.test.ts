@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../harness/cli/context.js';
+import { memoryIo } from '../../harness/util/cli-io.js';
 import { printShardWritten } from '../../harness/cli/shard-written.js';
-import type { ShardFile } from '../../harness/experiments/cases-shard-file.js';
+import type { ShardFile } from '../../harness/jobs/shard-file.js';
 
 const file = {
   outcomes: [

@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/util/shared-data.js';
 import { runCli, scratchDir } from './run-cli.js';
 
-const scenario = join(projectRoot, 'harness', 'experiments', 'scenarios', 'rlhfuse-65b-33b.json');
+const scenario = join(projectRoot, 'harness', 'scenario', 'scenarios', 'rlhfuse-65b-33b.json');
 
 /** Two iterations of 64 prompts with a long tail: sample g is 40 + 13·g² mod 2000 tokens. */
 function traceText(): string {
@@ -50,7 +50,7 @@ describe('rlhf-replay sweep', () => {
     const chart = join(dir, 'threshold.html');
     const { code, out } = await runCli(sweep('--chart', chart));
     expect(code).toBe(0);
-    expect(out).toContain('iterationTimeS, mean (s)');
+    expect(out).toContain('Iteration time, mean (s)');
     expect(out).toMatch(/optimum \(min iterationTimeS\): migration-threshold = [0-9.]+ → [0-9.]+ s/);
     expect(existsSync(chart)).toBe(true);
     const html = readFileSync(chart, 'utf8');

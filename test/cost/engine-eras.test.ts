@@ -3,7 +3,7 @@ import { withAssumption, DEFAULT_COST_ASSUMPTIONS, type CostAssumptions } from '
 import { loadCalibration } from '../../harness/cost/calibration/load.js';
 import type { Calibration } from '../../harness/cost/calibration/types.js';
 import { gpuById, modelById } from '../../harness/cost/catalog/index.js';
-import { fitStepOverheadS, SERVING_ENGINES, VLLM_2024_STEP_OVERHEAD_S, VLLM_2024_TPOT_FIT_POINTS, type ServingEngine } from '../../harness/cost/engine-eras.js';
+import { eagerHostPerLayerS, fitStepOverheadS, HF_GENERATE_HOST_PER_LAYER_S, SERVING_ENGINE_ERAS, SERVING_ENGINES, VLLM_2024_STEP_OVERHEAD_S, VLLM_2024_TPOT_FIT_POINTS, type ServingEngine } from '../../harness/cost/engine-eras.js';
 import { DEFAULT_CALIBRATION_PATH } from '../../harness/cost/index.js';
 import { createRooflineCostModel } from '../../harness/cost/roofline/model.js';
 
@@ -97,5 +97,50 @@ describe('serving-engine eras', () => {
 
   it('names the era in the cost model description', () => {
     expect(createRooflineCostModel(gpuById('h100-sxm'), calibration, { assumptions: { servingEngine: 'vllm-2024-eager', engineOverheadScale: 1.5 } }).description).toMatch(/serving engine vllm-2024-eager × 1\.5/);
+  });
+});
+
+describe('serving-engine profiles', () => {
+  it('state how each engine batches, whether it replays CUDA graphs and whether it caches prefixes by default, each with a source', () => {
+    const facts = Object.fromEntries(SERVING_ENGINES.map((id) => [id, [SERVING_ENGINE_ERAS[id].batching, SERVING_ENGINE_ERAS[id].cudaGraphs, SERVING_ENGINE_ERAS[id].prefixCaching]]));
+    expect(facts).toEqual({
+      'splitwise-2023': ['continuous', false, false],
+      'vllm-2024': ['continuous', true, false],
+      'vllm-2024-eager': ['continuous', false, false],
+      'vllm-v1': ['continuous', true, true],
+      'vllm-v1-eager': ['continuous', false, true],
+      sglang: ['continuous', true, true],
+      'hf-generate': ['static', false, false],
+      'kernels-only': ['continuous', true, false],
+    });
+    for (const id of SERVING_ENGINES) {
+      expect(SERVING_ENGINE_ERAS[id].id).toBe(id);
+      expect(SERVING_ENGINE_ERAS[id].sources.length).toBeGreaterThan(0);
+    }
+  });
+
+  it("V1 and SGLang take V0's fitted step overhead (a named assumption); V1 eager adds the same launch terms as V0 eager", () => {
+    const at = (engine: ServingEngine) => replica('h100-sxm', 'qwen2.5-7b', 2, { servingEngine: engine }).decodeStepS(32, 32 * 900);
+    expect(at('vllm-v1')).toBe(at('vllm-2024'));
+    expect(at('sglang')).toBe(at('vllm-2024'));
+    expect(at('vllm-v1-eager')).toBe(at('vllm-2024-eager'));
+    expect(SERVING_ENGINE_ERAS['vllm-v1'].sources.join(' ')).toMatch(/named assumption/);
+  });
+
+  it("'hf-generate' host cost per layer is the gpt-fast eager-minus-compiled step over 32 layers", () => {
+    expect(HF_GENERATE_HOST_PER_LAYER_S).toBeCloseTo((1 / 25.5 - 1 / 107) / 32, 15);
+    // a measurement with no host overhead gives none
+    expect(eagerHostPerLayerS({ layers: 10, eagerTokensPerS: 50, compiledTokensPerS: 50 })).toBe(0);
+    expect(eagerHostPerLayerS({ layers: 2, eagerTokensPerS: 10, compiledTokensPerS: 20 })).toBeCloseTo(0.025, 15);
+  });
+
+  it('a replica may run another engine than the cost model’s (ShardLayout.servingEngine), memoised apart', () => {
+    const model = createRooflineCostModel(gpuById('a100-80gb'), calibration, { assumptions: { servingEngine: 'vllm-2024' } });
+    const own = model.replica(modelById('qwen2.5-7b'), { tp: 1, pp: 1 });
+    const hf = model.replica(modelById('qwen2.5-7b'), { tp: 1, pp: 1, servingEngine: 'hf-generate' });
+    expect(hf).not.toBe(own);
+    expect(model.replica(modelById('qwen2.5-7b'), { tp: 1, pp: 1, servingEngine: 'hf-generate' })).toBe(hf);
+    expect(hf.decodeStepS(4, 4000)).toBe(replica('a100-80gb', 'qwen2.5-7b', 1, { servingEngine: 'hf-generate' }).decodeStepS(4, 4000));
+    expect(own.decodeStepS(4, 4000)).toBeLessThan(hf.decodeStepS(4, 4000));
   });
 });

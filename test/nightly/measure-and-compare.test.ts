@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { runCase } from '../../harness/experiments/cases.js';
+import { runCase } from '../../harness/jobs/cases.js';
 import { nightlyKind, type Measurer } from '../../harness/nightly/measure-and-compare.js';
 import { DEFAULT_TOLERANCE } from '../../harness/nightly/suite.js';
 import { DEFAULT_TIMING_RULE } from '../../harness/nightly/timing-rule.js';

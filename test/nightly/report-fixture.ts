@@ -1,4 +1,4 @@
-import type { CaseOutcome } from '../../harness/experiments/cases.js';
+import type { CaseOutcome } from '../../harness/jobs/cases.js';
 import type { NightlyPlan } from '../../harness/nightly/plan.js';
 import { DEFAULT_TOLERANCE } from '../../harness/nightly/suite.js';
 import { DEFAULT_TIMING_RULE } from '../../harness/nightly/timing-rule.js';

@@ -35,7 +35,7 @@ describe('nightly suite', () => {
       kind: 'sim-figure',
       tolerance: DEFAULT_TOLERANCE,
       timing: DEFAULT_TIMING_RULE,
-      scenario: '../../../harness/experiments/scenarios/rlhfuse-13b-33b-gen512.json',
+      scenario: '../../../harness/scenario/scenarios/rlhfuse-13b-33b-gen512.json',
       trace: '../../../traces/examples/default.jsonl',
       scheduler: 'verl',
       metrics: ['iterationTimeS', 'costUsd', 'stages.training'],

@@ -1,7 +1,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { CaseOutcome } from '../../harness/experiments/cases.js';
+import type { CaseOutcome } from '../../harness/jobs/cases.js';
 import { finalizeReproduce } from '../../harness/reproduce/finalize.js';
 import type { ReproducePlan } from '../../harness/reproduce/plan.js';
 import { scratchDir } from '../cli/run-cli.js';

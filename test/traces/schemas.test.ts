@@ -7,6 +7,7 @@ import { GPU_PROFILE_COLUMNS, TIME_COLUMNS, TIME_STD_COLUMNS } from '../../harne
 import { LENGTHS_CSV_COLUMNS, LENGTHS_CSV_REQUIRED } from '../../harness/traces/canonical/lengths-csv.js';
 import { LENGTHS_JSONL_KEYS } from '../../harness/traces/canonical/lengths-jsonl.js';
 import { STAGE_TIMINGS_CSV_COLUMNS } from '../../harness/traces/canonical/stage-timings.js';
+import { RECORDED_RUNS_COLUMNS, RECORDED_RUNS_REQUIRED } from '../../harness/traces/recorded-runs/columns.js';
 import { projectRoot } from '../../harness/util/shared-data.js';
 import { writeWorkload } from '../../harness/traces/write.js';
 import { runCli, scratchDir } from '../cli/run-cli.js';
@@ -89,6 +90,33 @@ describe('JSON Schemas in traces/schemas', () => {
       [...new Set([...GPU_PROFILE_COLUMNS, ...Object.keys(TIME_COLUMNS), ...Object.keys(TIME_STD_COLUMNS)])].sort(),
     );
     expect(Object.keys(schema('stage-timings-csv-row.schema.json').properties as object)).toEqual([...STAGE_TIMINGS_CSV_COLUMNS]);
+    const runsRow = schema('recorded-runs-csv-row.schema.json');
+    expect(Object.keys(runsRow.properties as object)).toEqual([...RECORDED_RUNS_COLUMNS]);
+    expect(runsRow.required).toEqual([...RECORDED_RUNS_REQUIRED]);
+  });
+
+  it('the recorded-runs row schema accepts every row of the shared runs.csv and rejects the cells the reader rejects', () => {
+    const rowSchema = schema('recorded-runs-csv-row.schema.json');
+    const { header, rows } = csvRows(sharedDataPath('rl-step-logs', 'runs.csv'));
+    expect(rows).toHaveLength(25);
+    for (const row of rows) expect(check(typedRow(header, row, rowSchema), rowSchema)).toEqual([]);
+    const [badHeader, ...badRows] = parse(readFileSync(fileURLToPath(new URL('./recorded-runs/fixtures/bad-rows.csv', import.meta.url)), 'utf8'), { relax_column_count: true }) as string[][];
+    // Lines 3–14 of the fixture each hold one bad cell (line 2 has too few cells; line 9 repeats a run_id, which one row alone cannot show).
+    const failures = badRows.slice(1, 13).map((row) => check(typedRow(badHeader!, row, rowSchema), rowSchema));
+    expect(failures).toEqual([
+      ['$.timing_gen_s: does not match ' + (rowSchema.properties as Record<string, Schema>).timing_gen_s!.pattern],
+      ['$.timing_update_actor_s: does not match ' + (rowSchema.properties as Record<string, Schema>).timing_update_actor_s!.pattern],
+      ['$.step_index: does not match ^([0-9]+|avg([1-9][0-9]*)?)$'],
+      ['$.rollout_n: does not match ^~?[1-9][0-9]*$'],
+      ['$.mfu_actor: does not match ' + (rowSchema.properties as Record<string, Schema>).mfu_actor!.pattern],
+      ['$.train_backend: does not match ^~?(fsdp|fsdp2|megatron|deepspeed)$'],
+      [],
+      ['$.nodes: does not match ^~?[1-9][0-9]*$'],
+      ['$.step_index: does not match ^([0-9]+|avg([1-9][0-9]*)?)$'],
+      ['$.date: does not match ^~?[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$'],
+      ['$.moe: does not match ' + (rowSchema.properties as Record<string, Schema>).moe!.pattern],
+      ['$.step_index: required'],
+    ]);
   });
 
   it('the checker can fail', () => {

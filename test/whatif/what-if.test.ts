@@ -1,7 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioCostModel } from '../../harness/experiments/scenario-cost.js';
-import { totalGpus } from '../../harness/experiments/scenario.js';
+import { totalGpus } from '../../harness/scenario/scenario.js';
 import { findScheduler, schedulers } from '../../harness/schedulers/index.js';
 import { readGpuTrace } from '../../harness/traces/gpu/read-gpu-trace.js';
 import { deviceActivities, summarizeGpuTrace } from '../../harness/traces/gpu/summarize.js';
@@ -32,7 +31,6 @@ async function runWhatIf(fixture: VerlFixture): Promise<WhatIfReport> {
     activities,
     iterations: fixture.iterations,
     scenario: fixture.scenario,
-    cost: await scenarioCostModel(fixture.scenario),
     baseline: findScheduler('verl')!,
     schedulers,
     stageMap: DEFAULT_STAGE_MAP,

@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
-import { scenarioCostModel } from '../../experiments/scenario-cost.js';
-import { loadScenario, parseScenarioObject } from '../../experiments/scenario-loader.js';
-import type { Scenario } from '../../experiments/scenario.js';
+import { scenarioCostModel } from '../../scenario/cost-model.js';
+import { historyAfter } from '../../schedulers/history.js';
+import { loadScenario, parseScenarioObject } from '../../scenario/loader.js';
+import type { Scenario } from '../../scenario/scenario.js';
 import { IterationContext } from '../../schedulers/iteration-context.js';
-import { resolveSettings } from '../../schedulers/rlhfless/parameters.js';
-import { rlhflessSchedulers } from '../../schedulers/rlhfless/registry.js';
+import { rlhflessSchedulers, rlhflessSettings } from '../../schedulers/rlhfless/registry.js';
 import { decideStep } from '../../schedulers/rlhfless/scheduler.js';
 import { DEFAULT_REFERENCE_ANSWER_MODEL } from '../../traces/generate/assumptions.js';
 import { generateWorkload } from '../../traces/generate/generate-workload.js';
@@ -23,7 +23,7 @@ import type { BenchFigure, BenchOptions, BenchSuite } from '../types.js';
  * 512 (80 candidate actor counts). Lengths come from the generator fitted to the PolyTrace DAPO
  * recording, two epochs over the same prompts so the EWMA has history.
  */
-const SCENARIOS = join(projectRoot, 'harness', 'experiments', 'scenarios');
+const SCENARIOS = join(projectRoot, 'harness', 'scenario', 'scenarios');
 const LENGTH_MODEL = join(projectRoot, 'traces', 'fitted', 'polytrace-dapo-32b.json');
 const GOAL_MS = 1;
 
@@ -67,8 +67,8 @@ export const rlhflessPlannerSuite: BenchSuite = {
     for (const c of cases) {
       const cost = await scenarioCostModel(c.costFrom);
       const { previous, current } = await twoEpochs(c.prompts, c.samples, c.scenario.lengths.maxResponseTokens);
-      const settings = resolveSettings(entry.name, entry.assumptions, c.scenario);
-      const history = { previousIterations: [previous] };
+      const settings = rlhflessSettings(entry.name, c.scenario);
+      const history = historyAfter(entry, c.scenario, [previous]);
       bench.add(c.name, () => {
         const ctx = new IterationContext(entry.name, c.scenario, current, cost, rng);
         decideStep(ctx, settings, history);

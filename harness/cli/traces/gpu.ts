@@ -7,7 +7,7 @@ import { loadKernelClassRules } from '../../traces/gpu/kernel-classes.js';
 import type { ChromeTraceTimeUnit } from '../../traces/gpu/kineto-reader.js';
 import { readGpuTrace } from '../../traces/gpu/read-gpu-trace.js';
 import { DEFAULT_IDLE_GAP_S, summarizeGpuTrace, type GpuTraceSummary } from '../../traces/gpu/summarize.js';
-import { formatGpuTraceSummary } from '../../traces/gpu/summary-text.js';
+import { formatGpuTraceSummary } from './gpu-summary-text.js';
 import type { GpuTraceFormatName } from '../../traces/gpu/types.js';
 import { DCGM_DEFAULT_DELAY_MS } from '../../traces/gpu/dcgm-reader.js';
 import { createProgress } from '../../util/progress.js';

@@ -1,5 +1,5 @@
 import type { CommandFactory } from '../commands.js';
-import type { CliIo } from '../context.js';
+import type { CliIo } from '../../util/cli-io.js';
 import type { LengthGroupItem } from '../../traces/length-stream.js';
 import { streamLengthGroups } from '../../traces/read.js';
 import { lengthStatsOfStream, type LengthStats, type LengthStatsFields } from '../../traces/stats.js';

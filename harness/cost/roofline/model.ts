@@ -85,7 +85,7 @@ export function memoizeReplicas(build: (model: ModelSpec, layout: ShardLayout) =
   return (model, layout) => {
     let byLayout = replicas.get(model);
     if (!byLayout) replicas.set(model, (byLayout = new Map()));
-    const key = `${layout.tp}x${layout.pp}${layout.head === 'value' ? 'v' : ''}`;
+    const key = `${layout.tp}x${layout.pp}${layout.head === 'value' ? 'v' : ''}${layout.servingEngine ? `@${layout.servingEngine}` : ''}`;
     let replica = byLayout.get(key);
     if (!replica) byLayout.set(key, (replica = build(model, layout)));
     return replica;

@@ -2,7 +2,7 @@ import type { CostAssumptions } from '../assumptions.js';
 import type { ResolvedParameters } from '../calibration/resolve.js';
 import type { DecodeEngineParameters, PrefillEngineParameters } from '../calibration/types.js';
 import { servingEngineParameters } from '../engine-eras.js';
-import { parameterCount, kvBytesPerToken, kvBytesPerTokenPerGpu, layersPerStage, weightBytesPerGpu } from '../model-shape.js';
+import { parameterCount, kvBytesPerToken, kvBytesPerTokenPerGpu, layersPerStage, maxStageMoeLayers, moeLayerCount, weightBytesPerGpu } from '../model-shape.js';
 import {
   attentionDecodeCoefficients,
   attentionPrefillCoefficients,
@@ -20,6 +20,8 @@ import { sumMaxOfTwoLines } from '../piecewise-sum.js';
 import { recordQuery } from '../range-counter.js';
 import type { GpuSpec, ModelSpec, RangeCounter, ReplicaCost, ShardLayout } from '../types.js';
 import { compileRange, type CompiledRange } from './fitted-range.js';
+import { mlaDecodeCoefficients, mlaPrefillCoefficients, mlaProjectionCoefficients, mlaRopeCoefficients } from './mla-attention.js';
+import { moeMlpCoefficients, moeMlpTimeS, type MoeMlpCoefficients } from './moe-mlp.js';
 
 /**
  * The log-probability computation after an LM head, per token: a memory-bound pass moving
@@ -67,6 +69,12 @@ const LAYER_LINEAR_OPERATORS: readonly (readonly [LayerOperator, number])[] = [
   ['mlp_down_proj', 1],
   ['add', 2],
 ];
+
+/** Positions in LAYER_LINEAR_OPERATORS of the MLP kernels an MoE layer replaces, and of the attention kernels MLA replaces. */
+const MLP_OPERATOR_INDICES: readonly number[] = [5, 6, 7];
+const MLA_PRE_PROJ = 1;
+const MLA_ROPE = 2;
+const MLA_POST_PROJ = 3;
 
 /**
  * The roofline replica: costs of one TP × PP group of one model on one GPU kind, as sums of
@@ -120,6 +128,10 @@ export class RooflineReplica implements ReplicaCost {
   private readonly prefillRange: CompiledRange;
   private readonly kernelRange: CompiledRange;
   private readonly trainingKernelScale: number;
+  /** MoE models: the MoE layer's MLP, and how many layers (and of the busiest stage) are MoE. */
+  private readonly moeMlp: MoeMlpCoefficients | undefined;
+  private readonly moeLayers: number;
+  private readonly stageMoeLayers: number;
   // One-entry memo of the context-independent part of a decode step (schedulers repeat batches).
   private memoBatch = -1;
   private memoStaticS = 0;
@@ -148,22 +160,40 @@ export class RooflineReplica implements ReplicaCost {
     const shape = layerShape(model, layout.tp);
     const kernels = parameters.kernels;
     const tile = assumptions.gemmTileTokens;
-    this.linear = LAYER_LINEAR_OPERATORS.map(([op]) => operatorCoefficients(op, shape, gpu, kernels[OPERATOR_CLASS[op]], tile));
+    const linear = LAYER_LINEAR_OPERATORS.map(([op]) => operatorCoefficients(op, shape, gpu, kernels[OPERATOR_CLASS[op]], tile));
+    const mla = model.mla;
+    if (mla) {
+      const projections = mlaProjectionCoefficients(model, mla, shape, gpu, kernels.gemm, tile, layout.tp);
+      linear[MLA_PRE_PROJ] = projections.pre;
+      linear[MLA_POST_PROJ] = projections.post;
+      linear[MLA_ROPE] = mlaRopeCoefficients(model, mla, shape, gpu, kernels.rope, layout.tp);
+    }
+    this.linear = linear;
     this.linearCounts = LAYER_LINEAR_OPERATORS.map(([, count]) => count);
+    this.moeMlp = moeMlpCoefficients(model, shape, gpu, kernels, tile, layout.tp);
+    this.moeLayers = moeLayerCount(model);
+    this.stageMoeLayers = maxStageMoeLayers(model, layout.pp);
     // A value head (critic, reward model) projects the hidden state to one scalar: no vocabulary.
     const valueHead = layout.head === 'value';
     this.head = operatorCoefficients('lm_head', valueHead ? { ...shape, vocabPerGpu: 1 } : shape, gpu, kernels.gemm, tile);
     this.logProb = valueHead ? undefined : logProbCoefficients(shape.vocabPerGpu, assumptions.logProbBytesPerLogit, gpu.hbmBytesPerS * kernels.residual_add.mbu, kernels.residual_add.overheadS);
     this.embedding = operatorCoefficients('emb', shape, gpu, kernels.embedding, tile);
-    this.attentionDecode = attentionDecodeCoefficients(shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement);
+    this.attentionDecode = mla
+      ? mlaDecodeCoefficients(model, mla, shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement, layout.tp)
+      : attentionDecodeCoefficients(shape, gpu, kernels.attention_decode, assumptions.kvCacheBytesPerElement);
     const engine = servingEngineParameters(
-      assumptions.servingEngine,
+      layout.servingEngine ?? assumptions.servingEngine,
       { decode: parameters.decode, prefill: parameters.prefill, attentionPrefill: kernels.attention_prefill },
       assumptions.flashAttentionMfu,
       assumptions.engineOverheadScale,
     );
-    this.attentionPrefill = attentionPrefillCoefficients(shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction);
-    this.attentionForward = attentionPrefillCoefficients(shape, gpu, { mfu: assumptions.flashAttentionMfu, mbu: kernels.attention_prefill.mbu, overheadS: 0 }, assumptions.causalAttentionFraction);
+    const forwardAttention = { mfu: assumptions.flashAttentionMfu, mbu: kernels.attention_prefill.mbu, overheadS: 0 };
+    this.attentionPrefill = mla
+      ? mlaPrefillCoefficients(model, mla, shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction, layout.tp)
+      : attentionPrefillCoefficients(shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction);
+    this.attentionForward = mla
+      ? mlaPrefillCoefficients(model, mla, shape, gpu, forwardAttention, assumptions.causalAttentionFraction, layout.tp)
+      : attentionPrefillCoefficients(shape, gpu, forwardAttention, assumptions.causalAttentionFraction);
 
     const hiddenBytes = model.hidden * shape.bytesPerActivation;
     this.arFixedS = inputs.tpAllReduce.fixedS;
@@ -204,8 +234,16 @@ export class RooflineReplica implements ReplicaCost {
     return this.parametersPerGpu * (weightsAndGrads + optimizer / Math.max(1, dp));
   }
 
-  /** One layer's linear (non-attention) kernels at `tokens` on one GPU: measured where the profile model has it, else the roofline. */
+  /**
+   * One layer's linear (non-attention) kernels at `tokens` on one GPU: measured where the profile
+   * model has it, else the roofline. For an MoE model, an MoE layer's.
+   */
   linearKernelsS(tokens: number): number {
+    return this.moeMlp ? this.moeLayerLinearS(this.moeMlp, tokens) : this.denseLayerLinearS(tokens);
+  }
+
+  /** A dense layer's linear kernels. */
+  private denseLayerLinearS(tokens: number): number {
     if (this.measuredLinearKernelsS !== undefined) {
       const measured = this.measuredLinearKernelsS(tokens);
       if (measured === measured) return measured; // not NaN
@@ -214,6 +252,22 @@ export class RooflineReplica implements ReplicaCost {
     const linear = this.linear;
     for (let i = 0; i < linear.length; i++) total += this.linearCounts[i]! * rooflineTimeS(linear[i]!, tokens);
     return total;
+  }
+
+  /** An MoE layer's linear kernels: the attention-side kernels of a dense layer, the MoE MLP instead of the dense one. */
+  private moeLayerLinearS(moe: MoeMlpCoefficients, tokens: number): number {
+    let total = 0;
+    const linear = this.linear;
+    for (let i = 0; i < linear.length; i++) if (!MLP_OPERATOR_INDICES.includes(i)) total += this.linearCounts[i]! * rooflineTimeS(linear[i]!, tokens);
+    return total + moeMlpTimeS(moe, tokens);
+  }
+
+  /** Linear kernels of `layers` layers of which `moeLayers` are MoE layers. */
+  private layersLinearS(tokens: number, layers: number, moeLayers: number): number {
+    const moe = this.moeMlp;
+    if (!moe || moeLayers === 0) return layers * this.denseLayerLinearS(tokens);
+    const dense = layers - moeLayers;
+    return (dense > 0 ? dense * this.denseLayerLinearS(tokens) : 0) + moeLayers * this.moeLayerLinearS(moe, tokens);
   }
 
   private tpCommS(tokens: number): number {
@@ -227,9 +281,17 @@ export class RooflineReplica implements ReplicaCost {
   /** Everything of a decode step that does not depend on the context length. */
   private decodeStaticS(batch: number): number {
     if (batch === this.memoBatch) return this.memoStaticS;
-    const perLayer = this.linearKernelsS(batch) + this.tpCommS(batch) + this.decodePerLayerS + this.attentionDecode.overheadS;
     const engine = this.decodeEngine.stepOverheadS + this.decodeEngine.perSequenceS * batch;
-    const value = this.layers * perLayer + rooflineTimeS(this.head, batch) + rooflineTimeS(this.embedding, batch) + engine + this.stageSendsS(batch);
+    let value: number;
+    if (this.moeMlp) {
+      // Each MoE layer reads the experts this batch touches: the static part grows with the batch, unlike a dense layer's weights.
+      const perLayer = this.tpCommS(batch) + this.decodePerLayerS + this.attentionDecode.overheadS;
+      const ends = rooflineTimeS(this.head, batch) + rooflineTimeS(this.embedding, batch) + engine + this.stageSendsS(batch);
+      value = this.layers * perLayer + this.layersLinearS(batch, this.layers, this.moeLayers) + ends;
+    } else {
+      const perLayer = this.linearKernelsS(batch) + this.tpCommS(batch) + this.decodePerLayerS + this.attentionDecode.overheadS;
+      value = this.layers * perLayer + rooflineTimeS(this.head, batch) + rooflineTimeS(this.embedding, batch) + engine + this.stageSendsS(batch);
+    }
     this.memoBatch = batch;
     this.memoStaticS = value;
     return value;
@@ -265,9 +327,11 @@ export class RooflineReplica implements ReplicaCost {
     const e = this.prefillEngine;
     const perSequenceSquares = squaredTokens ?? (tokens * tokens) / sequences;
     const squares = e.packedAttentionFraction * tokens * tokens + (1 - e.packedAttentionFraction) * perSequenceSquares;
-    const perLayer = e.kernelScale * this.linearKernelsS(tokens) + attentionPrefillTimeS(this.attentionPrefill, tokens, squares) + this.tpCommS(tokens) + e.perLayerS;
+    const layersS = this.moeMlp
+      ? e.kernelScale * this.layersLinearS(tokens, this.layers, this.moeLayers) + this.layers * (attentionPrefillTimeS(this.attentionPrefill, tokens, squares) + this.tpCommS(tokens) + e.perLayerS)
+      : this.layers * (e.kernelScale * this.linearKernelsS(tokens) + attentionPrefillTimeS(this.attentionPrefill, tokens, squares) + this.tpCommS(tokens) + e.perLayerS);
     return (
-      this.layers * perLayer +
+      layersS +
       rooflineTimeS(this.head, sequences) +
       rooflineTimeS(this.embedding, tokens) +
       e.overheadS +
@@ -281,8 +345,12 @@ export class RooflineReplica implements ReplicaCost {
     return r.fitted && tokens >= r.tokensLo && tokens <= r.tokensHi;
   }
 
-  /** Kernels of `layers` layers of a forward pass over `tokens` (attention over sequences of equal length unless `squaredTokens` says otherwise). */
-  private forwardLayersS(layers: number, tokens: number, squaredTokens: number): number {
+  /** Kernels of `layers` layers (`moeLayers` of them MoE) of a forward pass over `tokens` (attention over sequences of equal length unless `squaredTokens` says otherwise). */
+  private forwardLayersS(layers: number, tokens: number, squaredTokens: number, moeLayers: number): number {
+    if (this.moeMlp) {
+      const kernels = this.layersLinearS(tokens, layers, moeLayers) + layers * attentionPrefillTimeS(this.attentionForward, tokens, squaredTokens);
+      return this.trainingKernelScale * kernels + layers * this.tpCommS(tokens);
+    }
     const kernels = this.linearKernelsS(tokens) + attentionPrefillTimeS(this.attentionForward, tokens, squaredTokens);
     return layers * (this.trainingKernelScale * kernels + this.tpCommS(tokens));
   }
@@ -291,7 +359,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const ends = this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + rooflineTimeS(this.embedding, tokens));
-    return this.forwardLayersS(this.layers, tokens, squares) + ends + this.stageSendsS(tokens);
+    return this.forwardLayersS(this.layers, tokens, squares, this.moeLayers) + ends + this.stageSendsS(tokens);
   }
 
   /** The busiest stage: its layers plus the output head and the log-probabilities (the last stage), plus the embedding when pp = 1. */
@@ -299,7 +367,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'train_forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const embedding = this.pp === 1 ? rooflineTimeS(this.embedding, tokens) : 0;
-    return this.forwardLayersS(this.stageLayers, tokens, squares) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding);
+    return this.forwardLayersS(this.stageLayers, tokens, squares, this.stageMoeLayers) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding);
   }
 
   /** Added: the log-probabilities of `tokens` tokens over this GPU's share of the vocabulary (0 for a value head). */

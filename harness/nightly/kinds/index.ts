@@ -1,4 +1,4 @@
-import type { CaseKindRegistry } from '../../experiments/cases.js';
+import type { CaseKindRegistry } from '../../jobs/cases.js';
 import { nightlyKind } from '../measure-and-compare.js';
 import { benchMeasurer } from './bench.js';
 import { costModelMeasurer } from './cost-model.js';

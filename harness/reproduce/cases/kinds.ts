@@ -1,4 +1,4 @@
-import type { CaseKindRegistry, CaseKindsRef } from '../../experiments/cases.js';
+import type { CaseKindRegistry, CaseKindsRef } from '../../jobs/cases.js';
 import { pipelineKind } from './pipeline.js';
 import { runKind } from './run.js';
 import { traceKind } from './trace.js';

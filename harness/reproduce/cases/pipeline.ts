@@ -1,4 +1,4 @@
-import type { Case, CaseKind } from '../../experiments/cases.js';
+import type { Case, CaseKind } from '../../jobs/cases.js';
 import { scheduleTimeline } from '../../schedulers/pipeline/evaluate.js';
 import { flexFusionInstances } from '../../schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
 import { fusedLayout } from '../../schedulers/rlhfuse/fused-pipeline/layout.js';

@@ -1,4 +1,4 @@
-import type { Case, CaseKind } from '../../experiments/cases.js';
+import type { Case, CaseKind } from '../../jobs/cases.js';
 import type { TraceUse } from '../experiments/types.js';
 import { readTraceSource } from '../traces/load.js';
 import { TRACE_SOURCES } from '../traces/sources.js';

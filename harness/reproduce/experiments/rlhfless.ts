@@ -28,9 +28,9 @@ export const ASSIGNMENT_CONFIG = 'rlhfless/grid/3b-ppo-gsm8k';
 /** Node counts of the 70B simulation (the paper varies them up to 20 under a fixed workload). */
 export const SIM_NODE_COUNTS = [5, 10, 20] as const;
 export const SIM_RESPONSE_CAPS = [
-  { id: '2k', scenario: 'harness/experiments/scenarios/rlhfless-sim-70b-2k.json' },
-  { id: '4k', scenario: 'harness/experiments/scenarios/rlhfless-sim-70b-4k.json' },
-  { id: '8k', scenario: 'harness/experiments/scenarios/rlhfless-sim-70b.json' },
+  { id: '2k', scenario: 'harness/scenario/scenarios/rlhfless-sim-70b-2k.json' },
+  { id: '4k', scenario: 'harness/scenario/scenarios/rlhfless-sim-70b-4k.json' },
+  { id: '8k', scenario: 'harness/scenario/scenarios/rlhfless-sim-70b.json' },
 ] as const;
 export const SIM_PROBE_CONFIG = 'rlhfless/sim/8k-20n';
 
@@ -55,7 +55,7 @@ function epochs(batchPrompts: number, sizes: RlhflessSizes): WorkloadShape {
   return { kind: 'epochs', batchPrompts, iterationsPerEpoch: sizes.iterationsPerEpoch, epochs: RLHFLESS_EPOCHS };
 }
 
-export const testbedScenario = (model: string, algorithm: string) => `harness/experiments/scenarios/rlhfless-${model}-${algorithm}.json`;
+export const testbedScenario = (model: string, algorithm: string) => `harness/scenario/scenarios/rlhfless-${model}-${algorithm}.json`;
 
 export function rlhflessConfigs(facts: (scenario: string) => ScenarioFacts, traceFor: TraceFor, sizes: RlhflessSizes): ExperimentConfig[] {
   const configs: ExperimentConfig[] = [];

@@ -37,7 +37,7 @@ export interface RlhfuseSizes {
 }
 
 function scenarioPath(stem: string, cap: number): string {
-  return `harness/experiments/scenarios/${stem}${cap === 2048 ? '' : `-gen${cap}`}.json`;
+  return `harness/scenario/scenarios/${stem}${cap === 2048 ? '' : `-gen${cap}`}.json`;
 }
 
 export const RLHFUSE_BATCH_PROMPTS = 512;

@@ -1,4 +1,4 @@
-import type { CaseOutcome } from '../../experiments/cases.js';
+import type { CaseOutcome } from '../../jobs/cases.js';
 import { describePublished, targetInterval } from '../compare.js';
 import type { Published, Tolerance } from '../paper-figures.js';
 import { NOT_COMPARED, PUBLISHED_MEASUREMENTS, type CheckKind, type NotCompared, type PublishedMeasurement } from './measurements.js';

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { DEFAULT_COST_ASSUMPTIONS } from '../../cost/assumptions.js';
-import { loadScenario } from '../../experiments/scenario-loader.js';
+import { loadScenario } from '../../scenario/loader.js';
 import { projectRoot } from '../../util/shared-data.js';
 import type { TraceUse } from '../experiments/types.js';
 import { traceAvailability } from '../traces/resolve.js';
@@ -15,7 +15,7 @@ export const VALIDATION_SCENARIO = 'harness/reproduce/validation/scenarios/verl-
 export const VALIDATION_L20_GPU = 'harness/reproduce/validation/gpus/l20.json';
 export const VALIDATION_CALIBRATION = 'harness/cost/calibrations/public-profiles.json';
 /** The scenario whose engine the RLHFless-testbed checks (flatness on L40S, weight sync) run under. */
-export const RLHFLESS_TESTBED_SCENARIO = 'harness/experiments/scenarios/rlhfless-3b-ppo.json';
+export const RLHFLESS_TESTBED_SCENARIO = 'harness/scenario/scenarios/rlhfless-3b-ppo.json';
 /** The GPU counts of veRL's published co-located DAPO runs (reference §5.3). */
 export const DAPO_GPU_COUNTS = [32, 64, 128] as const;
 

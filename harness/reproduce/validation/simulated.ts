@@ -1,4 +1,4 @@
-import type { CaseOutcome } from '../../experiments/cases.js';
+import type { CaseOutcome } from '../../jobs/cases.js';
 import { VALIDATION_COST_KIND, VALIDATION_REPLAY_KIND, type SimulatedValue, type ValidationCostResult, type ValidationReplayResult } from './cases.js';
 
 /**

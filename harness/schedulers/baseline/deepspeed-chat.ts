@@ -1,45 +1,41 @@
-import { SchedulerParameters } from '../assumptions.js';
 import { IterationContext } from '../iteration-context.js';
 import { cpuRewardPhase, forwardPhase, overheadPhase, scenarioEngine, staticGenerationPhase, trainPhase, type Phase } from '../phases.js';
-import type { SchedulerAssumption, SchedulerEntry } from '../types.js';
+import { booleanParameter, numberParameter, schedulerParameters, ZERO3_COMMUNICATION_OVERLAP } from '../parameters/index.js';
+import type { SchedulerEntry } from '../types.js';
 import { reshardS } from '../weight-sync.js';
 
-export const deepspeedChatAssumptions: readonly SchedulerAssumption[] = [
-  {
+const deepspeedChatParameters = schedulerParameters('deepspeed-chat', {
+  miniBatchPrompts: numberParameter({
     name: 'mini-batch-prompts',
-    value: 0,
+    default: 0,
     unit: 'prompts (0 = the scenario’s)',
     why: 'DeepSpeed-Chat could not run mini-batch 64 on the RLHFuse testbed and used 256 (papers/rlhfuse.md §6); a scenario sets it',
     range: [0, 1_000_000],
-  },
-  {
+    integer: true,
+  }),
+  hybridEngineTp: numberParameter({
     name: 'hybrid-engine-tp',
-    value: 0,
+    default: 0,
     unit: 'GPUs (0 = the scenario’s generation TP)',
     why: "the hybrid engine's inference_tp_size is not given (RLHFuse §9 item 11)",
     range: [0, 64],
-  },
-  {
+    integer: true,
+  }),
+  generationBatchPerGpu: numberParameter({
     name: 'generation-batch-per-gpu',
-    value: 16,
+    default: 16,
     unit: 'prompts per GPU',
     why: "DeepSpeed-Chat's example scripts use per_device_generation_batch_size 16; a TP group generates for all its GPUs' prompts at once",
     range: [1, 1024],
-  },
-  {
+    integer: true,
+  }),
+  padPrompts: booleanParameter({
     name: 'pad-prompts',
-    value: true,
-    unit: 'boolean',
+    default: true,
     why: 'HF generate left-pads a batch to its longest prompt, and decoding continues until the longest response ends',
-  },
-  {
-    name: 'zero3-communication-overlap',
-    value: 0,
-    unit: 'fraction',
-    why: "share of ZeRO-3's parameter all-gathers (forwards and training) and gradient reduce-scatters hidden behind compute by prefetching, never more than the compute; not measured here",
-    range: [0, 1],
-  },
-];
+  }),
+  zero3CommunicationOverlap: ZERO3_COMMUNICATION_OVERLAP,
+});
 
 /**
  * DeepSpeed-Chat: every model on every GPU with ZeRO-3 data parallelism; the hybrid engine
@@ -49,10 +45,10 @@ export const deepspeedChatAssumptions: readonly SchedulerAssumption[] = [
  */
 export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
   const [scenario, iteration, cost, rng] = args;
-  const p = SchedulerParameters.fromScenario('deepspeed-chat', deepspeedChatAssumptions, scenario);
+  const p = deepspeedChatParameters.resolve(scenario);
   const ctx = new IterationContext('deepspeed-chat', scenario, iteration, cost, rng);
   const all = ctx.allocator.allocate('cluster', ctx.totalGpus, 0);
-  const tp = p.number('hybrid-engine-tp') || scenario.generation.tp;
+  const tp = p.hybridEngineTp || scenario.generation.tp;
   const instances = Math.floor(ctx.totalGpus / tp);
   const crossNode = ctx.crossNode(0, ctx.totalGpus);
   let clock = 0;
@@ -68,9 +64,9 @@ export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
       tp,
       instances,
       readyS: clock,
-      batchSequences: p.number('generation-batch-per-gpu') * tp,
-      padPromptsToLongest: p.boolean('pad-prompts'),
-      engine: scenarioEngine(ctx, 0),
+      batchSequences: p.generationBatchPerGpu * tp,
+      padPromptsToLongest: p.padPrompts,
+      engine: scenarioEngine(ctx, 0, 'static'),
     }),
   );
   if (scenario.scope === 'generation' || !scenario.layout) return ctx.finish();
@@ -80,7 +76,7 @@ export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
     layout: { tp: 1, pp: 1, dp: ctx.totalGpus, microBatchSamples },
     perBatchOverheadS: 0.5 * cost.allReduceS(ctx.weightBytes(role), ctx.totalGpus, crossNode),
   });
-  const overlap = p.number('zero3-communication-overlap');
+  const overlap = p.zero3CommunicationOverlap;
   const forward = (task: string, role: 'actor' | 'critic' | 'ref' | 'reward', microBatchSamples: number) => {
     const z = zero3(role, microBatchSamples);
     step(forwardPhase(ctx, all, { task, role, layout: z.layout, readyS: clock, balance: false, perBatchOverheadS: z.perBatchOverheadS, communicationOverlap: overlap }));
@@ -90,7 +86,7 @@ export function runDeepspeedChat(...args: Parameters<SchedulerEntry['run']>) {
   else step(cpuRewardPhase(ctx, clock));
   const ppo = scenario.algorithm.kind === 'ppo' && layouts.criticTrain && layouts.criticInference;
   if (ppo) forward('values', 'critic', layouts.criticInference!.microBatchSamples);
-  const miniBatchPrompts = p.number('mini-batch-prompts') || scenario.batch.miniBatchPrompts;
+  const miniBatchPrompts = p.miniBatchPrompts || scenario.batch.miniBatchPrompts;
   if (miniBatchPrompts !== scenario.batch.miniBatchPrompts) ctx.note(`deepspeed-chat trains with mini-batch ${miniBatchPrompts} prompts (scenario: ${scenario.batch.miniBatchPrompts})`);
   const samplesPerMiniBatch = ctx.samplesPerMiniBatch(miniBatchPrompts);
   const order = ctx.shuffledSampleIds();
@@ -117,6 +113,6 @@ export const deepspeedChat: SchedulerEntry = {
   name: 'deepspeed-chat',
   description: 'DeepSpeed-Chat: all models on all GPUs with ZeRO-3, hybrid-engine TP generation in static batches, stages in sequence',
   sources: ['papers/rlhfuse.md §6', 'reference/hardware-and-models.md §5.2 (transition volume)'],
-  assumptions: deepspeedChatAssumptions,
+  assumptions: deepspeedChatParameters.assumptions,
   run: runDeepspeedChat,
 };

@@ -1,10 +1,9 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { PoolRef } from '../../sim/types.js';
-import type { SchedulerParameters } from '../assumptions.js';
 import type { IterationContext, ModelRole } from '../iteration-context.js';
 import { forwardPhase, overheadPhase, trainPhase, type Phase } from '../phases.js';
 import { parameterAllGatherS, ulyssesAllToAllSPerToken } from '../training/collectives.js';
-import type { SchedulerAssumption } from '../types.js';
+import { booleanParameter, numberParameter, type ParameterValues } from '../parameters/index.js';
 import { reshardS } from '../weight-sync.js';
 
 /**
@@ -14,81 +13,81 @@ import { reshardS } from '../weight-sync.js';
  * with Ulysses sequence parallelism and token-budget micro-batches), and the rollout switch
  * gathers the weights into a sleeping vLLM. Megatron layouts (TP or PP > 1) train with 1F1B.
  */
-export const verlWorkerAssumptions: readonly SchedulerAssumption[] = [
-  {
+export const verlWorkerParameters = {
+  balanceBatch: booleanParameter({
     name: 'balance-batch',
-    value: true,
-    unit: 'boolean',
+    default: true,
     why: 'veRL 0.3 default balance_batch=True: DP ranks get equal counts with balanced token sums (reference §5.3)',
-  },
-  {
+  }),
+  fsdpCommunicationOverlap: numberParameter({
     name: 'fsdp-communication-overlap',
-    value: 0,
+    default: 0,
     unit: 'fraction',
     why: "share of FSDP's parameter all-gathers (training and inference forwards) and gradient reduce-scatters hidden behind compute by prefetching, never more than the compute; not measured for this setup, 0 is the pessimistic end",
     range: [0, 1],
-  },
-  {
+  }),
+  fsdpSize: numberParameter({
     name: 'fsdp-size',
-    value: 0,
+    default: 0,
     unit: 'GPUs (0 = every GPU of the call)',
     why: "veRL fsdp_config.fsdp_size: −1 (default) shards parameters over every GPU of the worker group; a positive size is hybrid sharding (HSDP, a (ddp, fsdp) device mesh): all-gathers and reduce-scatters within groups of that size, gradients all-reduced across the groups, optimizer state 1/size per GPU (the DAPO recipes set 2)",
     range: [0, 4096],
-  },
-  {
+    integer: true,
+  }),
+  gradientReduceBytes: numberParameter({
     name: 'gradient-reduce-bytes',
-    value: 4,
+    default: 4,
     unit: 'bytes per parameter',
     why: "veRL's FSDP mixed precision computes in bf16 but reduces gradients in fp32 (fsdp_config.mixed_precision reduce_dtype default fp32); 2 for a bf16 reduction",
     range: [2, 4],
-  },
-  {
+  }),
+  paramOffload: booleanParameter({
     name: 'param-offload',
-    value: false,
-    unit: 'boolean',
+    default: false,
     why: 'veRL fsdp_config.param_offload (default False): the FSDP parameters live in host memory between calls, loaded before each call and offloaded after it (the actor and critic hold fp32 parameters: veRL creates trainable models in fp32; ref and reward bf16); the DAPO recipes set True',
-  },
-  {
+  }),
+  optimizerOffload: booleanParameter({
     name: 'optimizer-offload',
-    value: false,
-    unit: 'boolean',
+    default: false,
     why: "veRL fsdp_config.optimizer_offload (default False): Adam's fp32 moments (8 bytes per parameter of the shard) are loaded for each update and offloaded after it; the DAPO recipes set True",
-  },
-  {
+  }),
+  ulyssesSp: numberParameter({
     name: 'ulysses-sp',
-    value: 1,
+    default: 1,
     unit: 'GPUs',
     why: 'veRL ulysses_sequence_parallel_size (default 1): groups of this many GPUs split every micro-batch’s tokens and attention heads, with all-to-alls around each attention; data ranks are GPUs / size (the 7B DAPO recipes set 4)',
     range: [1, 64],
-  },
-  {
+    integer: true,
+  }),
+  logProbMaxTokensPerGpu: numberParameter({
     name: 'log-prob-max-tokens-per-gpu',
-    value: 0,
+    default: 0,
     unit: 'tokens (0 = fixed micro-batches)',
     why: "veRL log_prob_use_dynamic_bsz with log_prob_max_token_len_per_gpu (ref, old log-prob and values forwards): batches cut by tokens (× the Ulysses size) instead of by the layout's micro-batch sequences; off by default (the DAPO recipes use 3 × (max prompt + max response))",
     range: [0, 10_000_000],
-  },
-  {
+    integer: true,
+  }),
+  ppoMaxTokensPerGpu: numberParameter({
     name: 'ppo-max-tokens-per-gpu',
-    value: 0,
+    default: 0,
     unit: 'tokens (0 = fixed micro-batches)',
     why: "veRL use_dynamic_bsz with ppo_max_token_len_per_gpu (actor and critic updates): each rank's share of a mini-batch cut into ⌈tokens / (budget × Ulysses size)⌉ token-balanced micro-batches, every rank taking the largest count; off by default (the DAPO recipes use 2 × (max prompt + max response))",
     range: [0, 10_000_000],
-  },
-  {
+    integer: true,
+  }),
+  vllmSleepMode: booleanParameter({
     name: 'vllm-sleep-mode',
-    value: true,
-    unit: 'boolean',
+    default: true,
     why: 'veRL 0.3 with vLLM ≥ 0.7 puts the engine to sleep(level=1) after generation — KV cache dropped, weights offloaded to host memory — and wakes it before the next (weights back from host, then the new weights loaded tensor by tensor): reference §5.3',
-  },
-  {
+  }),
+  driverTransferNsPerPosition: numberParameter({
     name: 'driver-transfer-ns-per-position',
-    value: 25,
+    default: 25,
     unit: 'ns per padded (sample × token) position',
     why: "veRL's single controller ships each call's DataProto through Ray: torch.save of the whole padded batch on the driver, torch.load on the workers (DataProto.__getstate__/__setstate__), every tensor padded to max prompt + max response; verl PR #3425 measured 2.58 s serialize + 0.74 s deserialize for a 6,400 × 20,480 batch = 25 ns per position (1.3 s, 10 ns, with its NumPy path). One full-batch transfer per call: the generated batch back, each compute call's batch out",
     range: [0, 100],
-  },
-];
+  }),
+};
 
 export interface VerlWorkerSettings {
   readonly balance: boolean;
@@ -105,19 +104,20 @@ export interface VerlWorkerSettings {
   readonly driverSPerPosition: number;
 }
 
-export function verlWorkerSettings(p: SchedulerParameters): VerlWorkerSettings {
+/** The worker settings from the resolved parameters of any set that composes `verlWorkerParameters`. */
+export function verlWorkerSettings(p: ParameterValues<typeof verlWorkerParameters>): VerlWorkerSettings {
   return {
-    balance: p.boolean('balance-batch'),
-    overlap: p.number('fsdp-communication-overlap'),
-    fsdpSize: p.number('fsdp-size'),
-    gradientReduceBytes: p.number('gradient-reduce-bytes'),
-    paramOffload: p.boolean('param-offload'),
-    optimizerOffload: p.boolean('optimizer-offload'),
-    ulyssesSp: p.number('ulysses-sp'),
-    logProbMaxTokensPerGpu: p.number('log-prob-max-tokens-per-gpu'),
-    ppoMaxTokensPerGpu: p.number('ppo-max-tokens-per-gpu'),
-    vllmSleepMode: p.boolean('vllm-sleep-mode'),
-    driverSPerPosition: p.number('driver-transfer-ns-per-position') * 1e-9,
+    balance: p.balanceBatch,
+    overlap: p.fsdpCommunicationOverlap,
+    fsdpSize: p.fsdpSize,
+    gradientReduceBytes: p.gradientReduceBytes,
+    paramOffload: p.paramOffload,
+    optimizerOffload: p.optimizerOffload,
+    ulyssesSp: p.ulyssesSp,
+    logProbMaxTokensPerGpu: p.logProbMaxTokensPerGpu,
+    ppoMaxTokensPerGpu: p.ppoMaxTokensPerGpu,
+    vllmSleepMode: p.vllmSleepMode,
+    driverSPerPosition: p.driverTransferNsPerPosition * 1e-9,
   };
 }
 

@@ -1,20 +1,12 @@
-import type { ScenarioLayouts, TaskLayout } from '../../experiments/scenario.js';
-import { SchedulerParameters } from '../assumptions.js';
+import type { ScenarioLayouts, TaskLayout } from '../../scenario/scenario.js';
 import { IterationContext, type ModelRole } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, scenarioEngine, type Phase } from '../phases.js';
-import type { SchedulerAssumption, SchedulerEntry } from '../types.js';
-import { verlForwardPhase, verlRolloutEndPhase, verlRolloutSwitchPhase, verlTrainPhase, verlWorkerAssumptions, verlWorkerSettings } from './verl-workers.js';
+import { ADMISSION_WATERMARK, schedulerParameters } from '../parameters/index.js';
+import type { SchedulerEntry } from '../types.js';
+import { verlForwardPhase, verlRolloutEndPhase, verlRolloutSwitchPhase, verlTrainPhase, verlWorkerParameters, verlWorkerSettings } from './verl-workers.js';
 
-export const verlAssumptions: readonly SchedulerAssumption[] = [
-  {
-    name: 'admission-watermark',
-    value: 0.01,
-    unit: 'fraction of KV capacity',
-    why: "vLLM's default block watermark: admission keeps this share of the KV cache free",
-    range: [0, 0.2],
-  },
-  ...verlWorkerAssumptions,
-];
+/** veRL's parameters; RLHFless's functions (built on veRL) read the workers' from here too. */
+export const verlParameters = schedulerParameters('verl', { admissionWatermark: ADMISSION_WATERMARK, ...verlWorkerParameters });
 
 function layoutOrDefault(layouts: ScenarioLayouts, name: keyof ScenarioLayouts, fallback: TaskLayout): TaskLayout {
   return layouts[name] ?? fallback;
@@ -32,7 +24,7 @@ function layoutOrDefault(layouts: ScenarioLayouts, name: keyof ScenarioLayouts, 
  */
 export function runVerl(...args: Parameters<SchedulerEntry['run']>) {
   const [scenario, iteration, cost, rng] = args;
-  const p = SchedulerParameters.fromScenario('verl', verlAssumptions, scenario);
+  const p = verlParameters.resolve(scenario);
   const workers = verlWorkerSettings(p);
   const ctx = new IterationContext('verl', scenario, iteration, cost, rng);
   const all = ctx.allocator.allocate('cluster', ctx.totalGpus, 0);
@@ -50,7 +42,7 @@ export function runVerl(...args: Parameters<SchedulerEntry['run']>) {
     readyS: clock,
     promptSharing: gen.promptSharing,
     assignment: 'contiguous',
-    engine: scenarioEngine(ctx, p.number('admission-watermark')),
+    engine: scenarioEngine(ctx, p.admissionWatermark),
   });
   if (scenario.scope === 'generation' || !scenario.layout) return ctx.finish();
   const layouts = scenario.layout;
@@ -77,6 +69,6 @@ export const verl: SchedulerEntry = {
   name: 'verl',
   description: 'veRL 0.3 co-located hybrid engine: one GPU pool, calls in sequence through the single controller, vLLM generation on a fixed number of instances (asleep between rollouts), FSDP workers, weight resync every step',
   sources: ['reference/hardware-and-models.md §5.3', 'papers/rlhfless.md §4', 'HybridFlow, arXiv 2409.19256', 'veRL fsdp_workers.py / dp_actor.py / protocol.py (FSDP workers, dynamic batch size, Ulysses, offload, DataProto transfer)'],
-  assumptions: verlAssumptions,
+  assumptions: verlParameters.assumptions,
   run: runVerl,
 };

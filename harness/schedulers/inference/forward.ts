@@ -1,5 +1,4 @@
 import type { ReplicaCost } from '../../cost/types.js';
-import { splitBalanced, splitEvenly } from '../partition.js';
 import { exposedCommunicationS } from '../training/collectives.js';
 
 /** How an inference worker groups sequences into forward batches. */
@@ -50,7 +49,7 @@ export function forwardBatches(ids: readonly number[], sequenceTokens: ArrayLike
  * One forward batch (ref / reward / critic / old log-prob) on one replica: the cost model's
  * whole-pipeline forward. Callable per sample (a batch of one) for fusion schedulers.
  */
-export function forwardBatchS(replica: ReplicaCost, ids: readonly number[], sequenceTokens: ArrayLike<number>, sequenceParallel?: ForwardSequenceParallel): number {
+export function forwardBatchS(replica: Pick<ReplicaCost, 'forwardS'>, ids: readonly number[], sequenceTokens: ArrayLike<number>, sequenceParallel?: ForwardSequenceParallel): number {
   let tokens = 0;
   let squares = 0;
   for (const id of ids) {
@@ -90,29 +89,11 @@ export function replicaForwardS(
   return (batches.length + pp - 1) * (total / batches.length / pp);
 }
 
-export interface DataParallelForwardResult {
+export interface ShardedForwardResult {
   /** Slowest replica's time. */
   readonly durationS: number;
   readonly replicaS: readonly number[];
   readonly shards: readonly (readonly number[])[];
-}
-
-/**
- * Forwards over `ids` on `dp` replicas; sequences split evenly (or token-balanced); the stage ends
- * with the slowest replica. `perBatch` adds collectives per batch (ZeRO-3 parameter all-gather
- * when every GPU holds only a shard).
- */
-export function dataParallelForward(
-  replica: ReplicaCost,
-  dp: number,
-  ids: readonly number[],
-  sequenceTokens: ArrayLike<number>,
-  batching: ForwardBatching,
-  balance: boolean,
-  perBatch: number | PerBatchCommunication = 0,
-): DataParallelForwardResult {
-  const shards = balance ? splitBalanced(ids, sequenceTokens, dp) : splitEvenly(ids, dp);
-  return shardedForward(replica, shards, sequenceTokens, batching, perBatch);
 }
 
 /** Forwards on replicas that already hold their shards (one shard per replica). */
@@ -123,7 +104,7 @@ export function shardedForward(
   batching: ForwardBatching,
   perBatch: number | PerBatchCommunication = 0,
   sequenceParallel?: ForwardSequenceParallel,
-): DataParallelForwardResult {
+): ShardedForwardResult {
   const replicaS = shards.map((shard) => replicaForwardS(replica, shard, sequenceTokens, batching, perBatch, sequenceParallel));
   let durationS = 0;
   for (const s of replicaS) if (s > durationS) durationS = s;

@@ -2,38 +2,44 @@ import type { ReplicaCost } from '../../cost/types.js';
 import { forwardBatchS, type ForwardBatching } from './forward.js';
 
 export interface StreamedBatch {
+  /** Index into the replicas' ready times. */
+  readonly replica: number;
   readonly startS: number;
   readonly endS: number;
   readonly sampleIds: readonly number[];
 }
 
-export interface StreamingForwardResult {
+export interface StreamedForwards {
   readonly batches: readonly StreamedBatch[];
-  /** When the last batch ended (or `startS` when nothing ran). */
-  readonly endS: number;
-  /** Per sample, when its forward finished (NaN for samples not in the arrivals). */
-  readonly doneS: Map<number, number>;
+  /** Per replica, when it finished its last batch (its ready time when it ran none). */
+  readonly freeS: readonly number[];
 }
 
 /**
- * One replica serving forwards for samples that arrive over time (a fusion scheduler streaming
- * finished generations into ref / reward / critic inference). Whenever the replica is free it
- * takes every sample already arrived, up to the batch limits, in arrival order; when none has
- * arrived it waits for the next. `arrivals` must be sorted by readyS.
+ * Replicas of one model serving forwards for samples that arrive over time (a fusion scheduler
+ * streaming finished generations into ref / reward / critic inference), from one shared queue:
+ * whenever a replica is free (the earliest free first, ties by index) it takes every sample
+ * already arrived, up to the batch limits, in arrival order; when none has arrived it waits for
+ * the next. `readyS[r]` is when replica r can start; `arrivals` must be sorted by readyS.
  */
 export function streamForwards(
-  replica: ReplicaCost,
+  replica: Pick<ReplicaCost, 'forwardS'>,
+  readyS: readonly number[],
   arrivals: readonly { readonly sampleId: number; readonly readyS: number }[],
   sequenceTokens: ArrayLike<number>,
   batching: ForwardBatching,
-  startS: number,
-): StreamingForwardResult {
+): StreamedForwards {
+  const freeS = [...readyS];
   const batches: StreamedBatch[] = [];
-  const doneS = new Map<number, number>();
-  let clock = startS;
+  if (freeS.length === 0) {
+    if (arrivals.length > 0) throw new Error('streamForwards: samples to serve but no replica');
+    return { batches, freeS };
+  }
   let next = 0;
   while (next < arrivals.length) {
-    if (arrivals[next]!.readyS > clock) clock = arrivals[next]!.readyS;
+    let r = 0;
+    for (let i = 1; i < freeS.length; i++) if (freeS[i]! < freeS[r]!) r = i;
+    const clock = Math.max(freeS[r]!, arrivals[next]!.readyS);
     const ids: number[] = [];
     let tokens = 0;
     while (next < arrivals.length && arrivals[next]!.readyS <= clock) {
@@ -45,9 +51,8 @@ export function streamForwards(
       next++;
     }
     const endS = clock + forwardBatchS(replica, ids, sequenceTokens);
-    batches.push({ startS: clock, endS, sampleIds: ids });
-    for (const id of ids) doneS.set(id, endS);
-    clock = endS;
+    batches.push({ replica: r, startS: clock, endS, sampleIds: ids });
+    freeS[r] = endS;
   }
-  return { batches, endS: batches.length > 0 ? clock : startS, doneS };
+  return { batches, freeS };
 }

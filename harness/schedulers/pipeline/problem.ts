@@ -1,5 +1,5 @@
 import { InputError, type InputProblem } from '../../util/input-error.js';
-import type { NodeOrders, PipelineProblem, TaskKind, TaskRef } from './types.js';
+import type { NodeOrders, PipelineProblem, TaskRef } from './types.js';
 
 /**
  * The problem in flat typed arrays, for an evaluator that runs millions of times in a search.
@@ -36,10 +36,6 @@ export function encodeTask(task: TaskRef): number {
 
 export function decodeTask(code: number): TaskRef {
   return { pipeline: code >> 1, kind: (code & 1) === 1 ? 'B' : 'F' };
-}
-
-export function kindOfCode(code: number): TaskKind {
-  return (code & 1) === 1 ? 'B' : 'F';
 }
 
 const PROBLEM_SOURCE = 'pipeline problem';

@@ -1,8 +1,7 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { PoolRef } from '../../sim/types.js';
-import { verlAssumptions } from '../baseline/verl.js';
+import { verlParameters } from '../baseline/verl.js';
 import { verlForwardPhase, verlTrainPhase, verlWorkerSettings } from '../baseline/verl-workers.js';
-import { SchedulerParameters } from '../assumptions.js';
 import type { IterationContext, ModelRole } from '../iteration-context.js';
 import { cpuRewardPhase, type Phase } from '../phases.js';
 import { EXEC_COUNTER_PREFIX, invocationTiming, type PrewarmHistory } from './prewarm.js';
@@ -71,7 +70,7 @@ export function runPreparationAndLearning(env: FunctionEnvironment, readyS: numb
   const { scenario } = ctx;
   const layouts = scenario.layout!;
   // The functions run veRL's workers (single-controller dispatch, FSDP), as the baseline does.
-  const workers = verlWorkerSettings(SchedulerParameters.fromScenario('verl', verlAssumptions, scenario));
+  const workers = verlWorkerSettings(verlParameters.resolve(scenario));
   const loadOf = (role: ModelRole, layout: TaskLayout, kind: 'forward' | 'train', sharded: boolean) => (env.modelLoadS >= 0 ? env.modelLoadS : derivedLoadS(ctx, role, layout, kind, sharded));
   let clock = readyS;
   let after: Predecessor = { name: 'generation', startS: 0 };

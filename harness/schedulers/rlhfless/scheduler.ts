@@ -1,22 +1,24 @@
 import type { Placement } from '../../cost/types.js';
 import type { CostModel } from '../../cost/types.js';
-import type { Scenario } from '../../experiments/scenario.js';
+import type { Scenario } from '../../scenario/scenario.js';
+import { scenarioSharesPrompts } from '../../scenario/serving-engine.js';
 import type { IterationResult } from '../../sim/types.js';
 import type { WorkloadIteration } from '../../traces/types.js';
 import type { Rng } from '../../util/rng.js';
 import { buildRequests } from '../generation/requests.js';
 import { IterationContext } from '../iteration-context.js';
 import { assertRequestsFit, engineLimits, scenarioEngine } from '../phases.js';
-import type { ReplayHistory, SchedulerAssumption } from '../types.js';
+import type { SchedulerParameterSet } from '../parameters/index.js';
+import type { ReplayHistory } from '../types.js';
 import { DecodeProfile } from './decode-profile.js';
 import { runPreparationAndLearning } from './functions.js';
 import { runServerlessGeneration } from './generation.js';
-import { LengthHistory } from './length-history.js';
-import { resolveSettings, type RlhflessSettings } from './parameters.js';
+import { LengthHistory, lengthObservations } from './length-history.js';
+import { resolveSettings, type rlhflessParameters, type RlhflessSettings } from './parameters.js';
 import { planStep, type PlannerGroups, type PlannerInput, type StepPlan } from './planner.js';
 import { predictLengths, type Predictions } from './predictor.js';
 import { buildPrefixForest, choosePrefixDepth, prefillWork, PrefixUnion, sharedPrefixTokens, type PrefixDepthChoice, type PrefixForest } from './prefix-dedup.js';
-import { DECODE_ACTORS_COUNTER, EXEC_COUNTER_PREFIX, PrewarmHistory } from './prewarm.js';
+import { DECODE_ACTORS_COUNTER, EXEC_COUNTER_PREFIX, PrewarmHistory, prewarmHistory } from './prewarm.js';
 
 /**
  * Everything the planner decides before a step runs (RLHFless §1 steps 1–4), as plain data: the
@@ -65,7 +67,7 @@ export function decideStep(ctx: IterationContext, settings: RlhflessSettings, hi
   const groups = ctx.iteration.groups;
   const capTokens = scenario.lengths.maxResponseTokens;
 
-  const lengthHistory = settings.predictor.kind === 'ewma' || settings.predictor.kind === 'none' ? LengthHistory.fromIterations(history?.previousIterations ?? [], settings.groupReduction, capTokens) : LengthHistory.empty();
+  const lengthHistory = (settings.predictor.kind === 'ewma' || settings.predictor.kind === 'none') && history ? LengthHistory.of(history.state(lengthObservations), settings.groupReduction) : LengthHistory.empty();
   const predictions = predictLengths(groups, lengthHistory, { predictor: settings.predictor, ewmaWindow: settings.ewmaWindow, ewmaAlpha: settings.ewmaAlpha, groupReduction: settings.groupReduction, capTokens }, ctx.rng.fork('predictor'));
 
   const samples = new Int32Array(groups.length);
@@ -83,7 +85,7 @@ export function decideStep(ctx: IterationContext, settings: RlhflessSettings, hi
   const work = prefillWork(forest, prefixTokens);
   const prefillActorS = prefillSeconds(replica, work.newTokens, limits.maxBatchedTokens);
 
-  const sharing = scenario.generation.promptSharing;
+  const sharing = scenarioSharesPrompts(scenario);
   const ownPrefillTokens = new Float64Array(groups.length);
   const promptKvTokens = new Float64Array(groups.length);
   for (let g = 0; g < groups.length; g++) {
@@ -161,31 +163,30 @@ function countDecision(ctx: IterationContext, decision: StepDecision): void {
   if (decision.settings.techniques.deduplicatedPrefill && depth.depthTokens === 0 && decision.forest.sharedEnd.some((end) => end > 0)) ctx.note('no prefix depth fits the prefill capacity: deduplicated prefill skipped this step');
 }
 
-/** One RLHFless step under the named scheduler's settings. Pure given its inputs, history included. */
+/** One RLHFless step under a registry variant's parameters. Pure given its inputs, history included. */
 export function runRlhfless(
-  name: string,
-  assumptions: readonly SchedulerAssumption[],
+  parameters: SchedulerParameterSet<typeof rlhflessParameters>,
   scenario: Scenario,
   iteration: WorkloadIteration,
   cost: CostModel,
   rng: Rng,
   history?: ReplayHistory,
 ): IterationResult {
-  const settings = resolveSettings(name, assumptions, scenario);
-  const ctx = new IterationContext(name, scenario, iteration, cost, rng);
+  const settings = resolveSettings(parameters, scenario);
+  const ctx = new IterationContext(parameters.scheduler, scenario, iteration, cost, rng);
   if (ctx.table.count === 0) return ctx.finish();
   const actorGpus = scenario.generation.tp;
   const limits = engineLimits(ctx, actorGpus, scenarioEngine(ctx, settings.admissionWatermark));
-  assertRequestsFit(ctx, buildRequests(ctx.table, scenario.generation.promptSharing), limits, actorGpus);
+  assertRequestsFit(ctx, buildRequests(ctx.table, scenarioSharesPrompts(scenario)), limits, actorGpus);
   const decision = decideStep(ctx, settings, history);
   countDecision(ctx, decision);
 
   const iterationScope = scenario.scope === 'iteration' && scenario.layout !== undefined;
-  const prewarm = PrewarmHistory.fromResults(history?.previousResults);
+  const prewarm = history ? history.state(prewarmHistory) : PrewarmHistory.empty();
   const replica = ctx.replica('actor', { tp: actorGpus, pp: 1 });
   const generation = runServerlessGeneration(ctx, {
     actors: decision.plan.actors,
-    groups: { prefixTokens: decision.prefixTokens, sharePrompt: () => scenario.generation.promptSharing },
+    groups: { prefixTokens: decision.prefixTokens, sharePrompt: () => scenarioSharesPrompts(scenario) },
     actorGpus,
     limits,
     stepCost: replica,

@@ -1,21 +1,22 @@
 import type { Placement } from '../../cost/types.js';
+import { scenarioSharesPrompts } from '../../scenario/serving-engine.js';
 import { splitPool } from '../../sim/gpu-pools.js';
 import type { PoolRef } from '../../sim/types.js';
 import type { GenerationCluster } from '../generation/cluster.js';
 import { buildRequests, splitContiguous, splitRoundRobin } from '../generation/requests.js';
 import { createGenerationCluster } from '../generation/run.js';
+import { streamForwards } from '../inference/streaming.js';
 import type { SequenceState } from '../generation/types.js';
 import type { IterationContext } from '../iteration-context.js';
 import { assertRequestsFit, engineLimits, recordGeneration, scenarioEngine, type Phase } from '../phases.js';
 import { hostLoadS, reshardS } from '../weight-sync.js';
 import { flatBatchLimit } from './flat-batch-limit.js';
-import { hasCpuReward, inferenceRoles, roleWorkShares, type InferenceRole } from './inference-roles.js';
+import { inferenceRoles, roleWorkShares, type InferenceRole } from './inference-roles.js';
 import { kvBytesOf, timeKvMigration, type KvTransfer } from './kv-migration.js';
 import { splitUnitsAmongRoles } from './role-split.js';
-import { streamSharedForwards } from './shared-stream.js';
 import { assignDestinations, chooseSurvivors, reservedTokens, survivorCount, type InstanceSnapshot, type KvReservation, type WorkProxy } from './survivors.js';
 
-/** The inter-stage parameters, resolved (see assumptions.ts for what each decides). */
+/** The inter-stage settings, from RLHFuse's resolved parameters (parameters.ts says what each decides). */
 export interface InterStageSettings {
   readonly admissionWatermark: number;
   readonly assignment: 'contiguous' | 'round-robin';
@@ -218,7 +219,7 @@ function runInferenceOnUnits(ctx: IterationContext, units: Unit[], finishTimeS: 
         unitOfReplica.push(unit);
       }
     }
-    const result = streamSharedForwards(replica, readyS, arrivals, ctx.sequenceTokens, { maxSequences: role.layout.microBatchSamples, maxTokens: Infinity });
+    const result = streamForwards(replica, readyS, arrivals, ctx.sequenceTokens, { maxSequences: role.layout.microBatchSamples, maxTokens: Infinity });
     const model = ctx.scenario.models[role.role];
     for (const batch of result.batches) {
       ctx.timeline.record(replicaPools[batch.replica]!, { task: role.task, stage: 'inference', ...(model ? { model } : {}) }, batch.startS, batch.endS);
@@ -230,7 +231,7 @@ function runInferenceOnUnits(ctx: IterationContext, units: Unit[], finishTimeS: 
       endS = Math.max(endS, free);
     });
   });
-  if (hasCpuReward(ctx)) endS = Math.max(endS, streamCpuReward(ctx, finishTimeS));
+  if (ctx.hasCpuReward()) endS = Math.max(endS, streamCpuReward(ctx, finishTimeS));
   return endS;
 }
 
@@ -283,7 +284,7 @@ export function fusedGenerationInference(ctx: IterationContext, pool: PoolRef, o
   const instancePools = splitPool(pool, gen.tp, gen.instances, 'generate/');
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS({ name: pool.name, firstGpu: pool.firstGpu, gpus: gen.tp * gen.instances }));
   const limits = engineLimits(ctx, gen.tp, scenarioEngine(ctx, settings.admissionWatermark));
-  const requests = buildRequests(ctx.table, gen.promptSharing);
+  const requests = buildRequests(ctx.table, scenarioSharesPrompts(ctx.scenario));
   assertRequestsFit(ctx, requests, limits, gen.tp);
   const assignment = settings.assignment === 'contiguous' ? splitContiguous(requests, gen.instances) : splitRoundRobin(requests, gen.instances);
   const cluster = createGenerationCluster({ cost: ctx.replica('actor', { tp: gen.tp, pp: 1 }), limits, assignment, sampleCount: ctx.table.count, startS });

@@ -1,4 +1,4 @@
-import type { TaskLayout } from '../../experiments/scenario.js';
+import type { TaskLayout } from '../../scenario/scenario.js';
 import type { IterationContext, ModelRole } from '../iteration-context.js';
 
 /** One inference model of the PPO workflow as RLHFuse runs it per sample (papers/rlhfuse.md §1). */
@@ -14,18 +14,8 @@ export function inferenceRoles(ctx: IterationContext): InferenceRole[] {
   const layouts = ctx.scenario.layout!;
   const roles: InferenceRole[] = [{ task: 'ref', role: 'ref', layout: layouts.ref }];
   if (layouts.reward && ctx.hasModel('reward')) roles.push({ task: 'reward', role: 'reward', layout: layouts.reward });
-  if (hasCriticInference(ctx)) roles.push({ task: 'values', role: 'critic', layout: layouts.criticInference! });
+  if (ctx.hasCriticInference()) roles.push({ task: 'values', role: 'critic', layout: layouts.criticInference! });
   return roles;
-}
-
-export function hasCriticInference(ctx: IterationContext): boolean {
-  const layouts = ctx.scenario.layout;
-  return ctx.scenario.algorithm.kind === 'ppo' && layouts?.criticInference !== undefined && layouts.criticTrain !== undefined && ctx.hasModel('critic');
-}
-
-/** The reward is computed by a rule on the driver's CPU (no reward model). */
-export function hasCpuReward(ctx: IterationContext): boolean {
-  return !(ctx.scenario.layout?.reward && ctx.hasModel('reward'));
 }
 
 /** Every sample is this many tokens long in the split and search references: half the prompt cap plus half the response cap. */

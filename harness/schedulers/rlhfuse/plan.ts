@@ -1,40 +1,49 @@
 import type { CostModel } from '../../cost/types.js';
-import type { Scenario } from '../../experiments/scenario.js';
+import type { Scenario } from '../../scenario/scenario.js';
 import type { IterationResult } from '../../sim/types.js';
 import type { WorkloadIteration } from '../../traces/types.js';
 import type { Rng } from '../../util/rng.js';
-import { SchedulerParameters } from '../assumptions.js';
+import { actorWeightSyncPhase, sequentialGenerationInference, sequentialTraining } from '../baseline/sequential-plan.js';
 import { IterationContext } from '../iteration-context.js';
-import type { ReplayHistory } from '../types.js';
-import { MIGRATION_THRESHOLD, rlhfuseAssumptions } from './assumptions.js';
+import type { ParameterValues } from '../parameters/index.js';
 import { fusedGenerationInference, type InterStageSettings } from './generation-inference.js';
 import { fusedTrainingPhase } from './fused-training.js';
-import { hasCriticInference } from './inference-roles.js';
 import { withOverheadShares } from './overhead-shares.js';
-import { actorWeightSyncPhase, sequentialGenerationInference, sequentialTraining } from './sequential-stages.js';
-import { decideThreshold, type FirstIterationRule, type ThresholdDecision } from './threshold-tuning.js';
-import type { KvReservation, WorkProxy } from './survivors.js';
+import type { interStageParameters, intraStageParameters, rlhfuseBaseParameters } from './parameters.js';
+import { decideThreshold, type ThresholdDecision, type TuningHistory } from './threshold-tuning.js';
 
 const GIB = 1024 ** 3;
 
-export interface Fusions {
-  /** Generation ⊕ inference (§2). */
-  readonly inter: boolean;
+export type RlhfuseBaseValues = ParameterValues<typeof rlhfuseBaseParameters>;
+export type InterStageValues = ParameterValues<typeof interStageParameters>;
+export type IntraStageValues = ParameterValues<typeof intraStageParameters>;
+
+/**
+ * What one RLHFuse entry runs, with its resolved parameters: RLHFuse-Base's always; a fusion's
+ * when the entry has that fusion (an entry without it has no such parameters to give).
+ */
+export interface RlhfuseSettings {
+  readonly base: RlhfuseBaseValues;
+  /**
+   * Generation ⊕ inference (§2); `fixedThreshold`: a migration threshold the scenario set (otherwise
+   * it is tuned); `tuning`: the iteration it is tuned on, from the replay's history (threshold-tuning.ts).
+   */
+  readonly inter?: { readonly values: InterStageValues; readonly fixedThreshold: number | undefined; readonly tuning: TuningHistory };
   /** Actor ‖ critic training (§3). */
-  readonly intra: boolean;
+  readonly intra?: IntraStageValues;
 }
 
-export function interStageSettings(p: SchedulerParameters): InterStageSettings {
+export function interStageSettings(base: RlhfuseBaseValues, inter: InterStageValues): InterStageSettings {
   return {
-    admissionWatermark: p.number('admission-watermark'),
-    assignment: p.string('prompt-assignment') as InterStageSettings['assignment'],
-    frozenModelsInHostMemory: p.boolean('frozen-models-in-host-memory'),
-    flatBatchTolerance: p.number('flat-batch-tolerance'),
-    kvReservation: p.string('kv-reservation') as KvReservation,
-    workProxy: p.string('survivor-work-proxy') as WorkProxy,
-    inferenceSplit: p.string('inference-split') as InterStageSettings['inferenceSplit'],
-    weightsLoad: p.string('frozen-weights-load') as InterStageSettings['weightsLoad'],
-    releaseDrainedInstances: p.boolean('release-drained-instances'),
+    admissionWatermark: base.admissionWatermark,
+    assignment: base.promptAssignment,
+    frozenModelsInHostMemory: base.frozenModelsInHostMemory,
+    flatBatchTolerance: inter.flatBatchTolerance,
+    kvReservation: inter.kvReservation,
+    workProxy: inter.survivorWorkProxy,
+    inferenceSplit: inter.inferenceSplit,
+    weightsLoad: inter.frozenWeightsLoad,
+    releaseDrainedInstances: inter.releaseDrainedInstances,
   };
 }
 
@@ -47,58 +56,59 @@ function describeDecision(decision: ThresholdDecision): string {
 
 /**
  * One RLHFuse iteration: actor weights into the generation layout; generation and inference
- * (fused when `inter`); the inference → training barrier (PPO draws mini-batches from the whole
- * batch); actor and critic training (fused when `intra`). With neither fusion it is step for step
- * RLHFuse-Base.
+ * (fused with `inter`, else in sequence); the inference → training barrier (PPO draws
+ * mini-batches from the whole batch); actor and critic training (fused with `intra`, else one
+ * after the other). With neither fusion this is RLHFuse-Base (`rlhfuse-base`): the unfused
+ * stages are the sequential plan's (baseline/sequential-plan.ts), so an ablation differs from the
+ * base only in the fusion it adds.
  */
-export function runRlhfuse(name: string, fusions: Fusions, scenario: Scenario, iteration: WorkloadIteration, cost: CostModel, rng: Rng, history?: ReplayHistory): IterationResult {
-  const p = SchedulerParameters.fromScenario(name, rlhfuseAssumptions, scenario);
+export function runRlhfuse(name: string, settings: RlhfuseSettings, scenario: Scenario, iteration: WorkloadIteration, cost: CostModel, rng: Rng): IterationResult {
+  const { base, inter, intra } = settings;
   const ctx = new IterationContext(name, scenario, iteration, cost, rng);
   const all = ctx.allocator.allocate('cluster', ctx.totalGpus, 0);
   const wholeIteration = scenario.scope === 'iteration' && scenario.layout !== undefined;
   let clock = wholeIteration ? actorWeightSyncPhase(ctx, 0).endS : 0;
 
-  const settings = interStageSettings(p);
-  if (fusions.inter) {
-    const fixed = scenario.schedulerParameters[name]?.[MIGRATION_THRESHOLD];
+  if (inter) {
+    const stageSettings = interStageSettings(base, inter.values);
     const decision = decideThreshold(
       ctx,
       {
-        ...(typeof fixed === 'number' ? { fixed } : {}),
-        configured: p.number(MIGRATION_THRESHOLD),
-        firstIteration: p.string('first-iteration-threshold') as FirstIterationRule,
-        gridStep: p.number('threshold-grid-step'),
-        retuneDriftKs: p.number('retune-drift-ks'),
+        ...(inter.fixedThreshold !== undefined ? { fixed: inter.fixedThreshold } : {}),
+        configured: inter.values.migrationThreshold,
+        firstIteration: inter.values.firstIterationThreshold,
+        gridStep: inter.values.thresholdGridStep,
+        retuneDriftKs: inter.values.retuneDriftKs,
       },
-      settings,
-      history?.previousIterations ?? [],
+      stageSettings,
+      inter.tuning,
     );
     ctx.note(describeDecision(decision));
     ctx.count('migration_threshold', decision.threshold);
-    const stage = fusedGenerationInference(ctx, all, { readyS: clock, threshold: decision.threshold, settings });
-    clock = stage.endS;
+    clock = fusedGenerationInference(ctx, all, { readyS: clock, threshold: decision.threshold, settings: stageSettings }).endS;
   } else {
-    clock = sequentialGenerationInference(ctx, all, { readyS: clock, admissionWatermark: settings.admissionWatermark, assignment: settings.assignment, frozenModelsInHostMemory: settings.frozenModelsInHostMemory }).endS;
+    const generation = { kind: 'continuous', assignment: base.promptAssignment } as const;
+    clock = sequentialGenerationInference(ctx, all, { readyS: clock, generation, admissionWatermark: base.admissionWatermark, frozenModelsInHostMemory: base.frozenModelsInHostMemory, balance: true }).endS;
   }
   if (!wholeIteration) return withOverheadShares(ctx.finish(), ctx.totalGpus);
   ctx.count('generation_inference_s', clock);
 
   const samplesPerMiniBatch = ctx.samplesPerMiniBatch();
-  const order = ctx.shuffledSampleIds();
+  const sampleOrder = ctx.shuffledSampleIds();
   const fused =
-    fusions.intra && hasCriticInference(ctx)
+    intra && ctx.hasCriticInference()
       ? fusedTrainingPhase(ctx, all, {
           readyS: clock,
           samplesPerMiniBatch,
-          sampleOrder: order,
-          searchEvaluations: p.number('fused-search-evaluations'),
-          memoryReserveBytes: p.number('training-memory-reserve-gib') * GIB,
+          sampleOrder,
+          searchEvaluations: intra.fusedSearchEvaluations,
+          memoryReserveBytes: intra.trainingMemoryReserveGib * GIB,
         })
       : undefined;
-  if (fusions.intra && !hasCriticInference(ctx)) ctx.note('intra-stage fusion needs a critic (PPO): the actor trains alone');
+  if (intra && !ctx.hasCriticInference()) ctx.note('intra-stage fusion needs a critic (PPO): the actor trains alone');
   if (fused) {
     ctx.count('training_fused_compute_s', fused.fusedComputeS);
     ctx.count('training_serial_compute_s', fused.serialComputeS);
-  } else sequentialTraining(ctx, all, clock, samplesPerMiniBatch, order);
+  } else sequentialTraining(ctx, all, { readyS: clock, samplesPerMiniBatch, sampleOrder, balance: true });
   return withOverheadShares(ctx.finish(), ctx.totalGpus);
 }

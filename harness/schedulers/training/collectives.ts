@@ -67,3 +67,51 @@ export function ulyssesAllToAllSPerToken(cost: CostModel, model: ModelSpec, sp: 
   const tokens = 1 << 20;
   return (model.layers * cost.transferS(perGpuPerToken * tokens, placement)) / tokens;
 }
+
+/**
+ * Bytes one GPU sends in one expert-parallel all-to-all (dispatch, or combine on the way back) of
+ * one MoE layer: Megatron's alltoall token dispatcher (megatron/core/transformer/moe/
+ * token_dispatcher.py @bed33f8, MoEAlltoAllTokenDispatcher) permutes every token once per chosen
+ * expert (tokens × k rows of hidden) and sends each row to the EP rank holding its expert; under
+ * uniform routing (named assumption) (EP − 1)/EP of the rows leave the GPU.
+ */
+export function expertAllToAllBytesPerGpu(tokensPerGpu: number, expertsPerToken: number, hidden: number, bytesPerElement: number, ep: number): number {
+  return ep > 1 ? (tokensPerGpu * expertsPerToken * hidden * bytesPerElement * (ep - 1)) / ep : 0;
+}
+
+/**
+ * Time of one expert-parallel all-to-all in which every GPU of the EP group sends `bytesPerGpu`
+ * spread evenly over its ep − 1 peers. The EP ranks are consecutive GPUs (Megatron's expert rank
+ * order with ETP 1): peers in the same node are reached over the node's GPU links, the others over
+ * the GPU's share of the node's network, in parallel; the slower part bounds the collective.
+ */
+export function expertAllToAllS(cost: CostModel, bytesPerGpu: number, ep: number, gpusPerNode: number): number {
+  if (ep <= 1 || bytesPerGpu <= 0) return 0;
+  const peersInNode = Math.min(ep, gpusPerNode) - 1;
+  const intraShare = peersInNode / (ep - 1);
+  const intra = intraShare > 0 ? cost.transferS(bytesPerGpu * intraShare, 'same-node') : 0;
+  const inter = intraShare < 1 ? cost.transferS(bytesPerGpu * (1 - intraShare), 'other-node') : 0;
+  return Math.max(intra, inter);
+}
+
+/**
+ * Ring attention of context parallelism (Megatron CP via Transformer Engine's
+ * AttnFuncWithCPAndKVP2P): each of the cp ranks holds 1/cp of every sequence (load-balanced
+ * chunks, so each computes 1/cp of the causal attention) and passes its K and V on around the
+ * ring cp − 1 times per layer in the forward. Seconds of one layer's exchange for one pass.
+ */
+export function contextParallelExchangeS(cost: CostModel, tokensPerGpu: number, kvBytesPerTokenPerGpu: number, cp: number, crossNode: boolean): number {
+  if (cp <= 1 || tokensPerGpu <= 0) return 0;
+  return (cp - 1) * cost.transferS(tokensPerGpu * kvBytesPerTokenPerGpu, crossNode ? 'other-node' : 'same-node');
+}
+
+/**
+ * Megatron's distributed optimizer (megatron/core/optimizer/distrib_optimizer.py): gradients
+ * reduce-scattered over the data-parallel group (fp32 main gradients, 4 bytes: Megatron reduces in
+ * fp32 with bf16 parameters), each rank steps its shard, parameters all-gathered back (bf16). A ring
+ * reduce-scatter and all-gather each move half of what an all-reduce of the same bytes moves.
+ */
+export function distributedOptimizerSyncS(cost: CostModel, parameters: number, group: number, crossNode: boolean, parameterBytes: number, gradientBytes = 4): number {
+  if (group <= 1 || parameters <= 0) return 0;
+  return 0.5 * cost.allReduceS(parameters * gradientBytes, group, crossNode) + 0.5 * cost.allReduceS(parameters * parameterBytes, group, crossNode);
+}

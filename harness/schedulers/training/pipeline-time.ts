@@ -41,3 +41,20 @@ export function oneFOneBMakespanS(pipeline: UniformPipeline): number {
   if (!evaluation.feasible) throw new Error(`1F1B pipeline of ${stages} stages × ${microBatches} micro-batches is infeasible (${evaluation.reason})`);
   return evaluation.makespan;
 }
+
+/**
+ * Makespan of Megatron's interleaved 1F1B with `chunks` (v) virtual stages per device (Narayanan et
+ * al., SC'21, §2.2.2): each device holds v non-adjacent chunks of L/(p·v) layers, so the warm-up
+ * and cool-down bubble shrinks from (p − 1)(f + b) to (p − 1)(f + b)/v — a bubble of (p − 1)/(v·m)
+ * of the ideal m(f + b) — while every micro-batch crosses p·v − 1 stage boundaries instead of
+ * p − 1 each way, which adds 2·p·(v − 1) sends to the critical path. Built on the plain 1F1B
+ * makespan (which includes its own send waits): with v = 1 it is that makespan exactly.
+ */
+export function interleavedOneFOneBMakespanS(pipeline: UniformPipeline & { readonly chunks: number }): number {
+  const base = oneFOneBMakespanS(pipeline);
+  const { stages, microBatches, forwardS, backwardS, chunks } = pipeline;
+  if (chunks <= 1 || stages === 1 || microBatches === 0) return base;
+  const bubbleSaved = (stages - 1) * (forwardS + backwardS) * (1 - 1 / chunks);
+  const extraSends = 2 * stages * (chunks - 1) * (pipeline.sendS ?? 0);
+  return base - bubbleSaved + extraSends;
+}

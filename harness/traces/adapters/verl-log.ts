@@ -10,9 +10,14 @@ export const VERL_LOG_FORMAT = 'verl-log';
  * `concat_dict_to_str`): `step:N - key:value - key:value …`, values formatted `:.3f`. Under Ray the
  * line carries a prefix such as `(TaskRunner pid=123) `. Older versions print raw numpy reprs
  * (`np.float64(0.25)`). Stage times are `timing_s/<stage>` (gen, reward, old_log_prob, ref, values,
- * adv, update_critic, update_actor, …; `timing_s/step` is the whole step).
+ * adv, update_critic, update_actor, …; `timing_s/step` is the whole step); veRL's Dec-2024 trainer
+ * named the same timers `timing/<stage>` and had no step timer (verl/trainer/ppo/ray_trainer.py at
+ * 50ac7252, `metrics['timing/gen'] = timer.last`).
  */
 export const VERL_STEP_LINE = /(?:^|[\s)\]>])step:(\d+)\s+-\s+(.*)$/;
+/** A step line that holds stage times, in either generation's naming (for format detection). */
+export const VERL_TIMING_STEP_LINE = /(?:^|[\s)\]>])step:\d+\s+-\s+.*\btiming(?:_s)?\//;
+const TIMING_KEY = /^timing(_s)?\/(.+)$/;
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]/g;
 const WRAPPED_NUMBER = /^(?:np\.)?(?:float|int|uint)(?:16|32|64)?\((.*)\)$|^tensor\((.*?)(?:,.*)?\)$/;
 
@@ -39,72 +44,116 @@ export function splitVerlFields(rest: string): { key: string; valueText: string;
   return out;
 }
 
+/** One logged training step: its stage seconds, the step's wall time when logged, and every other numeric value. */
+export interface VerlStepLine {
+  /** The step number as printed (0-based in Dec-2024 logs, 1-based later). */
+  readonly step: number;
+  readonly line: number;
+  /** Seconds per stage, from `timing_s/<stage>` or (Dec 2024) `timing/<stage>`, keys sorted. */
+  readonly stagesS: Readonly<Record<string, number>>;
+  readonly stepS?: number;
+  /** Every other numeric value, keys sorted. */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** How the log names its timers: `timing_s/` (2025 logs) or `timing/` (Dec 2024). */
+  readonly timingPrefix: 'timing_s/' | 'timing/';
+}
+
 /**
- * Reads the per-step metric lines of a veRL console log into a StageTimingTrace: iteration = step,
- * stagesS = every `timing_s/<stage>` but step, stepS = `timing_s/step`, metrics = every other
- * numeric value. GPUs are recovered from veRL's throughput definition
- * (perf/throughput = perf/total_num_tokens / (perf/time_per_step × n_gpus)) when it gives a whole
- * number. Other log output is ignored; lines without any timing_s (validation-only) are skipped.
+ * Collects the step lines of a veRL console log, fed line by line; one place for both readers of
+ * a log (the stage-timing trace and the whole run). Lines without stage times (validation) are
+ * skipped, a step logged twice keeps the later line, a stage time that is not a finite,
+ * non-negative number is a problem with line and column.
  */
-export async function readVerlLog(path: string, problems: ProblemCollector = createProblemCollector()): Promise<StageTimingTrace> {
-  const byStep = new Map<number, { iteration: StageTimingIteration; line: number }>();
-  const notes: string[] = [];
-  let metricLines = 0;
-  let withoutTimings = 0;
-  let skippedValues = 0;
-  const relogged: string[] = [];
-  for await (const { text, line } of readLines(path, { problems })) {
-    const match = VERL_STEP_LINE.exec(text.includes('\x1b') ? text.replace(ANSI, '') : text);
-    if (!match) continue;
-    metricLines++;
+export class VerlStepCollector {
+  private readonly byStep = new Map<number, VerlStepLine>();
+  private metricLines = 0;
+  private withoutTimings = 0;
+  private skippedValues = 0;
+  private readonly relogged: string[] = [];
+
+  constructor(
+    private readonly path: string,
+    private readonly problems: ProblemCollector,
+  ) {}
+
+  /** True when the line was a step metric line (with or without timings). */
+  feed(raw: string, line: number): boolean {
+    const text = raw.includes('\x1b') ? raw.replace(ANSI, '') : raw;
+    const match = VERL_STEP_LINE.exec(text);
+    if (!match) return false;
+    this.metricLines++;
     const step = Number(match[1]);
     const restStart = match.index + match[0].length - match[2]!.length;
     const stagesS: Record<string, number> = {};
     const metrics: Record<string, number> = {};
     let stepS: number | undefined;
+    let timingPrefix: VerlStepLine['timingPrefix'] | undefined;
     let bad = false;
     for (const { key, valueText, column } of splitVerlFields(match[2]!)) {
       const value = parseVerlValue(valueText);
-      const isTiming = key.startsWith('timing_s/');
+      const timing = TIMING_KEY.exec(key);
       if (value === undefined || !Number.isFinite(value)) {
-        if (isTiming) {
-          problems.add({ file: path, line, column: restStart + column, field: key, value: valueText.trim(), message: 'is not a finite number of seconds' });
+        if (timing) {
+          this.problems.add({ file: this.path, line, column: restStart + column, field: key, value: valueText.trim(), message: 'is not a finite number of seconds' });
           bad = true;
-        } else skippedValues++;
+        } else this.skippedValues++;
         continue;
       }
-      if (isTiming) {
-        if (value < 0) {
-          problems.add({ file: path, line, column: restStart + column, field: key, value: valueText.trim(), message: 'must not be negative' });
-          bad = true;
-        } else if (key === 'timing_s/step') stepS = value;
-        else stagesS[key.slice('timing_s/'.length)] = value;
-      } else metrics[key] = value;
+      if (!timing) {
+        metrics[key] = value;
+        continue;
+      }
+      if (value < 0) {
+        this.problems.add({ file: this.path, line, column: restStart + column, field: key, value: valueText.trim(), message: 'must not be negative' });
+        bad = true;
+        continue;
+      }
+      timingPrefix ??= timing[1] ? 'timing_s/' : 'timing/';
+      if (timing[2] === 'step') stepS = value;
+      else stagesS[timing[2]!] = value;
     }
-    if (bad) continue;
+    if (bad) return true;
     if (stepS === undefined && Object.keys(stagesS).length === 0) {
-      withoutTimings++;
-      continue;
+      this.withoutTimings++;
+      return true;
     }
-    const gpus = gpusFromThroughput(metrics);
-    const iteration: StageTimingIteration = {
-      iteration: step,
-      stagesS: sortKeys(stagesS),
-      ...(stepS !== undefined ? { stepS } : {}),
-      ...(gpus !== undefined ? { gpus } : {}),
-      metrics: sortKeys(metrics),
-    };
-    const previous = byStep.get(step);
-    if (previous) relogged.push(`step ${step} (lines ${previous.line} and ${line})`);
-    byStep.set(step, { iteration, line });
+    const previous = this.byStep.get(step);
+    if (previous) this.relogged.push(`step ${step} (lines ${previous.line} and ${line})`);
+    this.byStep.set(step, { step, line, stagesS: sortKeys(stagesS), ...(stepS !== undefined ? { stepS } : {}), metrics: sortKeys(metrics), timingPrefix: timingPrefix! });
+    return true;
   }
-  problems.throwIfAny();
-  if (metricLines === 0) throw new InputError({ file: path, message: 'no veRL metric lines (`step:N - timing_s/gen:… - …`) found; is this a veRL console log?' });
-  if (byStep.size === 0) throw new InputError({ file: path, message: `${metricLines} veRL metric lines, but none has timing_s/* values` });
-  if (withoutTimings > 0) notes.push(`${withoutTimings} metric lines without timing_s/* (validation-only) skipped`);
-  if (relogged.length > 0) notes.push(`steps logged twice, the later line kept (a resumed run?): ${relogged.join(', ')}`);
-  if (skippedValues > 0) notes.push(`${skippedValues} non-numeric or non-finite metric values skipped`);
-  const iterations = [...byStep.values()].map((entry) => entry.iteration).sort((a, b) => a.iteration - b.iteration);
+
+  /** The steps in order, and what was skipped; throws when the log has no usable step line. */
+  finish(): { steps: VerlStepLine[]; notes: string[] } {
+    this.problems.throwIfAny();
+    if (this.metricLines === 0) throw new InputError({ file: this.path, message: 'no veRL metric lines (`step:N - timing_s/gen:… - …`) found; is this a veRL console log?' });
+    if (this.byStep.size === 0) throw new InputError({ file: this.path, message: `${this.metricLines} veRL metric lines, but none has timing_s/* (or timing/*) values` });
+    const notes: string[] = [];
+    if (this.withoutTimings > 0) notes.push(`${this.withoutTimings} metric lines without timing_s/* (validation-only) skipped`);
+    if (this.relogged.length > 0) notes.push(`steps logged twice, the later line kept (a resumed run?): ${this.relogged.join(', ')}`);
+    if (this.skippedValues > 0) notes.push(`${this.skippedValues} non-numeric or non-finite metric values skipped`);
+    const steps = [...this.byStep.values()].sort((a, b) => a.step - b.step);
+    if (steps.some((s) => s.timingPrefix === 'timing/'))
+      notes.push('stage times are logged as timing/<stage> (veRL Dec 2024): read as the same timers as timing_s/<stage>; that trainer has no step timer');
+    return { steps, notes };
+  }
+}
+
+/**
+ * Reads the per-step metric lines of a veRL console log into a StageTimingTrace: iteration = step,
+ * stagesS = every `timing_s/<stage>` (or `timing/<stage>`) but step, stepS = `timing_s/step`,
+ * metrics = every other numeric value. GPUs are recovered from veRL's throughput definition
+ * (perf/throughput = perf/total_num_tokens / (perf/time_per_step × n_gpus)) when it gives a whole
+ * number. Other log output is ignored; lines without any timing (validation-only) are skipped.
+ */
+export async function readVerlLog(path: string, problems: ProblemCollector = createProblemCollector()): Promise<StageTimingTrace> {
+  const collector = new VerlStepCollector(path, problems);
+  for await (const { text, line } of readLines(path, { problems })) collector.feed(text, line);
+  const { steps, notes } = collector.finish();
+  const iterations: StageTimingIteration[] = steps.map((s) => {
+    const gpus = gpusFromThroughput(s.metrics);
+    return { iteration: s.step, stagesS: s.stagesS, ...(s.stepS !== undefined ? { stepS: s.stepS } : {}), ...(gpus !== undefined ? { gpus } : {}), metrics: s.metrics };
+  });
   const gpusFound = iterations.filter((it) => it.gpus !== undefined).length;
   notes.push(
     "stagesS holds every timing_s/* value as logged; some nest inside others (generate_sequences and generation_timing/* inside gen), so stages need not add up to stepS",
@@ -112,16 +161,26 @@ export async function readVerlLog(path: string, problems: ProblemCollector = cre
   notes.push(
     gpusFound === iterations.length
       ? 'gpus recovered from perf/total_num_tokens / (perf/throughput × perf/time_per_step)'
-      : `gpus recovered from perf/* throughput metrics on ${gpusFound} of ${byStep.size} steps; unknown elsewhere`,
+      : `gpus recovered from perf/* throughput metrics on ${gpusFound} of ${iterations.length} steps; unknown elsewhere`,
   );
   return { format: VERL_LOG_FORMAT, sources: [path], iterations, notes };
 }
 
+/**
+ * The throughput metrics under their two names: `perf/total_num_tokens`, `perf/time_per_step`,
+ * `perf/throughput` (veRL from spring 2025), and `total_num_tokens`, `time_per_step`,
+ * `Tokens/Sec/GPU` (the March-2025 logs).
+ */
+export function throughputMetrics(metrics: Readonly<Record<string, number>>): { totalNumTokens?: number; timePerStepS?: number; tokensPerSPerGpu?: number } {
+  const tokens = metrics['perf/total_num_tokens'] ?? metrics['total_num_tokens'];
+  const time = metrics['perf/time_per_step'] ?? metrics['time_per_step'];
+  const throughput = metrics['perf/throughput'] ?? metrics['Tokens/Sec/GPU'];
+  return { ...(tokens !== undefined ? { totalNumTokens: tokens } : {}), ...(time !== undefined ? { timePerStepS: time } : {}), ...(throughput !== undefined ? { tokensPerSPerGpu: throughput } : {}) };
+}
+
 /** veRL: throughput = total_num_tokens / (time_per_step × n_gpus). Accepts the result within 1 % of a whole number (values are printed to 3 decimals). */
 export function gpusFromThroughput(metrics: Readonly<Record<string, number>>): number | undefined {
-  const tokens = metrics['perf/total_num_tokens'];
-  const throughput = metrics['perf/throughput'];
-  const time = metrics['perf/time_per_step'];
+  const { totalNumTokens: tokens, tokensPerSPerGpu: throughput, timePerStepS: time } = throughputMetrics(metrics);
   if (tokens === undefined || throughput === undefined || time === undefined || throughput <= 0 || time <= 0) return undefined;
   const gpus = tokens / (throughput * time);
   const rounded = Math.round(gpus);

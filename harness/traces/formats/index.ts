@@ -8,6 +8,7 @@ import { polytraceDapoFilterFormat } from './polytrace-dapo-filter.js';
 import { polytraceMultiturnFormat } from './polytrace-multiturn.js';
 import { polytraceRewardTimingsFormat } from './polytrace-reward-timings.js';
 import { polytraceFormat } from './polytrace.js';
+import { recordedRunsCsvFormat } from './recorded-runs-csv.js';
 import { shareGptStatsFormat } from './sharegpt-stats.js';
 import { splitwisePerfModelFormat } from './splitwise-perf-model.js';
 import { stageTimingsCsvFormat } from './stage-timings-csv.js';
@@ -38,6 +39,7 @@ export const traceFormats: readonly TraceFormat[] = [
   verlLogFormat,
   polytraceRewardTimingsFormat,
   polytraceDapoFilterFormat,
+  recordedRunsCsvFormat,
 ];
 
 export type { TraceFormat, TraceKind, LengthsFormat, GpuProfileFormat, StageTimingsFormat, TableFormat } from './format.js';

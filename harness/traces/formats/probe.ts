@@ -42,10 +42,19 @@ const MAGIC: readonly [readonly number[], NonNullable<TraceProbe['binary']>][] =
   [[0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], 'xz'],
 ];
 
-/** Compressed or binary content, from magic bytes or NUL bytes in the head. */
+/**
+ * NUL bytes per byte of the head above which a file is binary. Binary files (parquet, pickles,
+ * tensors, UTF-16 text) are full of NULs; a console log can carry a stray one (a public veRL log has
+ * two in 570 KB, from NCCL's debug output), which must not make the whole log unreadable.
+ */
+export const BINARY_NUL_FRACTION = 1 / 1024;
+
+/** Compressed or binary content, from magic bytes or from NUL bytes in more than BINARY_NUL_FRACTION of the head. */
 export function binaryKind(bytes: Uint8Array): TraceProbe['binary'] {
   for (const [magic, kind] of MAGIC) if (magic.every((byte, i) => bytes[i] === byte)) return kind;
-  return bytes.includes(0) ? 'binary' : undefined;
+  let nuls = 0;
+  for (const byte of bytes) if (byte === 0) nuls++;
+  return nuls > 0 && nuls >= Math.max(1, bytes.length * BINARY_NUL_FRACTION) ? 'binary' : undefined;
 }
 
 export async function probeTrace(path: string): Promise<TraceProbe> {

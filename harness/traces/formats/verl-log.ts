@@ -1,4 +1,4 @@
-import { readVerlLog, VERL_LOG_FORMAT, VERL_STEP_LINE } from '../adapters/verl-log.js';
+import { readVerlLog, VERL_LOG_FORMAT, VERL_TIMING_STEP_LINE } from '../adapters/verl-log.js';
 import type { StageTimingsFormat } from './format.js';
 
 export const verlLogFormat: StageTimingsFormat = {
@@ -7,8 +7,8 @@ export const verlLogFormat: StageTimingsFormat = {
   container: 'text',
   description: 'a veRL console log: per-step metric lines `step:N - timing_s/gen:… - response_length/mean:…`',
   keys: [],
-  signature: 'text with veRL metric lines `step:N - timing_s/<stage>:<seconds> - …`',
-  detect: (probe) => !probe.isDirectory && probe.head.split('\n').some((line) => VERL_STEP_LINE.test(line) && line.includes('timing_s/')),
-  deepDetect: { pattern: VERL_STEP_LINE, mustInclude: 'timing_s/' },
+  signature: 'text with veRL metric lines `step:N - timing_s/<stage>:<seconds> - …` (Dec 2024: `timing/<stage>`)',
+  detect: (probe) => !probe.isDirectory && probe.head.split('\n').some((line) => VERL_TIMING_STEP_LINE.test(line)),
+  deepDetect: { pattern: VERL_TIMING_STEP_LINE },
   read: readVerlLog,
 };

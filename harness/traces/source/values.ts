@@ -18,7 +18,7 @@ export interface NumberRules {
   /** Whether `min` itself is allowed (default true). A duration may be 0; a GPU count may not. */
   readonly minInclusive?: boolean;
   /** Largest plausible value (see plausible-bounds.ts); above it the value is an error in the file. */
-  readonly max?: PlausibleBound;
+  readonly bound?: PlausibleBound;
 }
 
 /** Ids, indices and ranks: whole, not negative, no size to be implausible about. */
@@ -32,27 +32,27 @@ export const rules = {
   POSITIVE_COUNT,
   NON_NEGATIVE,
   /** Tokens of one prompt, response, turn or prefix. */
-  TOKENS: { integer: true, min: 0, max: PLAUSIBLE.sequenceTokens },
+  TOKENS: { integer: true, min: 0, bound: PLAUSIBLE.sequenceTokens },
   /** A mean token count (not whole). */
-  MEAN_TOKENS: { min: 0, max: PLAUSIBLE.sequenceTokens },
+  MEAN_TOKENS: { min: 0, bound: PLAUSIBLE.sequenceTokens },
   /** Tokens of a batch or of one measured operation. */
-  BATCH_TOKENS: { integer: true, min: 0, max: PLAUSIBLE.batchTokens },
+  BATCH_TOKENS: { integer: true, min: 0, bound: PLAUSIBLE.batchTokens },
   /** Sequences in a batch or group (at least one). */
-  SEQUENCES: { integer: true, min: 1, max: PLAUSIBLE.sequences },
-  ITERATION: { integer: true, min: 0, max: PLAUSIBLE.iterations },
-  GPUS: { integer: true, min: 1, max: PLAUSIBLE.gpus },
-  BYTES: { integer: true, min: 0, max: PLAUSIBLE.bytes },
-  STAGE_S: { min: 0, max: PLAUSIBLE.stageS },
-  LATENCY_S: { min: 0, max: PLAUSIBLE.latencyS },
-  TRACE_TIME_S: { min: 0, max: PLAUSIBLE.traceTimeS },
-  PREFILL_S: { min: 0, max: PLAUSIBLE.prefillS },
-  DECODE_STEP_S: { min: 0, max: PLAUSIBLE.decodeStepS },
-  OPERATION_S: { min: 0, max: PLAUSIBLE.operationS },
+  SEQUENCES: { integer: true, min: 1, bound: PLAUSIBLE.sequences },
+  ITERATION: { integer: true, min: 0, bound: PLAUSIBLE.iterations },
+  GPUS: { integer: true, min: 1, bound: PLAUSIBLE.gpus },
+  BYTES: { integer: true, min: 0, bound: PLAUSIBLE.bytes },
+  STAGE_S: { min: 0, bound: PLAUSIBLE.stageS },
+  LATENCY_S: { min: 0, bound: PLAUSIBLE.latencyS },
+  TRACE_TIME_S: { min: 0, bound: PLAUSIBLE.traceTimeS },
+  PREFILL_S: { min: 0, bound: PLAUSIBLE.prefillS },
+  DECODE_STEP_S: { min: 0, bound: PLAUSIBLE.decodeStepS },
+  OPERATION_S: { min: 0, bound: PLAUSIBLE.operationS },
 } as const satisfies Record<string, NumberRules>;
 
 /** `numberRules` for a file that stores the quantity in another unit (e.g. ms: `inUnit(rules.PREFILL_S, 'ms', 1000)`). */
 export function inUnit(numberRules: NumberRules, unit: string, perUnit: number): NumberRules {
-  return numberRules.max === undefined ? numberRules : { ...numberRules, max: boundIn(numberRules.max, unit, perUnit) };
+  return numberRules.bound === undefined ? numberRules : { ...numberRules, bound: boundIn(numberRules.bound, unit, perUnit) };
 }
 
 /** Checks a number against its rules; returns the reason it fails, or undefined. */
@@ -64,7 +64,7 @@ export function numberProblem(value: number, numberRules: NumberRules): string |
     if (inclusive ? value < numberRules.min : value <= numberRules.min)
       return numberRules.min === 0 ? (inclusive ? 'must not be negative' : 'must be positive') : `must be ${inclusive ? 'at least' : 'above'} ${numberRules.min}`;
   }
-  return numberRules.max === undefined ? undefined : exceedsBound(value, numberRules.max);
+  return numberRules.bound === undefined ? undefined : exceedsBound(value, numberRules.bound);
 }
 
 /**
@@ -88,7 +88,7 @@ export function plainCount(text: string): number | undefined {
 export function parseCountCell(text: string, site: ValueSite, numberRules: NumberRules, problems: ProblemCollector): number | undefined {
   const plain = plainCount(text);
   if (plain === undefined || (numberRules.min !== undefined && plain < numberRules.min)) return parseNumberCell(text, site, numberRules, problems);
-  const reason = numberRules.max === undefined ? undefined : exceedsBound(plain, numberRules.max);
+  const reason = numberRules.bound === undefined ? undefined : exceedsBound(plain, numberRules.bound);
   if (reason === undefined) return plain;
   problems.add({ ...site, value: text, message: reason });
   return undefined;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBenchSuites } from '../../../harness/bench/run.js';
 import { ingestionSuite } from '../../../harness/bench/suites/ingestion.js';
-import { memoryIo } from '../../../harness/cli/context.js';
+import { memoryIo } from '../../../harness/util/cli-io.js';
 
 describe('ingestion benchmark suite (--quick smoke run)', () => {
   it('reports CSV and JSONL rows/s and the streaming peak RSS, each with its unit', async () => {

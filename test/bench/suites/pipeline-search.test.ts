@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultAgainstLongSearch } from '../../../harness/bench/suites/pipeline-search.js';
-import { memoryIo } from '../../../harness/cli/context.js';
+import { memoryIo } from '../../../harness/util/cli-io.js';
 import { flexFusionInstances } from '../../../harness/schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
 
 describe('pipeline-search: the default memory phase against 1M evaluations', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { runBenchSuites } from '../../../harness/bench/run.js';
 import { rlhflessPlannerSuite } from '../../../harness/bench/suites/rlhfless-planner.js';
-import { memoryIo } from '../../../harness/cli/context.js';
+import { memoryIo } from '../../../harness/util/cli-io.js';
 
 describe('rlhfless-planner benchmark suite (--quick smoke run)', () => {
   it('times the per-step planner at 20 nodes / batch 512 against the 1 ms goal, and on the testbed', async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { memoryIo } from '../../../harness/cli/context.js';
+import { memoryIo } from '../../../harness/util/cli-io.js';
 import { main } from '../../../harness/cli/main.js';
 import { projectRoot } from '../../../harness/util/shared-data.js';
 

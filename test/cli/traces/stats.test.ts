@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { countingSamples } from '../../../harness/cli/traces/stats.js';
-import { memoryIo } from '../../../harness/cli/context.js';
+import { memoryIo } from '../../../harness/util/cli-io.js';
 import { main } from '../../../harness/cli/main.js';
 import type { LengthGroupItem } from '../../../harness/traces/length-stream.js';
 import type { Progress } from '../../../harness/util/progress.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadCustomGpu, loadCustomModel } from '../../../harness/cost/catalog/custom.js';
-import { parameterCount } from '../../../harness/cost/model-shape.js';
+import { activeParameterCount, kvBytesPerToken, parameterCount } from '../../../harness/cost/model-shape.js';
 import { InputError } from '../../../harness/util/input-error.js';
 
 let dir = '';
@@ -112,5 +112,35 @@ describe('custom model files', () => {
   it('requires sources, so every figure says where it comes from', async () => {
     const error = await problemsOf(async () => loadCustomModel(await file('nosrc.json', JSON.stringify({ extends: 'llama-2-7b', id: 'llama-2-7b-chat', sources: [] }))));
     expect(error.message).toMatch(/field 'sources' value '\[\]': must name where the shape comes from/);
+  });
+
+  it('reads MoE and MLA shapes; memory by the total, compute by the active parameters', async () => {
+    const moe = { experts: 8, expertsPerToken: 2, expertFfn: 128, sharedExpertFfn: 64, denseLayers: [0], routerBias: true };
+    const mla = { qLoraRank: 0, kvLoraRank: 32, qkNopeHeadDim: 16, qkRopeHeadDim: 8, vHeadDim: 16 };
+    const model = await loadCustomModel(await file('moe.json', JSON.stringify({ id: 'tiny-moe', layers: 2, hidden: 64, heads: 4, kvHeads: 4, ffn: 256, vocab: 100, tiedEmbeddings: false, moe, mla, sources: ['made up'] })));
+    expect(model.moe).toEqual(moe);
+    expect(model.mla).toEqual(mla);
+    const attention = 64 * 4 * 24 + 64 * (32 + 8) + 32 + 32 * 4 * 32 + 4 * 16 * 64;
+    const moeMlp = 64 * 8 + 8 + 8 * 3 * 64 * 128 + 3 * 64 * 64;
+    expect(parameterCount(model)).toBe(2 * 100 * 64 + (attention + 3 * 64 * 256 + 128) + (attention + moeMlp + 128) + 64);
+    expect(parameterCount(model) - activeParameterCount(model)).toBe(6 * 3 * 64 * 128);
+    expect(kvBytesPerToken(model, 2)).toBe(2 * 40 * 2);
+  });
+
+  it('reads a Hugging Face config.json as a model file, named after its folder', async () => {
+    const { mkdir } = await import('node:fs/promises');
+    await mkdir(join(dir, 'Mixtral-8x7B-v0.1'), { recursive: true });
+    const path = join(dir, 'Mixtral-8x7B-v0.1', 'config.json');
+    await writeFile(path, JSON.stringify({ architectures: ['MixtralForCausalLM'], hidden_size: 4096, num_hidden_layers: 32, num_attention_heads: 32, num_key_value_heads: 8, intermediate_size: 14336, num_local_experts: 8, num_experts_per_tok: 2, vocab_size: 32000 }));
+    const model = await loadCustomModel(path);
+    expect(model.id).toBe('mixtral-8x7b-v0.1');
+    expect(Math.round(parameterCount(model) / 1e8) / 10).toBe(46.7);
+  });
+
+  it('rejects a bad moe object field by field', async () => {
+    const error = await problemsOf(async () =>
+      loadCustomModel(await file('badmoe.json', JSON.stringify({ id: 'x', layers: 2, hidden: 64, heads: 4, kvHeads: 4, ffn: 256, vocab: 100, tiedEmbeddings: false, moe: { experts: 4, expertsPerToken: 8, expertFfn: 0, topk: 2 }, sources: ['x'] }, null, 2))),
+    );
+    expect(error.problems.map((p) => p.field).sort()).toEqual(['moe.expertFfn', 'moe.expertsPerToken', 'moe.topk']);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MODEL_CATALOG, modelById } from '../../../harness/cost/catalog/index.js';
-import { kvBytesPerToken, kvBytesPerTokenPerGpu, parameterCount, weightBytes } from '../../../harness/cost/model-shape.js';
+import { activeParameterCount, embeddingParameters, kvBytesPerToken, kvBytesPerTokenPerGpu, parameterCount, weightBytes } from '../../../harness/cost/model-shape.js';
 import { isInputError } from '../../../harness/util/input-error.js';
 
 /**
@@ -78,5 +78,52 @@ describe('model catalog', () => {
     }
     expect(isInputError(caught)).toBe(true);
     expect((caught as Error).message).toMatch(/scenario\.json: field 'actor\.model' value 'llama-4-400b': unknown model id; the catalog has llama-13b/);
+  });
+
+  it('has the MoE models and every model of the recorded RL runs, each citing its config.json', () => {
+    const ids = MODEL_CATALOG.map((m) => m.id);
+    for (const id of ['qwen3-30b-a3b', 'qwen3-235b-a22b', 'deepseek-v3', 'deepseek-r1', 'mixtral-8x7b', 'deepseek-llm-7b-chat', 'qwen2-7b-instruct', 'qwen2.5-math-7b', 'qwen2.5-0.5b-instruct', 'gemma-2-2b-it']) {
+      expect(ids).toContain(id);
+      expect(modelById(id).sources.join(' ')).toMatch(/config\.json/);
+    }
+  });
+});
+
+/**
+ * Published totals and active counts of the MoE models (model cards, Mixtral's release) and the
+ * parameter counts veRL printed for the recorded runs' models (rl-step-logs/logs), rounded as published.
+ */
+const PUBLISHED: readonly [id: string, totalB: number, activeB: number | undefined][] = [
+  ['qwen3-30b-a3b', 30.5, 3.3],
+  ['qwen3-235b-a22b', 235, 22],
+  ['deepseek-v3', 671, 37],
+  ['mixtral-8x7b', 46.7, 12.9],
+  ['qwen2-7b-instruct', 7.62, undefined],
+  ['qwen2.5-0.5b-instruct', 0.49403, undefined],
+  ['gemma-2-2b-it', 2.61, undefined],
+  ['deepseek-llm-7b-chat', 6.9, undefined],
+];
+
+describe('catalog models against their published parameter counts', () => {
+  it.each(PUBLISHED)('%s: %s B total, %s B active', (id, totalB, activeB) => {
+    const model = modelById(id);
+    expect(roundedLike(parameterCount(model) / 1e9, totalB)).toBe(totalB);
+    // Active counts are within one unit of the printed last digit: cards differ in what they count
+    // (Qwen3: 3.35 → "3.3B" with embeddings, DeepSeek-V3: 37.6 → "37B", Mixtral: 12.88 → "12.9B").
+    if (activeB !== undefined) {
+      const unit = Number.isInteger(activeB) ? 1 : 0.1;
+      expect(Math.abs(activeParameterCount(model) / 1e9 - activeB)).toBeLessThan(unit);
+    }
+  });
+
+  it('Qwen3-30B-A3B without embedding and head: the card\'s "29.9B non-embedding"', () => {
+    const model = modelById('qwen3-30b-a3b');
+    expect(roundedLike((parameterCount(model) - embeddingParameters(model)) / 1e9, 29.9)).toBe(29.9);
+  });
+
+  it('Qwen2.5-Math-7B is an alias of Qwen2.5-7B\'s shape', () => {
+    const { id: _a, name: _b, sources: _c, ...math } = modelById('qwen2.5-math-7b');
+    const { id: _d, name: _e, sources: _f, ...base } = modelById('qwen2.5-7b');
+    expect(math).toEqual(base);
   });
 });

@@ -191,3 +191,58 @@ describe('range counting', () => {
     expect(model.rangeCounter).toEqual({ queries: 3, outOfRange: 3, outOfRangeByKind: { decode_step: 2, prefill: 1 } });
   });
 });
+
+describe('roofline replica: MoE and MLA models', () => {
+  const h100 = () => createRooflineCostModel(gpuById('h100-sxm'), undefined, { assumptions: IDEAL });
+  const d = 2048;
+  const attentionGemms = d * 32 * 128 * 2 + d * 4 * 128 * 2; // Qwen3-30B-A3B q, o, k, v
+  const router = d * 128;
+  const expert = 3 * d * 768;
+  const head = 151936 * d;
+
+  it('a batch-1 decode step of Qwen3-30B-A3B reads the router and the 8 chosen experts per layer, not all 128', () => {
+    const replica = h100().replica(modelById('qwen3-30b-a3b'), { tp: 1, pp: 1 });
+    const weightsS = ((48 * (attentionGemms + router + 8 * expert) + head) * 2) / 3.35e12;
+    const step = replica.decodeStepS(1, 0);
+    expect(step / weightsS).toBeGreaterThan(1);
+    expect(step / weightsS).toBeLessThan(1.002);
+  });
+
+  it('a batch of 64 touches E·(1 − (1 − k/E)^64) ≈ 126 experts per layer: the step reads nearly all weights', () => {
+    const replica = h100().replica(modelById('qwen3-30b-a3b'), { tp: 1, pp: 1 });
+    const touched = 128 * (1 - (1 - 8 / 128) ** 64);
+    const weightsS = ((48 * (attentionGemms + router + touched * expert) + head) * 2) / 3.35e12;
+    const step = replica.decodeStepS(64, 0);
+    expect(step / weightsS).toBeGreaterThan(1);
+    expect(step / weightsS).toBeLessThan(1.03); // 512 routed rows' activations
+    // The mechanism: a dense model's decode step is flat in the batch, an MoE model's grows with the experts touched.
+    const dense = h100().replica(modelById('qwen2.5-3b'), { tp: 1, pp: 1 });
+    expect(dense.decodeStepS(64, 0) / dense.decodeStepS(1, 0)).toBeLessThan(1.1);
+    expect(step / replica.decodeStepS(1, 0)).toBeGreaterThan(7);
+  });
+
+  it('compute follows the active parameters: a Qwen3-30B-A3B forward costs about a 3 B dense forward, not a 30 B one', () => {
+    const cost = h100();
+    const tokens = 8 * 2048;
+    const forward = (id: string) => cost.replica(modelById(id), { tp: 1, pp: 1 }).trainStageForwardS(tokens, 8);
+    const moe = forward('qwen3-30b-a3b');
+    expect(moe / forward('qwen2.5-3b')).toBeGreaterThan(0.8);
+    expect(moe / forward('qwen2.5-3b')).toBeLessThan(1.5);
+    expect(forward('qwen2.5-32b') / moe).toBeGreaterThan(5);
+  });
+
+  it('memory follows the total: the weights on the GPU are all 30.5 B parameters', () => {
+    const model = modelById('qwen3-30b-a3b');
+    const replica = h100().replica(model, { tp: 2, pp: 1 });
+    expect(replica.weightBytesPerGpu).toBe((48 * (attentionGemms + 2 * 128 + router + 128 * expert + 2 * d) + 2 * head + d) * 2 / 2);
+  });
+
+  it('DeepSeek-V3 decode reads the MLA latent: (kv_lora_rank + qk_rope_head_dim) × 2 bytes per context token per layer', () => {
+    const replica = h100().replica(modelById('deepseek-v3'), { tp: 8, pp: 1 });
+    expect(replica.kvBytesPerTokenPerGpu).toBe(61 * 576 * 2);
+    expect(replica.kvBytesPerToken).toBe(61 * 576 * 2);
+    // Memory-bound attention (intensity 2·16·1088 / 1152 ≈ 30 FLOP/byte, below the H100's 295): the slope in the context is the latent read.
+    const perContextToken = (replica.decodeStepS(1, 200_000) - replica.decodeStepS(1, 100_000)) / 100_000;
+    expect(perContextToken / ((61 * 576 * 2) / 3.35e12)).toBeCloseTo(1, 9);
+  });
+});

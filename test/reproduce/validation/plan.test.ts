@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isValidCaseId } from '../../../harness/experiments/cases.js';
-import { loadScenario } from '../../../harness/experiments/scenario-loader.js';
+import { isValidCaseId } from '../../../harness/jobs/cases.js';
+import { loadScenario } from '../../../harness/scenario/loader.js';
 import { DAPO_GPU_COUNTS, RLHFLESS_TESTBED_SCENARIO, VALIDATION_SCENARIO, validationCases } from '../../../harness/reproduce/validation/plan.js';
 import { projectRoot } from '../../../harness/util/shared-data.js';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@ import { formatTextTable } from '../../../harness/report/text-table.js';
 import { buildValidation } from '../../../harness/reproduce/validation/compare.js';
 import { PUBLISHED_MEASUREMENTS } from '../../../harness/reproduce/validation/measurements.js';
 import { compactValidationTable, validationHeadline, validationMarkdown, validationSection, validationTable } from '../../../harness/reproduce/validation/report.js';
-import type { CaseOutcome } from '../../../harness/experiments/cases.js';
+import type { CaseOutcome } from '../../../harness/jobs/cases.js';
 import { SYNTHETIC_COST_VALUES, syntheticReplayResult } from './synthetic-outcomes.js';
 
 const outcomes: CaseOutcome[] = [

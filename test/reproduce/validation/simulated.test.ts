@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CaseOutcome } from '../../../harness/experiments/cases.js';
+import type { CaseOutcome } from '../../../harness/jobs/cases.js';
 import { simulatedValues } from '../../../harness/reproduce/validation/simulated.js';
 import { syntheticReplayResult } from './synthetic-outcomes.js';
 

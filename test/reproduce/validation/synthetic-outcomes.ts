@@ -1,4 +1,4 @@
-import type { Case, CaseOutcome } from '../../../harness/experiments/cases.js';
+import type { Case, CaseOutcome } from '../../../harness/jobs/cases.js';
 import { VALIDATION_COST_KIND, VALIDATION_REPLAY_KIND, type ValidationCostResult, type ValidationReplayResult, type ValidationReplayCase } from '../../../harness/reproduce/validation/cases.js';
 
 /**

@@ -44,6 +44,8 @@ const caseArbitrary = fc
       promptSharing: c.promptSharing,
       layout: { tp, pp, dp, microBatchSamples: 1 + (c.pick[7]! % 3) },
       rewardModel: c.rewardModel,
+      // Small enough that every layout of these clusters fits in memory (schedulers that know their training engine check it).
+      model: 'qwen2.5-0.5b-instruct',
     });
     return { scenario, iteration: iterationOf(groups), total };
   });

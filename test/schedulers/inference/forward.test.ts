@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dataParallelForward, forwardBatches, forwardBatchS, replicaForwardS } from '../../../harness/schedulers/inference/forward.js';
-import { streamForwards } from '../../../harness/schedulers/inference/streaming.js';
+import { forwardBatches, forwardBatchS, replicaForwardS, shardedForward } from '../../../harness/schedulers/inference/forward.js';
+import { splitBalanced, splitEvenly } from '../../../harness/schedulers/partition.js';
 import type { ReplicaCost } from '../../../harness/cost/types.js';
 import { linearReplica } from '../../sim/fixtures/linear-cost.js';
 
@@ -42,33 +42,13 @@ describe('inference forwards', () => {
   });
 
   it('end a data-parallel forward with its slowest replica; token balancing evens them out', () => {
-    const even = dataParallelForward(linearReplica(), 2, [0, 1, 2, 3, 4], tokens, { maxSequences: 1, maxTokens: Infinity }, false);
+    const ids = [0, 1, 2, 3, 4];
+    const even = shardedForward(linearReplica(), splitEvenly(ids, 2), tokens, { maxSequences: 1, maxTokens: Infinity });
     expect(even.shards).toEqual([[0, 1, 2], [3, 4]]);
-    expect(even.durationS).toBeCloseTo(0.6 + 1.2, 12);
-    const balanced = dataParallelForward(linearReplica(), 2, [0, 1, 2, 3, 4], tokens, { maxSequences: 1, maxTokens: Infinity }, true);
+    expect(even.replicaS.map((s) => Number(s.toFixed(9)))).toEqual([0.4 + 0.6 + 0.8, 1.0 + 0.3]);
+    expect(even.durationS).toBeCloseTo(0.4 + 0.6 + 0.8, 12);
+    const balanced = shardedForward(linearReplica(), splitBalanced(ids, tokens, 2), tokens, { maxSequences: 1, maxTokens: Infinity });
     expect(balanced.shards).toEqual([[0, 3, 4], [1, 2]]);
     expect(balanced.durationS).toBeLessThan(even.durationS);
-  });
-});
-
-describe('streaming forwards (for fusion schedulers)', () => {
-  it('batches whatever has arrived when the replica frees up, and waits when nothing has', () => {
-    const result = streamForwards(
-      linearReplica(),
-      [
-        { sampleId: 0, readyS: 1 },
-        { sampleId: 1, readyS: 1.1 },
-        { sampleId: 2, readyS: 1.2 },
-        { sampleId: 3, readyS: 10 },
-      ],
-      tokens,
-      { maxSequences: 4, maxTokens: Infinity },
-      0,
-    );
-    // t=1: only sample 0 has arrived: 0.4 s -> 1.4; samples 1, 2 then: 0.2 + 1.0 -> 2.6; sample 3 at 10: 1.0 -> 11.
-    expect(result.batches.map((b) => b.sampleIds)).toEqual([[0], [1, 2], [3]]);
-    expect(result.doneS.get(0)).toBeCloseTo(1.4, 12);
-    expect(result.doneS.get(2)).toBeCloseTo(2.6, 12);
-    expect(result.endS).toBeCloseTo(11, 12);
   });
 });

@@ -1,4 +1,4 @@
-import type { Scenario } from '../../../harness/experiments/scenario.js';
+import type { Scenario } from '../../../harness/scenario/scenario.js';
 import { findScheduler } from '../../../harness/schedulers/index.js';
 import type { ReplayHistory } from '../../../harness/schedulers/types.js';
 import type { IterationResult } from '../../../harness/sim/types.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rlhflessSchedulers } from '../../../harness/schedulers/rlhfless/registry.js';
-import { replayIterations } from '../../../harness/schedulers/replay.js';
+import { replayIterations } from '../../run/fixtures/replay.js';
 import { checkBarrier, checkExactlyOnce, checkPhaseOrder, checkSpans, checkSpansInsideAllocations } from '../../../harness/sim/invariants.js';
 import type { Allocation, IterationResult } from '../../../harness/sim/types.js';
 import { linearCostModel } from '../../sim/fixtures/linear-cost.js';
@@ -51,7 +51,9 @@ const caseArbitrary = fc
     // Two epochs over the same prompts, lengths drifted, so prediction and pre-warming have history.
     const next = groups.map((g, i) => ({ ...g, responses: g.responses.map((r) => Math.max(1, r + c.drift[i]!)) }));
     const total = c.nodes * c.gpusPerNode;
-    const parameters = Object.fromEntries(rlhflessSchedulers.map((s) => [s.name, c.parameters]));
+    // Each variant gets the drawn values of the parameters it declares (it refuses the others).
+    const declared = (entry: (typeof rlhflessSchedulers)[number]) => Object.fromEntries(Object.entries(c.parameters).filter(([name]) => entry.assumptions.some((a) => a.name === name)));
+    const parameters = Object.fromEntries(rlhflessSchedulers.map((s) => [s.name, declared(s)]));
     const scenario = testScenario({
       nodes: c.nodes,
       gpusPerNode: c.gpusPerNode,

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { findScheduler } from '../../../harness/schedulers/index.js';
 import { IterationContext } from '../../../harness/schedulers/iteration-context.js';
-import { replayIterations } from '../../../harness/schedulers/replay.js';
-import { resolveSettings, rlhflessAssumptions } from '../../../harness/schedulers/rlhfless/parameters.js';
+import { historyAfter } from '../../../harness/schedulers/history.js';
+import { replayIterations } from '../../run/fixtures/replay.js';
+import { rlhflessSettings } from '../../../harness/schedulers/rlhfless/registry.js';
 import { decideStep } from '../../../harness/schedulers/rlhfless/scheduler.js';
 import { createRng } from '../../../harness/util/rng.js';
 import { linearCostModel } from '../../sim/fixtures/linear-cost.js';
@@ -112,7 +113,7 @@ describe('cost-aware actor scaling on a real step', () => {
   const decide = (lambda: number) => {
     const scenario = rlhflessScenario({ rlhfless: { lambda, localityForm: 'off', predictor: 'oracle' } });
     const ctx = new IterationContext('rlhfless', scenario, iteration(skewed), linearCostModel(), createRng(1));
-    return decideStep(ctx, resolveSettings('rlhfless', rlhflessAssumptions(), scenario), undefined).plan;
+    return decideStep(ctx, rlhflessSettings('rlhfless', scenario), undefined).plan;
   };
 
   it('λ = 1 picks the fastest N and λ = 0 the cheapest', () => {
@@ -156,8 +157,8 @@ describe('length prediction across a replay', () => {
     const [first, second] = [iteration(skewed, 0), iteration(skewed, 1)];
     // Same random stream for both, so only the predictions can differ.
     const ewmaFirst = run('rlhfless', scenario, first);
-    const ewmaSecond = run('rlhfless', scenario, second, { previousIterations: [first], previousResults: [ewmaFirst] });
-    const oracleSecond = run('oracle', scenario, second, { previousIterations: [first] });
+    const ewmaSecond = run('rlhfless', scenario, second, historyAfter(findScheduler('rlhfless')!, scenario, [first], [ewmaFirst]));
+    const oracleSecond = run('oracle', scenario, second, historyAfter(findScheduler('oracle')!, scenario, [first]));
     expect(ewmaFirst.counters['predicted_from_fallback']).toBe(8);
     expect(ewmaSecond.counters['predicted_from_history']).toBe(8);
     expect(outcome(ewmaSecond)).toEqual(outcome(oracleSecond));

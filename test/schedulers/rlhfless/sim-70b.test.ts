@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { scenarioCostModel } from '../../../harness/experiments/scenario-cost.js';
-import { loadScenario } from '../../../harness/experiments/scenario-loader.js';
+import { scenarioCostModel } from '../../../harness/scenario/cost-model.js';
+import { loadScenario } from '../../../harness/scenario/loader.js';
 import { findScheduler } from '../../../harness/schedulers/index.js';
 import { checkExactlyOnce, checkSpans, checkSpansInsideAllocations } from '../../../harness/sim/invariants.js';
 import { generateWorkload } from '../../../harness/traces/generate/generate-workload.js';
@@ -12,7 +12,7 @@ import { projectRoot } from '../../../harness/util/shared-data.js';
 
 describe('the 20-node H100 simulation setting (Llama-2-70B, batch 512, 2 GPUs per actor, generation only)', () => {
   it('runs: plans among 1..80 actors, generates every sample once, and has no serverless start-up in a generation-only scope', async () => {
-    const scenario = await loadScenario(join(projectRoot, 'harness', 'experiments', 'scenarios', 'rlhfless-sim-70b.json'));
+    const scenario = await loadScenario(join(projectRoot, 'harness', 'scenario', 'scenarios', 'rlhfless-sim-70b.json'));
     const cost = await scenarioCostModel(scenario);
     const path = join(projectRoot, 'traces', 'fitted', 'polytrace-dapo-32b.json');
     const model = parseLengthModel(await readFile(path, 'utf8'), path);

@@ -57,7 +57,8 @@ const caseArbitrary = fc
       promptSharing: c.promptSharing,
       layout: { tp, pp, dp, microBatchSamples: 1 + (c.pick[7]! % 3) },
       rewardModel: c.rewardModel,
-      schedulerParameters: { [c.scheduler]: c.settings },
+      // The drawn values of the parameters this entry declares (an ablation refuses the other fusion's).
+      schedulerParameters: { [c.scheduler]: Object.fromEntries(Object.entries(c.settings).filter(([name]) => findScheduler(c.scheduler)!.assumptions.some((a) => a.name === name))) },
     });
     return { scenario, iteration: iterationOf(groups), total, scheduler: c.scheduler };
   });

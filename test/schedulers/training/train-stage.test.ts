@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { ReplicaCost } from '../../../harness/cost/types.js';
+import { modelById } from '../../../harness/cost/catalog/index.js';
+import { weightBytesPerGpu } from '../../../harness/cost/model-shape.js';
+import type { Placement, ReplicaCost } from '../../../harness/cost/types.js';
 import { pipelineTrainStage, shardedDataParallelTrainStage, tokenBalancedMicroBatches, type TrainStageInput } from '../../../harness/schedulers/training/train-stage.js';
 import { linearCostModel, linearReplica } from '../../sim/fixtures/linear-cost.js';
 
@@ -139,5 +141,103 @@ describe('sharded data-parallel training (ZeRO-3 / FSDP)', () => {
     const replica: ReplicaCost = { ...base, trainStageForwardS: (t, n, squares) => (seen.push(squares ?? NaN), base.trainStageForwardS(t, n, squares)) };
     shardedDataParallelTrainStage(replica, linearCostModel(), { dp: 1, crossNode: false, communicationOverlap: 0 }, input({ sequenceTokens: new Int32Array([3, 4, 0, 0, 0, 0, 0, 0]), microBatchSamples: 2, sampleIds: [0, 1] }));
     expect(seen[0]).toBe(9 + 16);
+  });
+});
+
+describe('pipeline training with VPP, CP, EP and the distributed optimizer', () => {
+  const one = (overrides: Partial<TrainStageInput> = {}): TrainStageInput => ({
+    sampleIds: ids,
+    sequenceTokens: tokens,
+    samplesPerMiniBatch: 8,
+    microBatchSamples: 1,
+    balanceDataParallel: false,
+    epochs: 1,
+    ...overrides,
+  });
+  /** Links that cost nothing, to look at compute alone; and links of round numbers. */
+  const freeLinks = { ...linearCostModel(), transferS: () => 0 };
+  const links = { ...linearCostModel(), transferS: (bytes: number, placement: Placement) => (placement === 'other-node' ? bytes / 50e9 : placement === 'same-node' ? bytes / 400e9 : 0) };
+
+  it('VPP shrinks the pipeline bubble: (p − 1)(f + b)/v instead of (p − 1)(f + b)', () => {
+    const replica = linearReplica({}, { tp: 1, pp: 4 });
+    const run = (vpp: number) => pipelineTrainStage(replica, { tp: 1, pp: 4, dp: 1, vpp }, false, one(), { cost: freeLinks, gpusPerNode: 8 }).miniBatches[0]!.computeS;
+    // 8 micro-batches of 100 tokens; per stage F = 0.002·100/4 = 0.05, B = 0.1.
+    expect(run(1)).toBeCloseTo((8 + 3) * 0.15, 12);
+    expect(run(2)).toBeCloseTo(8 * 0.15 + (3 * 0.15) / 2, 12);
+    expect(run(4)).toBeLessThan(run(2));
+  });
+
+  it('CP splits a micro-batch\'s tokens and its causal attention FLOPs over the cp GPUs (Σ length² / cp, not / cp²)', () => {
+    const seen: [number, number][] = [];
+    const replica: ReplicaCost = {
+      ...linearReplica(),
+      trainStageForwardS: (t, _s, squares = 0) => {
+        seen.push([t, squares]);
+        return 1e-4 * t + 1e-8 * squares;
+      },
+      trainStageBackwardS: (t, _s, squares = 0) => 2 * (1e-4 * t + 1e-8 * squares),
+    };
+    const long = new Int32Array([8000]);
+    const input = one({ sampleIds: [0], sequenceTokens: long, samplesPerMiniBatch: 1 });
+    const cp1 = pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 1 }, false, input).miniBatches[0]!.computeS;
+    const cp4 = pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 1, cp: 4 }, false, input, { cost: freeLinks, gpusPerNode: 8 }).miniBatches[0]!.computeS;
+    expect(cp1).toBeCloseTo(3 * (1e-4 * 8000 + 1e-8 * 64e6), 12);
+    expect(cp4).toBeCloseTo(3 * (1e-4 * 2000 + 1e-8 * 16e6), 12);
+    expect(seen.at(-1)).toEqual([2000, 16e6]);
+  });
+
+  it('CP pays the ring exchange per layer in every pass: (cp − 1) hops of a GPU\'s K/V chunk', () => {
+    const replica = linearReplica(); // test model: 8 layers, 8 KV heads × 64, bf16 → 2·8·64·2 = 2048 bytes per token per layer
+    const input = one({ sampleIds: [0], samplesPerMiniBatch: 1 });
+    const base = pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 1, cp: 2 }, false, input, { cost: freeLinks, gpusPerNode: 8 }).miniBatches[0]!.computeS;
+    const paid = pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 1, cp: 2 }, false, input, { cost: links, gpusPerNode: 8 }).miniBatches[0]!.computeS;
+    // 100 tokens → 50 per GPU; forward, backward and recomputed forward each pass 8 layers × 1 hop of 50 × 2048 bytes.
+    expect(paid - base).toBeCloseTo((3 * 8 * 1 * 50 * 2048) / 400e9, 15);
+  });
+
+  it('EP adds a dispatch and a combine per MoE layer per pass, by tokens × k × hidden, over the node or the network', () => {
+    const qwen = modelById('qwen3-30b-a3b');
+    const replica = linearReplica({}, { tp: 1, pp: 1 }, qwen);
+    const input = one({ sampleIds: [0], samplesPerMiniBatch: 1 });
+    const commS = (ep: number) =>
+      pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 16, ep }, false, input, { cost: links, gpusPerNode: 8 }).miniBatches[0]!.computeS -
+      pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 16, ep }, false, input, { cost: freeLinks, gpusPerNode: 8 }).miniBatches[0]!.computeS;
+    // One micro-batch of 100 tokens on one GPU: 48 MoE layers × 2 all-to-alls × 3 passes.
+    const bytes = (ep: number) => (100 * 8 * 2048 * 2 * (ep - 1)) / ep;
+    expect(commS(8)).toBeCloseTo((48 * 2 * 3 * bytes(8)) / 400e9, 12);
+    expect(commS(16)).toBeCloseTo(48 * 2 * 3 * Math.max((bytes(16) * 7) / 15 / 400e9, (bytes(16) * 8) / 15 / 50e9), 12);
+    expect(commS(16)).toBeGreaterThan(commS(8));
+  });
+
+  it('the distributed optimizer reduce-scatters gradients and all-gathers parameters over DP', () => {
+    const cost = linearCostModel();
+    const replica = linearReplica({}, { tp: 1, pp: 1 });
+    const parameters = weightBytesPerGpu(replica.model, 1, 1) / 2;
+    const result = pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 4 }, false, one(), { cost, gpusPerNode: 8, distributedOptimizer: true });
+    expect(result.miniBatches[0]!.gradientSyncS).toBeCloseTo(0.5 * ((2 * 3 * 4 * parameters) / 4 / 1e9) + 0.5 * ((2 * 3 * 2 * parameters) / 4 / 1e9), 12);
+    // Without it the plain path is unchanged: the replica's all-reduce over DP.
+    expect(pipelineTrainStage(replica, { tp: 1, pp: 1, dp: 4 }, false, one(), { cost, gpusPerNode: 8 }).miniBatches[0]!.gradientSyncS).toBe(0.4);
+  });
+});
+
+describe('sharded training by ZeRO stage and offload', () => {
+  const cost = linearCostModel(); // all-reduce of S bytes over n: 2(n − 1)/n · S / 1 GB/s; host copies at 0.1 GB/s
+  const replica = cost.replica(linearReplica().model, { tp: 1, pp: 1 });
+  const input: TrainStageInput = { sampleIds: ids, sequenceTokens: tokens, samplesPerMiniBatch: 8, microBatchSamples: 1, balanceDataParallel: false, epochs: 1 };
+  const run = (extra: object) => shardedDataParallelTrainStage(replica, cost, { dp: 4, crossNode: false, communicationOverlap: 0, ...extra }, input);
+  const allReduceS = (2 * 3 * 2e9) / 4 / 1e9; // 2 GB of weights (and bf16 gradients) over 4 GPUs
+
+  it('stage 3 gathers per micro-batch, stage 2 only reduce-scatters per micro-batch, stage 1 syncs once per mini-batch', () => {
+    // 2 micro-batches per GPU of 100 tokens: F 0.2 + B 0.4 each; optimizer 0.3.
+    expect(run({}).durationS).toBeCloseTo(2 * (0.6 + 1.5 * allReduceS) + 0.3, 9);
+    expect(run({ zeroStage: 3 }).durationS).toBe(run({}).durationS);
+    expect(run({ zeroStage: 2 }).durationS).toBeCloseTo(2 * (0.6 + 0.5 * allReduceS) + 0.5 * allReduceS + 0.3, 9);
+    expect(run({ zeroStage: 1 }).durationS).toBeCloseTo(2 * 0.6 + allReduceS + 0.3, 9);
+  });
+
+  it('offload copies each GPU\'s shards over its host link: parameters twice and gradients once per micro-batch, or once per step for the optimizer', () => {
+    const shard = 2e9 / 4;
+    expect(run({ paramOffload: true }).durationS - run({}).durationS).toBeCloseTo(2 * ((2 * shard + shard) / 1e8), 6);
+    expect(run({ optimizerOffload: true }).durationS - run({}).durationS).toBeCloseTo((shard + shard) / 1e8, 6);
   });
 });

@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { gpusFromThroughput, parseVerlValue, readVerlLog, splitVerlFields } from '../../../harness/traces/adapters/verl-log.js';
+import { readStageTimings } from '../../../harness/traces/read.js';
+import { sharedDataPath } from '../../../harness/util/shared-data.js';
 import { scratchDir } from '../../cli/run-cli.js';
 
 /** Hand-written from veRL's console logger format and metric names (see traces/README.md). */
@@ -84,5 +86,41 @@ describe('readVerlLog on bad input', () => {
     const path = join(dir, 'other.log');
     writeFileSync(path, 'INFO starting\nINFO done\n');
     await expect(readVerlLog(path)).rejects.toThrow('no veRL metric lines');
+  });
+});
+
+const LOGS = (...parts: string[]) => sharedDataPath('rl-step-logs', 'logs', ...parts);
+
+describe('readVerlLog on the shared veRL logs (both log generations)', () => {
+  // Steps counted in the files: training step lines (with timings), validation-only lines excluded.
+  it.each([
+    [LOGS('verl-mi300-deepseek7b', 'grpo_run_deepseek7b_llm.log'), 1119, 1, 57.658, 103.092, 8],
+    [LOGS('verl-mi300-deepseek7b', 'ppo_run_deepseek7b_llm.log'), 1119, 1, 29.313, 47.189, 8],
+    [LOGS('verl-qwen2-7b-gpg', 'qwen2-7b_math.log'), 210, 1, 69.534, 238.206, 8],
+    [LOGS('verl-qwen2-7b-gpg', 'qwen2-7b_math_megatron.log'), 105, 1, 50.878, 218.277, 8],
+    [LOGS('verl-team-gsm8k', 'Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log'), 435, 0, 18.156, undefined, undefined],
+    [LOGS('verl-team-gsm8k', 'Qwen2.5-0.5B-bsz256_2-prompt512-resp256-0.538.log'), 435, 0, 18.947, undefined, undefined],
+    [LOGS('verl-team-gsm8k', 'gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log'), 106, 0, 44.876, undefined, undefined],
+  ])('%s: %i steps from step %i; step 2 as logged', async (path, steps, first, gen2, step2, gpus) => {
+    const trace = await readStageTimings(path);
+    expect(trace.format).toBe('verl-log');
+    expect(trace.iterations).toHaveLength(steps);
+    expect(trace.iterations[0]!.iteration).toBe(first);
+    const two = trace.iterations.find((it) => it.iteration === 2)!;
+    expect(two.stagesS.gen).toBe(gen2);
+    expect(two.stepS).toBe(step2);
+    expect(two.gpus).toBe(gpus);
+  });
+
+  it("reads the Dec-2024 trainer's timing/<stage> names as stages and says so", async () => {
+    const trace = await readVerlLog(LOGS('verl-team-gsm8k', 'gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log'));
+    expect(trace.iterations[0]!.stagesS).toEqual({ adv: 0.144, gen: 48.956, ref: 12.07, update_actor: 37.47, update_critic: 32.657, values: 9.785 });
+    expect(trace.iterations[0]!.metrics['timing/gen']).toBeUndefined();
+    expect(trace.notes).toContain('stage times are logged as timing/<stage> (veRL Dec 2024): read as the same timers as timing_s/<stage>; that trainer has no step timer');
+  });
+
+  it('recovers the GPU count from the March-2025 throughput names (total_num_tokens, time_per_step, Tokens/Sec/GPU)', async () => {
+    // Step 2 of the GRPO log: 1431853 tokens / (1736.130 tokens/s/GPU × 103.092 s) = 8.000 GPUs.
+    expect(gpusFromThroughput({ total_num_tokens: 1431853, time_per_step: 103.092, 'Tokens/Sec/GPU': 1736.13 })).toBe(8);
   });
 });

@@ -23,6 +23,12 @@ const PUBLIC: [string, string][] = [
   [sharedDataPath('vidur', 'data', 'profiling', 'compute', 'h100', 'meta-llama', 'Llama-2-70b-hf', 'mlp.csv'), 'vidur-mlp'],
   [sharedDataPath('vidur', 'data', 'profiling', 'network', 'h100_dgx', 'all_reduce.csv'), 'vidur-collective'],
   [fileURLToPath(new URL('../fixtures/verl-console.log', import.meta.url)), 'verl-log'],
+  [sharedDataPath('rl-step-logs', 'logs', 'verl-mi300-deepseek7b', 'grpo_run_deepseek7b_llm.log'), 'verl-log'],
+  // Dec-2024 logs: `timing/<stage>` names, and (0.538) two stray NUL bytes from NCCL's debug output.
+  [sharedDataPath('rl-step-logs', 'logs', 'verl-team-gsm8k', 'Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log'), 'verl-log'],
+  [sharedDataPath('rl-step-logs', 'logs', 'verl-team-gsm8k', 'Qwen2.5-0.5B-bsz256_2-prompt512-resp256-0.538.log'), 'verl-log'],
+  [sharedDataPath('rl-step-logs', 'logs', 'verl-team-gsm8k', 'gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log'), 'verl-log'],
+  [sharedDataPath('rl-step-logs', 'runs.csv'), 'recorded-runs-csv'],
 ];
 
 describe('format detection', () => {
@@ -30,6 +36,15 @@ describe('format detection', () => {
     const probe = await probeTrace(path);
     expect(traceFormats.filter((format) => formatMatches(format, probe)).map((f) => f.name)).toEqual([expected]);
     expect((await resolveFormat(path, traceFormats)).name).toBe(expected);
+  });
+
+  it.each([
+    sharedDataPath('rl-step-logs', 'logs', 'verl-qwen2-7b-gpg', 'qwen2-7b_math.log'),
+    sharedDataPath('rl-step-logs', 'logs', 'verl-qwen2-7b-gpg', 'qwen2-7b_math_megatron.log'),
+  ])('detects %s as verl-log by reading past the probed head (the config dump comes first)', async (path) => {
+    const probe = await probeTrace(path);
+    expect(traceFormats.filter((format) => formatMatches(format, probe))).toEqual([]);
+    expect((await resolveFormat(path, traceFormats)).name).toBe('verl-log');
   });
 
   it('has unique format names', () => {

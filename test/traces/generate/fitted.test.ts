@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { memoryIo } from '../../../harness/cli/context.js';
+import { memoryIo } from '../../../harness/util/cli-io.js';
 import { main } from '../../../harness/cli/main.js';
 import type { LengthModel } from '../../../harness/traces/generate/length-model.js';
 import { projectRoot, sharedRoot } from '../../../harness/util/shared-data.js';

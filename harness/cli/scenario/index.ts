@@ -1,0 +1,9 @@
+import type { CommandFactory } from '../commands.js';
+import { scenarioInitCommand } from './init.js';
+
+/**
+ * The subcommands of `rlhf-replay scenario`, one file each in this folder, in the order `--help`
+ * lists them. To add one (e.g. `scenario from-verl`): write harness/cli/scenario/<name>.ts
+ * exporting a CommandFactory and add one line here.
+ */
+export const scenarioSubcommands: readonly CommandFactory[] = [scenarioInitCommand];
