@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import yargs from 'yargs';
 import { commandFactories } from './commands.js';
 import { newContext } from './context.js';
+import { restoreTypedNumbers } from './options.js';
 import { processIo, type CliIo } from '../util/cli-io.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import { isInputError } from '../util/input-error.js';
@@ -31,7 +32,9 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
       if (error) throw error;
       throw new UsageError(message);
     })
-    .epilogue('Exit codes: 0 ok, 1 a check failed (e.g. a confirmed regression), 2 bad input or usage, 3 harness bug.');
+    .epilogue('Exit codes: 0 ok, 1 a check failed (e.g. a confirmed regression), 2 bad input or usage, 3 harness bug.')
+    // Number flags yargs could not parse reach the handlers as typed, so their errors show them.
+    .middleware((parsed) => restoreTypedNumbers(parsed, argv), true);
   for (const factory of commandFactories) parser.command(factory(context));
 
   try {

@@ -34,6 +34,38 @@ export function shownPath(io: CliIo, path: string): string {
   return relativePath.startsWith('..') ? path : relativePath;
 }
 
+/** The values typed for each `--flag` (as `--flag v` or `--flag=v`), in order, by flag name; nothing after `--`. */
+export function typedFlagValues(args: readonly string[]): Map<string, string[]> {
+  const typed = new Map<string, string[]>();
+  for (let i = 0; i < args.length; i++) {
+    const token = args[i]!;
+    if (token === '--') break;
+    const match = /^--([^=]+)(?:=(.*))?$/s.exec(token);
+    if (match === null) continue;
+    const value = match[2] ?? (i + 1 < args.length && !/^--/.test(args[i + 1]!) ? args[++i] : undefined);
+    if (value !== undefined) typed.set(match[1]!, [...(typed.get(match[1]!) ?? []), value]);
+  }
+  return typed;
+}
+
+const kebabCase = (name: string) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/**
+ * yargs turns a number flag it cannot parse into NaN (`--iterations abc`) and a huge one into
+ * Infinity; this puts back what the user typed, so the flag's check reports `value 'abc'`, not
+ * `value 'NaN'`. Runs as a middleware before any handler sees the arguments.
+ */
+export function restoreTypedNumbers(argv: Record<string, unknown>, args: readonly string[]): void {
+  const typed = typedFlagValues(args);
+  const notFinite = (value: unknown) => typeof value === 'number' && !Number.isFinite(value);
+  for (const [key, value] of Object.entries(argv)) {
+    const given = typed.get(key) ?? typed.get(kebabCase(key));
+    if (given === undefined || given.length === 0) continue;
+    if (notFinite(value)) argv[key] = given[given.length - 1];
+    else if (Array.isArray(value) && value.some(notFinite)) argv[key] = value.map((item, index) => (notFinite(item) ? (given[index] ?? item) : item));
+  }
+}
+
 /** A string flag's value; given twice, the last one wins (as in most CLIs). */
 export function lastString(value: unknown): string | undefined {
   const last = Array.isArray(value) ? value[value.length - 1] : value;

@@ -159,7 +159,7 @@ export const pipelineCommand: CommandFactory = (context) => ({
       .option('time-unit', { type: 'string', default: 'units', describe: "Unit of the times given, for labels ('units', 's', 'ms')" })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the search' })
       .option('max-evaluations', { type: 'number', default: DEFAULT_LATENCY_EVALUATIONS, describe: 'Schedule evaluations the latency search may spend (deterministic budget)' })
-      .option('memory-evaluations', { type: 'number', describe: `Schedule evaluations of the memory phase (deterministic budget; default ${DEFAULT_MEMORY_WORK / 1e6}M ÷ tasks per schedule, about 10 s on one core)` })
+      .option('memory-evaluations', { type: 'number', describe: `Schedule evaluations of the memory phase (deterministic budget; default ${DEFAULT_MEMORY_WORK / 1e6}M ÷ tasks per schedule, about 10 s on one core; on a long layout a quarter of that work builds its tiled start)` })
       .option('time-budget', { type: 'number', describe: 'Wall-clock cap on the search, seconds (default none). Output is deterministic for a seed and evaluation budgets unless this cap cuts the search short (JSON timeBudgetBound)' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document' })
       .option('chart', { type: 'string', describe: 'Write the greedy and searched schedules as Gantt charts to this HTML file' })

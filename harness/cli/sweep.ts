@@ -16,9 +16,10 @@ import { SWEEP_KINDS_REF, sweepCaseKinds } from '../sweep/kinds.js';
 import { metricSpec } from '../sweep/metrics.js';
 import { buildSweepPlan, parseSweepValues, resolveParameter, resolveScheduler, SWEEP_COMMAND, type SweepPlan } from '../sweep/plan.js';
 import type { SweepPointResult } from '../sweep/point.js';
-import { writeChartPage } from '../report/page.js';
+import { renderChartPage } from '../report/page.js';
 import { schedulers } from '../schedulers/index.js';
 import { InputError } from '../util/input-error.js';
+import { writeOutputFile } from '../util/output-folder.js';
 import { createProgress } from '../util/progress.js';
 
 export const DEFAULT_SHARD_DIR = 'reports/sweep';
@@ -52,7 +53,8 @@ export async function finalizeSweep(context: CliContext, argv: Record<string, un
   const { io } = context;
   const report = summarizeSweep(plan, outcomes, argv.optimum as 'min' | 'max' | undefined);
   const chartPath = argv.chart as string | undefined;
-  if (chartPath !== undefined && report.best !== null) await writeChartPage(inputPath(io, chartPath), sweepChartPage(report));
+  // A transaction of one file: stray temporary files of a killed earlier run beside it are cleaned too.
+  if (chartPath !== undefined && report.best !== null) await writeOutputFile(inputPath(io, chartPath), await renderChartPage(sweepChartPage(report)), 'sweep');
   if (argv.json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
   else {
     io.stdout(sweepText(report));

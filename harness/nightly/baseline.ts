@@ -115,10 +115,14 @@ export function updatedBaselines(previous: BaselineSet, figures: readonly Figure
 const GOLDEN_ABOUT = 'Deterministic nightly figures (figure id = <case id>:<figure>). Written by `rlhf-replay nightly --update-baseline`; review changes like golden files.';
 const TIMINGS_ABOUT = 'Nightly timing samples of the last runs recorded (each --update-baseline on the same kind of machine adds one) and that machine. Written by `rlhf-replay nightly --update-baseline`; compared only on the same kind of machine.';
 
+/** The text of both baseline files, by file name (written together with the nightly's other outputs). */
+export function baselineFileTexts(baselines: BaselineSet): Readonly<Record<typeof GOLDEN_FILE | typeof TIMINGS_FILE, string>> {
+  return { [GOLDEN_FILE]: baselineText(GOLDEN_ABOUT, baselines.golden), [TIMINGS_FILE]: baselineText(TIMINGS_ABOUT, baselines.timings) } as Record<typeof GOLDEN_FILE | typeof TIMINGS_FILE, string>;
+}
+
 /** Writes both files; each is written atomically, and nothing is written unless both texts were built. */
 export async function writeBaselines(dir: string, baselines: BaselineSet): Promise<void> {
-  const golden = baselineText(GOLDEN_ABOUT, baselines.golden);
-  const timings = baselineText(TIMINGS_ABOUT, baselines.timings);
-  await writeFileAtomic(join(dir, GOLDEN_FILE), golden);
-  await writeFileAtomic(join(dir, TIMINGS_FILE), timings);
+  const texts = baselineFileTexts(baselines);
+  await writeFileAtomic(join(dir, GOLDEN_FILE), texts[GOLDEN_FILE]);
+  await writeFileAtomic(join(dir, TIMINGS_FILE), texts[TIMINGS_FILE]);
 }

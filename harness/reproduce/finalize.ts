@@ -1,8 +1,7 @@
-import { join } from 'node:path';
 import { renderChartPage } from '../report/page.js';
 import { tableToCsv, tableToJson, type Table } from '../report/tables.js';
 import type { CaseOutcome } from '../jobs/cases.js';
-import { writeFileAtomic } from '../util/atomic-write.js';
+import { writeOutputs } from '../util/output-folder.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import { buildComparison, type ComparisonDocument } from './compare.js';
 import { loadPaperFigures, PAPER_BASELINE_DIR } from './paper-figures.js';
@@ -20,7 +19,9 @@ import { validationMarkdown, validationSection, validationTable, validationTermi
 /**
  * The finalize step of `reproduce`, shared by an unsharded run and `merge`: from the plan and the
  * outcomes alone it computes the figures, compares them with the published ones (the only place
- * the paper targets are read), and writes the report. Every file is written atomically.
+ * the paper targets are read), and writes the report as one set (`writeOutputs`): the folder
+ * holds this run's files or the previous run's, and files of an earlier run this one did not write
+ * are removed.
  */
 export interface FinalizeOptions {
   readonly outDir: string;
@@ -63,31 +64,29 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'comparison') + 1, 0, validationSection(validation));
   const html = await renderChartPage({ ...page, sections });
 
-  const written: string[] = [];
-  const write = async (relative: string, contents: string) => {
-    const path = join(options.outDir, relative);
-    await writeFileAtomic(path, contents);
-    written.push(path);
-  };
-  const writeTable = async (stem: string, table: Table) => {
-    await write(join(OUTPUT_FILES.tables, `${stem}.csv`), tableToCsv(table));
-    await write(join(OUTPUT_FILES.tables, `${stem}.json`), `${JSON.stringify(tableToJson(table), null, 2)}\n`);
-  };
   const json = comparisonJson(comparison);
-  await writeTable('comparison', comparisonTable(comparison));
-  for (const figure of comparison.figures) {
-    const table = figureTable(results, figure.id, figure.unit);
-    if (table) await writeTable(`figure-${figure.id}`, table);
-  }
-  await writeTable('metrics', tables.metrics);
-  await writeTable('ratios', tables.ratios);
-  await writeTable('iterations', iterationsTable(results));
-  await writeTable('sensitivity', sensitivityTable(results));
-  await writeTable('validation', validationTable(validation));
-  for (const [name, table] of Object.entries(assumptions)) await writeTable(`assumptions-${name}`, table);
-  await write(OUTPUT_FILES.summary, `${markdownSummary(results, comparison, provenance.commit).trimEnd()}\n\n${validationMarkdown(validation)}`);
-  await write(OUTPUT_FILES.comparison, json);
-  await write(OUTPUT_FILES.page, html);
+  // One transaction: the folder holds this run's whole report or the previous one, never a mix.
+  const { written } = await writeOutputs({ folder: options.outDir, command: 'reproduce' }, async (output) => {
+    const write = (relative: string, contents: string) => output.write(relative, contents);
+    const writeTable = async (stem: string, table: Table) => {
+      await write(`${OUTPUT_FILES.tables}/${stem}.csv`, tableToCsv(table));
+      await write(`${OUTPUT_FILES.tables}/${stem}.json`, `${JSON.stringify(tableToJson(table), null, 2)}\n`);
+    };
+    await writeTable('comparison', comparisonTable(comparison));
+    for (const figure of comparison.figures) {
+      const table = figureTable(results, figure.id, figure.unit);
+      if (table) await writeTable(`figure-${figure.id}`, table);
+    }
+    await writeTable('metrics', tables.metrics);
+    await writeTable('ratios', tables.ratios);
+    await writeTable('iterations', iterationsTable(results));
+    await writeTable('sensitivity', sensitivityTable(results));
+    await writeTable('validation', validationTable(validation));
+    for (const [name, table] of Object.entries(assumptions)) await writeTable(`assumptions-${name}`, table);
+    await write(OUTPUT_FILES.summary, `${markdownSummary(results, comparison, provenance.commit).trimEnd()}\n\n${validationMarkdown(validation)}`);
+    await write(OUTPUT_FILES.comparison, json);
+    await write(OUTPUT_FILES.page, html);
+  });
 
   const misses = comparison.figures.some((figure) => figure.status === 'missed' || figure.status === 'failed');
   const exitCode = results.errors.some((e) => !e.inputError) ? EXIT_INTERNAL_ERROR : results.errors.length > 0 ? EXIT_BAD_INPUT : options.check && misses ? EXIT_CHECK_FAILED : EXIT_OK;

@@ -1,4 +1,5 @@
 import { InputError, type InputProblem } from '../util/input-error.js';
+import { locateJsonPath } from '../util/json-input.js';
 
 /**
  * Collects the problems a reader finds so one run reports many of them (as a linter does)
@@ -12,6 +13,12 @@ export interface ProblemCollector {
   throwIfAny(): void;
   readonly count: number;
   readonly maxProblems: number;
+  /**
+   * Tells the collector the text of the JSON line being read: problems of that line added without
+   * a column get the column of their field's value (1 when the field is absent), so JSONL errors
+   * point at `file:line:column` as every other reader's do.
+   */
+  readingJsonLine(line: number, text: string): void;
 }
 
 /** Default problem limit of readers (the CLI's `--max-errors` overrides it). */
@@ -20,9 +27,13 @@ export const DEFAULT_MAX_PROBLEMS = 20;
 export function createProblemCollector(maxProblems: number = DEFAULT_MAX_PROBLEMS): ProblemCollector {
   if (!Number.isInteger(maxProblems) || maxProblems < 1) throw new Error(`maxProblems must be a positive integer, got ${maxProblems}`);
   const problems: InputProblem[] = [];
+  let jsonLine: { line: number; text: string } | undefined;
   return {
     add(problem) {
-      problems.push(problem);
+      if (jsonLine !== undefined && problem.line === jsonLine.line && problem.column === undefined && problem.file !== undefined) {
+        const offset = problem.field === undefined ? undefined : locateJsonPath(jsonLine.text, problem.field);
+        problems.push({ ...problem, column: offset === undefined ? 1 : offset + 1 });
+      } else problems.push(problem);
       if (problems.length >= maxProblems) throw new ProblemLimitReached(problems, maxProblems);
     },
     throwIfAny() {
@@ -32,6 +43,9 @@ export function createProblemCollector(maxProblems: number = DEFAULT_MAX_PROBLEM
       return problems.length;
     },
     maxProblems,
+    readingJsonLine(line, text) {
+      jsonLine = { line, text };
+    },
   };
 }
 

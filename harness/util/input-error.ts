@@ -18,7 +18,23 @@ export interface InputProblem {
 
 const MAX_VALUE_CHARS = 80;
 
-/** Shortens and quotes a value so a 10 MB line never ends up in an error message. */
+/** Control characters other than tab, CR and LF, and U+FFFD (what an undecodable byte becomes): never printed raw. */
+const UNPRINTABLE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\ufffd]/g;
+
+/**
+ * Whether text is really binary data read as UTF-8 (a NUL, or more than a tenth unprintable):
+ * such text is never echoed into a message, where it could garble or drive the user's terminal.
+ */
+export function looksBinary(text: string): boolean {
+  if (text.includes('\u0000')) return true;
+  const unprintable = text.match(UNPRINTABLE)?.length ?? 0;
+  return unprintable > Math.max(2, text.length / 10);
+}
+
+/**
+ * Shortens and quotes a value so a 10 MB line never ends up in an error message; binary data is
+ * named, not shown, and any other unprintable character is escaped (\x1b, \ufffd).
+ */
 export function describeValue(value: unknown): string {
   let text: string;
   if (typeof value === 'string') text = value;
@@ -31,8 +47,14 @@ export function describeValue(value: unknown): string {
       text = String(value);
     }
   }
+  if (looksBinary(text)) return `binary data, ${text.length} chars`;
   if (text.length > MAX_VALUE_CHARS) text = `${text.slice(0, MAX_VALUE_CHARS)}… (${text.length} chars)`;
-  return text.replace(/[\r\n]/g, (c) => (c === '\n' ? '\\n' : '\\r'));
+  return escapeUnprintable(text.replace(/[\r\n]/g, (c) => (c === '\n' ? '\\n' : '\\r')));
+}
+
+/** Control characters as \xNN and U+FFFD as \ufffd, so no byte of a file reaches the terminal raw. */
+function escapeUnprintable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => (c === '\ufffd' ? '\\ufffd' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
 
 export function formatProblem(problem: InputProblem): string {
@@ -42,9 +64,11 @@ export function formatProblem(problem: InputProblem): string {
     if (problem.column !== undefined) where += `:${problem.column}`;
   }
   const subject: string[] = [];
-  if (problem.field !== undefined) subject.push(`field '${problem.field}'`);
+  if (problem.field !== undefined) subject.push(`field '${escapeUnprintable(problem.field)}'`);
   if ('value' in problem) subject.push(`value '${describeValue(problem.value)}'`);
-  return subject.length > 0 ? `${where}: ${subject.join(' ')}: ${problem.message}` : `${where}: ${problem.message}`;
+  // A message may quote the file (a parser's reason, a header): its control characters are escaped too.
+  const message = escapeUnprintable(problem.message);
+  return subject.length > 0 ? `${where}: ${subject.join(' ')}: ${message}` : `${where}: ${message}`;
 }
 
 /** One or more problems with the input; the CLI turns it into exit code 2. */

@@ -381,3 +381,52 @@ function matchingBrace(text: string, start: number): number {
   }
   return text.length;
 }
+
+/**
+ * Offset of the value a field path names in a JSON text (`response_tokens[3]`,
+ * `turns[0][1].prompt_tokens`, `stages_s.generation`), or undefined when the text has no such
+ * value. Walks the text's own structure (keys compared after decoding), so it finds the value a
+ * parser read, not a look-alike inside a string. For pointing problems at their column.
+ */
+export function locateJsonPath(text: string, path: string): number | undefined {
+  const segments = [...path.matchAll(/\[(\d+)\]|([^.[\]]+)/g)].map((match) => (match[1] !== undefined ? Number(match[1]) : match[2]!));
+  let at = skipSpaces(text, 0);
+  for (const segment of segments) {
+    const open = text[at];
+    if (typeof segment === 'number') {
+      if (open !== '[') return undefined;
+      at = skipSpaces(text, at + 1);
+      for (let index = 0; index < segment; index++) {
+        if (text[at] === ']' || at >= text.length) return undefined;
+        at = skipSpaces(text, valueEnd(text, at));
+        if (text[at] !== ',') return undefined;
+        at = skipSpaces(text, at + 1);
+      }
+      if (text[at] === ']' || at >= text.length) return undefined;
+    } else {
+      if (open !== '{') return undefined;
+      at = skipSpaces(text, at + 1);
+      // The last member of that name: the one JSON.parse keeps.
+      let found: number | undefined;
+      while (text[at] === '"') {
+        const keyEnd = valueEnd(text, at);
+        let key: unknown;
+        try {
+          key = JSON.parse(text.slice(at, keyEnd));
+        } catch {
+          return undefined;
+        }
+        at = skipSpaces(text, keyEnd);
+        if (text[at] !== ':') return undefined;
+        at = skipSpaces(text, at + 1);
+        if (key === segment) found = at;
+        at = skipSpaces(text, valueEnd(text, at));
+        if (text[at] !== ',') break;
+        at = skipSpaces(text, at + 1);
+      }
+      if (found === undefined) return undefined;
+      at = found;
+    }
+  }
+  return at < text.length ? at : undefined;
+}

@@ -74,4 +74,13 @@ describe('rlhf-replay calibrate', () => {
     expect(folds.code).toBe(2);
     expect(folds.err).toMatch(/field 'folds' value '1': must be at least 2/);
   });
+
+  it('exits 2 on an implausible time instead of fitting it (a 1e300 ms prefill pushed the fit to its bound)', async () => {
+    const dir = await scratchDir('calibrate-implausible');
+    const profile = join(dir, 'profile.csv');
+    await writeFile(profile, 'device,model,op,tokens,tp,time_ms\nh100-sxm,llama-2-7b,prefill,512,1,1e300\nh100-sxm,llama-2-7b,prefill,1024,1,25\n');
+    const run = await runCli(['calibrate', profile]);
+    expect(run.code).toBe(2);
+    expect(run.err).toBe(`${profile}:2:6: field 'time_ms' value '1e300': is above 3600000 ms, the plausible maximum for one prefill (even 10M tokens prefill in minutes; an hour is a unit error, ms or µs read as s)\n`);
+  });
 });

@@ -9,12 +9,14 @@ import {
   lastString,
   optionError,
   positiveIntegerOption,
+  restoreTypedNumbers,
   schedulerListOption,
   schedulerOption,
   seedOption,
   shardOption,
   shardOptions,
   shownPath,
+  typedFlagValues,
 } from '../../harness/cli/options.js';
 import { schedulers } from '../../harness/schedulers/index.js';
 import { EXIT_BAD_INPUT } from '../../harness/util/exit-codes.js';
@@ -174,6 +176,23 @@ describe('jobsOption', () => {
   });
 });
 
+describe('typedFlagValues and restoreTypedNumbers', () => {
+  it('reads --flag v and --flag=v, in order, up to --', () => {
+    expect(typedFlagValues(['run', '--a', '1', '--b=x=y', '--flag', '--a', 'two', 'positional', '--', '--c', '3'])).toEqual(
+      new Map([
+        ['a', ['1', 'two']],
+        ['b', ['x=y']],
+      ]),
+    );
+  });
+
+  it('puts back the text of number flags yargs made NaN or Infinity, under both of its names', () => {
+    const argv: Record<string, unknown> = { iterations: Number.NaN, 'max-evaluations': Infinity, maxEvaluations: Infinity, seed: -3, list: [1, Number.NaN], kept: 5 };
+    restoreTypedNumbers(argv, ['--iterations', 'abc', '--max-evaluations=1e999', '--seed', '-3', '--list', '1', '--list', 'x', '--kept', '5']);
+    expect(argv).toEqual({ iterations: 'abc', 'max-evaluations': '1e999', maxEvaluations: '1e999', seed: -3, list: [1, 'x'], kept: 5 });
+  });
+});
+
 describe('through the CLI: a bad flag value prints one line and exits 2', () => {
   const run = async (argv: string[]) => {
     const io = memoryIo({ cwd: join(import.meta.dirname, '..', '..') });
@@ -188,6 +207,10 @@ describe('through the CLI: a bad flag value prints one line and exits 2', () => 
     [['nightly', '--jobs', '1.5'], "--jobs: field 'jobs' value '1.5': must be a positive whole number of worker threads\n"],
     [['nightly', '--shard', '0/2', '--shard', '5/2'], "--shard: field 'shard' value '5/2': shard index must satisfy 0 <= i < n (got i = 5, n = 2); shards are numbered from 0\n"],
     [['reproduce', '--shard', '2/2'], "--shard: field 'shard' value '2/2': shard index must satisfy 0 <= i < n (got i = 2, n = 2); shards are numbered from 0\n"],
+    // Number flags yargs cannot parse are shown as typed, not as NaN or Infinity.
+    [[...REPLAY, '--iterations', 'abc'], "--iterations: field 'iterations' value 'abc': must be a positive whole number of iterations\n"],
+    [[...REPLAY, '--seed=1e999'], "--seed: field 'seed' value '1e999': must be a whole number from 0 to 4294967295\n"],
+    [['nightly', '--jobs=many'], "--jobs: field 'jobs' value 'many': must be a positive whole number of worker threads\n"],
   ])('%j', async (argv, err) => {
     const result = await run(argv);
     expect(result).toEqual({ code: EXIT_BAD_INPUT, out: '', err });

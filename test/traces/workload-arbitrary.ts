@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { PLAUSIBLE } from '../../harness/traces/plausible-bounds.js';
 import type { SampleGroup, SampleTurn, Workload, WorkloadIteration, WorkloadMeta } from '../../harness/traces/types.js';
 
 /** Identifiers with the characters CSV and JSON must escape: commas, quotes, newlines, a leading '#', spaces, non-ASCII. */
@@ -6,10 +7,12 @@ const idText = fc
   .string({ unit: fc.constantFrom(...'ab7,"\n #é中_'.split('')), minLength: 1, maxLength: 6 })
   .filter((text) => text.trim() !== '');
 const seconds = fc.double({ min: 0, max: 1e6, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0);
+/** Reward and tool latencies: up to their plausibility bound (a day), which valid traces keep to. */
+const latencySeconds = fc.double({ min: 0, max: PLAUSIBLE.latencyS.max, noNaN: true, noDefaultInfinity: true }).map((x) => x + 0);
 const tokens = fc.nat({ max: 40_000 });
 
 const turn: fc.Arbitrary<SampleTurn> = fc
-  .record({ promptTokens: tokens, completionTokens: tokens, toolLatencyS: seconds, cachedFraction: fc.double({ min: 0, max: 1, noNaN: true }) })
+  .record({ promptTokens: tokens, completionTokens: tokens, toolLatencyS: latencySeconds, cachedFraction: fc.double({ min: 0, max: 1, noNaN: true }) })
   .map(({ promptTokens, completionTokens, toolLatencyS, cachedFraction }) => ({ promptTokens, cachedTokens: Math.floor(promptTokens * cachedFraction), completionTokens, toolLatencyS }));
 
 /** A group of `iteration` with a given id; optional fields appear at random. `withTurns` allows per-turn data (JSONL only). */
@@ -24,8 +27,8 @@ function groupArbitrary(iteration: number, groupId: string, cap: number | undefi
           prefixBlocks: fc.option(fc.record({ ids: fc.array(fc.nat({ max: 1e6 }), { maxLength: 6 }), size: fc.integer({ min: 1, max: 1024 }) }), { nil: undefined }),
           responseTokens: fc.array(cap === undefined ? tokens : fc.nat({ max: cap }), { minLength: samples, maxLength: samples }),
           truncated: fc.array(fc.boolean(), { minLength: samples, maxLength: samples }),
-          rewardLatencyS: fc.option(seconds, { nil: undefined }),
-          toolLatencyS: fc.option(fc.array(seconds, { minLength: samples, maxLength: samples }), { nil: undefined }),
+          rewardLatencyS: fc.option(latencySeconds, { nil: undefined }),
+          toolLatencyS: fc.option(fc.array(latencySeconds, { minLength: samples, maxLength: samples }), { nil: undefined }),
           turns: withTurns ? fc.option(fc.array(fc.array(turn, { maxLength: 3 }), { minLength: samples, maxLength: samples }), { nil: undefined }) : fc.constant(undefined),
           referenceAnswerTokens: fc.option(tokens, { nil: undefined }),
           arrivalTimeS: fc.option(seconds, { nil: undefined }),

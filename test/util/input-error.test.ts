@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeValue, formatProblem, InputError } from '../../harness/util/input-error.js';
+import { describeValue, formatProblem, InputError, looksBinary } from '../../harness/util/input-error.js';
 
 describe('formatProblem', () => {
   it('writes file:line:column: field and value: message', () => {
@@ -29,6 +29,15 @@ describe('describeValue', () => {
 
   it('escapes newlines so every problem stays on one line', () => {
     expect(describeValue('a\nb\r')).toBe('a\\nb\\r');
+  });
+
+  it('escapes other control characters and undecodable bytes, and names binary data instead of showing it', () => {
+    expect(describeValue('a line with red \u001b[31m text\u0007 and \ufffd')).toBe('a line with red \\x1b[31m text\\x07 and \\ufffd');
+    expect(describeValue('ab\u0000cd')).toBe('binary data, 5 chars');
+    const random = String.fromCharCode(...Array.from({ length: 200 }, (_, i) => (i * 37) % 32));
+    expect(looksBinary(random)).toBe(true);
+    expect(describeValue(random)).toBe('binary data, 200 chars');
+    expect(looksBinary('tab\there, ümlaut, 中文, one \u001b')).toBe(false);
   });
 });
 

@@ -40,6 +40,11 @@ export interface DescentStart {
   readonly orders: Int32Array[];
   /** Pipelines whose per-node F/B sequences the annealing keeps (see `annealMakespan`). */
   readonly keepSequences?: ReadonlySet<number>;
+  /**
+   * Starts of one group race each other; each probe races the best of every group. Default:
+   * 'kept' for starts with `keepSequences`, else 'free'.
+   */
+  readonly group?: string;
 }
 
 export interface MemoryDescentOptions {
@@ -53,6 +58,13 @@ export interface MemoryDescentOptions {
   readonly memoryLowerBound?: number;
   /** Where the ladder starts (e.g. the serial-1F1B peak); default the memory lower bound. */
   readonly ladderStart?: number;
+  /**
+   * A schedule with a low peak but a makespan above the target (e.g. a long schedule tiled from
+   * a short one): annealed first, under caps rising from its peak (phase 0).
+   */
+  readonly carriedStart?: DescentStart;
+  /** Share of the budget the carried start's rungs may spend (default 0.8). */
+  readonly carriedShare?: number;
   /** Ladder step, as a share of the ladder's first cap (default 0.025). */
   readonly ladderStep?: number;
   /** Share of the budget the ladder may spend (default 0.65). */
@@ -78,7 +90,7 @@ export interface MemoryDescentOptions {
 }
 
 export interface MemoryProbe {
-  readonly phase: 'ladder' | 'top-down' | 'refine';
+  readonly phase: 'carried' | 'ladder' | 'top-down' | 'refine';
   /** The per-node memory cap tried. */
   readonly memoryCap: number;
   /** Whether a schedule within the cap reached the makespan cap. */
@@ -105,6 +117,7 @@ interface Found {
   readonly orders: Int32Array[];
   readonly score: ScheduleScore;
   readonly keepSequences?: ReadonlySet<number>;
+  readonly group?: string;
 }
 
 /**
@@ -137,6 +150,9 @@ export function memoryLevels(compiled: CompiledProblem, above: number, below: nu
   }
   return [...all].filter((value) => compareWithTolerance(value, above) > 0).sort((a, b) => a - b);
 }
+
+/** Cooling cycle of the carried start's annealing: short cycles reheat often, which a schedule far above the target needs. */
+const CARRIED_CYCLE_EVALUATIONS = 30_000;
 
 const middle = (levels: readonly number[]) => levels[Math.floor((levels.length - 1) / 2)]!;
 
@@ -172,13 +188,13 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
 
   const reachedCap = (found: Found) => compareWithTolerance(found.score.makespan, makespanCap) <= 0;
   const kept = (found: Found) => found.keepSequences !== undefined;
-  const anneal = (found: Found, memoryCap: number, evaluations: number): Found => {
+  const anneal = (found: Found, memoryCap: number, evaluations: number, cycleEvaluations = evaluations): Found => {
     const outcome = annealMakespan(evaluator, found.orders, {
       rng: options.rng.fork(`run ${runIndex++}`),
       meter: meter.slice(evaluations),
       target: makespanCap,
       memoryCap,
-      cycleEvaluations: evaluations,
+      cycleEvaluations,
       blockMoveShare: options.blockMoveShare ?? 0.6,
       ...(found.keepSequences !== undefined ? { keepSequences: found.keepSequences } : {}),
     });
@@ -194,8 +210,11 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
   };
   /** The best of each group (keeping sequences or not), each after a pilot run, best first. */
   const pilotedGroups = (candidates: readonly Found[], memoryCap: number): Found[] => {
-    const racers = [candidates.filter(kept), candidates.filter((found) => !kept(found))]
-      .map((group) => [...group].sort((a, b) => compareScores(a.score, b.score))[0])
+    const groupOf = (found: Found) => found.group ?? (kept(found) ? 'kept' : 'free');
+    // Kept before free (the order the race has always had), then any other group.
+    const groups = ['kept', 'free', ...[...new Set(candidates.map(groupOf))].filter((group) => group !== 'kept' && group !== 'free').sort()];
+    const racers = groups
+      .map((group) => candidates.filter((found) => groupOf(found) === group).sort((a, b) => compareScores(a.score, b.score))[0])
       .filter((racer): racer is Found => racer !== undefined);
     if (racers.length <= 1) return racers;
     const after: Found[] = [];
@@ -250,6 +269,26 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
     }
     return result;
   };
+
+  // 0. A carried start (a long schedule tiled from a short one: low peak, makespan above the
+  // target): annealed under rising caps, one more micro-batch's activation per rung, until it
+  // reaches the target. Its misses prove nothing about lower caps; its schedules join the pool.
+  if (options.carriedStart !== undefined && evaluator.run(options.carriedStart.orders)) {
+    let carried: Found = { ...options.carriedStart, orders: options.carriedStart.orders.map((order) => order.slice()), score: evaluator.score() };
+    const activationStep = Math.max(...compiled.chainMemoryDelta.flatMap((deltas) => [...deltas].filter((delta) => delta > 0)));
+    const carriedCycle = Math.min(cycle, CARRIED_CYCLE_EVALUATIONS);
+    const stopAt = meter.evaluations + Math.floor((options.carriedShare ?? 0.8) * meter.remaining);
+    // At its own peak the carried schedule has no room to move; from two micro-batches' activation above it, it has.
+    const firstCap = carried.score.makespan <= makespanCap ? carried.score.peakMemory : carried.score.peakMemory + 2 * activationStep;
+    let memoryCap = memoryLevels(compiled, failedBelow, best.score.peakMemory).find((level) => compareWithTolerance(level, firstCap) >= 0);
+    while (memoryCap !== undefined && meter.evaluations < stopAt && !meter.exhausted) {
+      const spentBefore = meter.evaluations;
+      carried = anneal(carried, memoryCap, Math.min(2 * carriedCycle, stopAt - meter.evaluations), carriedCycle);
+      if (record('carried', memoryCap, carried, spentBefore)) break;
+      const above = memoryCap + 2 * activationStep;
+      memoryCap = memoryLevels(compiled, memoryCap, best.score.peakMemory).find((level) => compareWithTolerance(level, above) >= 0);
+    }
+  }
 
   // 1 and 2, interleaved: a ladder rung, then a top-down probe, and so on. Which of the two gets
   // down (and how fast) depends on the instance, so neither waits for the other.

@@ -47,8 +47,8 @@ async function* streamAzure(table: CsvTable, cap: number | undefined, problems: 
     const stampText = cells[col('TIMESTAMP')]!;
     const stamp = parseAzureTimestamp(stampText);
     if (!stamp) problems.add({ ...site('TIMESTAMP'), value: stampText, message: 'is not a timestamp like 2023-11-16 18:17:03.9799600' });
-    const promptTokens = parseNumberCell(cells[col('ContextTokens')]!, site('ContextTokens'), rules.COUNT, problems);
-    const generated = parseNumberCell(cells[col('GeneratedTokens')]!, site('GeneratedTokens'), rules.COUNT, problems);
+    const promptTokens = parseNumberCell(cells[col('ContextTokens')]!, site('ContextTokens'), rules.TOKENS, problems);
+    const generated = parseNumberCell(cells[col('GeneratedTokens')]!, site('GeneratedTokens'), rules.TOKENS, problems);
     if (!stamp || promptTokens === undefined || generated === undefined) continue;
     first ??= stamp;
     const arrivalTimeS = stamp.seconds - first.seconds + (stamp.fraction - first.fraction);

@@ -3,7 +3,7 @@ import { checkGroup } from '../group-checks.js';
 import { collectWorkload, type LengthGroupItem, type LengthGroupStream, type LengthReadOptions } from '../length-stream.js';
 import { createProblemCollector, type ProblemCollector } from '../problems.js';
 import { readJsonLines } from '../source/json-lines.js';
-import { expectNumber, expectNumberArray, rules, type ValueSite } from '../source/values.js';
+import { expectNumber, expectNumberArray, inUnit, rules, type ValueSite } from '../source/values.js';
 import type { Workload } from '../types.js';
 import { requestGroup, requestTraceMeta } from './request-trace.js';
 
@@ -36,9 +36,9 @@ async function* streamMooncake(file: string, cap: number | undefined, problems: 
     const site = (field: string): ValueSite => ({ file, line, field });
     for (const key of MOONCAKE_KEYS) if (!(key in value)) problems.add({ file, line, field: key, message: 'missing required key' });
     if (problems.count !== before) continue;
-    const timestampMs = expectNumber(value.timestamp, site('timestamp'), rules.NON_NEGATIVE, problems);
-    const input = expectNumber(value.input_length, site('input_length'), rules.COUNT, problems);
-    const output = expectNumber(value.output_length, site('output_length'), rules.COUNT, problems);
+    const timestampMs = expectNumber(value.timestamp, site('timestamp'), inUnit(rules.TRACE_TIME_S, 'ms', 1000), problems);
+    const input = expectNumber(value.input_length, site('input_length'), rules.TOKENS, problems);
+    const output = expectNumber(value.output_length, site('output_length'), rules.TOKENS, problems);
     const hashIds = expectNumberArray(value.hash_ids, site('hash_ids'), rules.COUNT, problems);
     if (problems.count !== before) continue;
     const blocks = Math.ceil(input! / MOONCAKE_BLOCK_TOKENS);

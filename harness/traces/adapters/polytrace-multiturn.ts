@@ -4,7 +4,7 @@ import { checkGroup } from '../group-checks.js';
 import { collectWorkload, createGroupOrderChecker, type LengthGroupItem, type LengthGroupStream, type LengthReadOptions } from '../length-stream.js';
 import { createProblemCollector, type ProblemCollector } from '../problems.js';
 import { readJsonLines } from '../source/json-lines.js';
-import { describeJsonType, expectBoolean, expectNumber, expectString, isPlainObject, rules, type ValueSite } from '../source/values.js';
+import { describeJsonType, expectBoolean, expectNumber, expectString, isPlainObject, rules, type NumberRules, type ValueSite } from '../source/values.js';
 import type { SampleGroup, SampleTurn, Workload, WorkloadMeta } from '../types.js';
 import { isDirectory, stepFiles } from './polytrace-tables.js';
 
@@ -45,13 +45,13 @@ function decodeTrajectory(value: Record<string, unknown>, file: string, line: nu
   const site = (field: string): ValueSite => ({ file, line, field });
   for (const key of MULTITURN_KEYS) if (!(key in value)) problems.add({ file, line, field: key, message: 'missing required key' });
   if (problems.count !== before) return undefined;
-  const count = (key: string): number | undefined => expectNumber(value[key], site(key), rules.COUNT, problems);
-  const step = count('step');
+  const count = (key: string, numberRules: NumberRules = rules.COUNT): number | undefined => expectNumber(value[key], site(key), numberRules, problems);
+  const step = count('step', rules.ITERATION);
   const promptGroupId = count('prompt_group_id');
   const sampleId = count('sample_id');
-  const promptTokens = count('prompt_len');
-  const maxResponseTokens = expectNumber(value.max_response_len, site('max_response_len'), rules.POSITIVE_COUNT, problems);
-  const responseTokens = count('final_response_len');
+  const promptTokens = count('prompt_len', rules.TOKENS);
+  const maxResponseTokens = expectNumber(value.max_response_len, site('max_response_len'), { ...rules.TOKENS, min: 1 }, problems);
+  const responseTokens = count('final_response_len', rules.TOKENS);
   const finishReason = value.finish_reason === undefined ? '' : expectString(value.finish_reason, site('finish_reason'), problems);
   const validate = value.validate === undefined ? false : expectBoolean(value.validate, site('validate'), problems);
   if (!Array.isArray(value.turns)) problems.add({ ...site('turns'), value: value.turns, message: `must be an array, not ${describeJsonType(value.turns)}` });
@@ -68,7 +68,7 @@ function decodeTrajectory(value: Record<string, unknown>, file: string, line: nu
       return;
     }
     const turn = expectNumber(call.turn, site(`${at}.turn`), rules.COUNT, problems);
-    const latency = expectNumber(call.latency_s, site(`${at}.latency_s`), rules.NON_NEGATIVE, problems);
+    const latency = expectNumber(call.latency_s, site(`${at}.latency_s`), rules.LATENCY_S, problems);
     if (turn === undefined || latency === undefined) return;
     toolLatencyByTurn.set(turn, (toolLatencyByTurn.get(turn) ?? 0) + latency);
     toolLatencyS += latency;
@@ -81,9 +81,9 @@ function decodeTrajectory(value: Record<string, unknown>, file: string, line: nu
       return;
     }
     const turnIndex = turn.turn === undefined ? index : expectNumber(turn.turn, site(`${at}.turn`), rules.COUNT, problems);
-    const prompt = expectNumber(turn.prompt_tokens, site(`${at}.prompt_tokens`), rules.COUNT, problems);
-    const cached = expectNumber(turn.cached_tokens, site(`${at}.cached_tokens`), rules.COUNT, problems);
-    const completion = expectNumber(turn.completion_tokens, site(`${at}.completion_tokens`), rules.COUNT, problems);
+    const prompt = expectNumber(turn.prompt_tokens, site(`${at}.prompt_tokens`), rules.TOKENS, problems);
+    const cached = expectNumber(turn.cached_tokens, site(`${at}.cached_tokens`), rules.TOKENS, problems);
+    const completion = expectNumber(turn.completion_tokens, site(`${at}.completion_tokens`), rules.TOKENS, problems);
     if (turnIndex === undefined || prompt === undefined || cached === undefined || completion === undefined) return;
     turns.push({ promptTokens: prompt, cachedTokens: cached, completionTokens: completion, toolLatencyS: toolLatencyByTurn.get(turnIndex) ?? 0 });
   });

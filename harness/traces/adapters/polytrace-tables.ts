@@ -80,15 +80,15 @@ export async function readPolyTraceRewardTimings(path: string, problems: Problem
       for (const key of ['step', 'rank', 'batch_size', 'reward_time_s', 'response_sum'])
         if (!(key in value)) problems.add({ file, line, field: key, message: 'missing required key' });
       if (problems.count !== before) continue;
-      const step = expectNumber(value.step, site('step'), rules.COUNT, problems);
+      const step = expectNumber(value.step, site('step'), rules.ITERATION, problems);
       const rank = expectNumber(value.rank, site('rank'), rules.COUNT, problems);
       const dpRank = value.dp_rank === undefined ? undefined : expectNumber(value.dp_rank, site('dp_rank'), rules.COUNT, problems);
       const tpRank = value.tp_rank === undefined ? undefined : expectNumber(value.tp_rank, site('tp_rank'), rules.COUNT, problems);
-      const batchSize = expectNumber(value.batch_size, site('batch_size'), rules.POSITIVE_COUNT, problems);
-      const rewardTimeS = expectNumber(value.reward_time_s, site('reward_time_s'), rules.NON_NEGATIVE, problems);
-      const responseSumTokens = expectNumber(value.response_sum, site('response_sum'), rules.COUNT, problems);
-      const responseMeanTokens = value.response_mean === undefined ? undefined : expectNumber(value.response_mean, site('response_mean'), rules.NON_NEGATIVE, problems);
-      const responseMaxTokens = value.response_max === undefined ? undefined : expectNumber(value.response_max, site('response_max'), rules.COUNT, problems);
+      const batchSize = expectNumber(value.batch_size, site('batch_size'), rules.SEQUENCES, problems);
+      const rewardTimeS = expectNumber(value.reward_time_s, site('reward_time_s'), rules.STAGE_S, problems);
+      const responseSumTokens = expectNumber(value.response_sum, site('response_sum'), rules.BATCH_TOKENS, problems);
+      const responseMeanTokens = value.response_mean === undefined ? undefined : expectNumber(value.response_mean, site('response_mean'), rules.MEAN_TOKENS, problems);
+      const responseMaxTokens = value.response_max === undefined ? undefined : expectNumber(value.response_max, site('response_max'), rules.TOKENS, problems);
       const validate = value.validate === undefined ? false : expectBoolean(value.validate, site('validate'), problems);
       if (problems.count !== before) continue;
       out.push({

@@ -49,11 +49,11 @@ function decodePackedLine(value: Record<string, unknown>, file: string, line: nu
   const site = (field: string): ValueSite => ({ file, line, field });
   for (const key of POLYTRACE_KEYS) if (!(key in value)) problems.add({ file, line, field: key, message: 'missing required key' });
   if (problems.count !== before) return undefined;
-  const step = expectNumber(value.step, site('step'), rules.COUNT, problems);
+  const step = expectNumber(value.step, site('step'), rules.ITERATION, problems);
   const rank = expectNumber(value.rank, site('rank'), rules.COUNT, problems);
   const localIndex = expectNumber(value.local_index, site('local_index'), rules.COUNT, problems);
-  const input = expectNumber(value.input, site('input'), rules.COUNT, problems);
-  const output = expectNumberArray(value.output, site('output'), rules.COUNT, problems);
+  const input = expectNumber(value.input, site('input'), rules.TOKENS, problems);
+  const output = expectNumberArray(value.output, site('output'), rules.TOKENS, problems);
   const validate = value.validate === undefined ? false : expectBoolean(value.validate, site('validate'), problems);
   if (problems.count !== before) return undefined;
   if (fileStep !== undefined && step !== fileStep) problems.add({ ...site('step'), value: step, message: `differs from the step in the file name (${fileStep})` });

@@ -36,9 +36,9 @@ async function* streamShareGpt(table: CsvTable, cap: number | undefined, problem
   let index = 0;
   for await (const { cells, line } of table.records()) {
     const site = (field: string) => ({ file, line, column: col(field)! + 1, field });
-    const prefill = parseNumberCell(cells[col('num_prefill_tokens')!]!, site('num_prefill_tokens'), rules.COUNT, problems);
-    const decode = parseNumberCell(cells[col('num_decode_tokens')!]!, site('num_decode_tokens'), rules.COUNT, problems);
-    const total = totalCol === undefined ? undefined : parseNumberCell(cells[totalCol]!, site('num_total_tokens'), rules.COUNT, problems);
+    const prefill = parseNumberCell(cells[col('num_prefill_tokens')!]!, site('num_prefill_tokens'), rules.TOKENS, problems);
+    const decode = parseNumberCell(cells[col('num_decode_tokens')!]!, site('num_decode_tokens'), rules.TOKENS, problems);
+    const total = totalCol === undefined ? undefined : parseNumberCell(cells[totalCol]!, site('num_total_tokens'), rules.TOKENS, problems);
     if (prefill === undefined || decode === undefined || (totalCol !== undefined && total === undefined)) continue;
     if (total !== undefined && total !== prefill + decode) {
       problems.add({ ...site('num_total_tokens'), value: cells[totalCol!], message: `differs from num_prefill_tokens + num_decode_tokens = ${prefill + decode}` });

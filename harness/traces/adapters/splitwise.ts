@@ -1,6 +1,6 @@
 import { createProblemCollector, type ProblemCollector } from '../problems.js';
 import { openCsv } from '../source/csv.js';
-import { parseNumberCell, rules } from '../source/values.js';
+import { inUnit, parseNumberCell, rules, type NumberRules } from '../source/values.js';
 import type { GpuProfile, GpuProfileRow } from '../types.js';
 import { catalogId, SPLITWISE_DEVICE_IDS, SPLITWISE_MODEL_IDS } from './catalog-ids.js';
 
@@ -26,17 +26,18 @@ export async function readSplitwisePerfModel(path: string, problems: ProblemColl
   const rows: GpuProfileRow[] = [];
   for await (const { cells, line } of table.records()) {
     const site = (field: string) => ({ file: path, line, column: col(field) + 1, field });
-    const number = (field: string, numberRules = rules.POSITIVE_COUNT) => parseNumberCell(cells[col(field)]!, site(field), numberRules, problems);
+    const number = (field: string, numberRules: NumberRules) => parseNumberCell(cells[col(field)]!, site(field), numberRules, problems);
     const modelName = cells[col('model')]!.trim();
     const hardware = cells[col('hardware')]!.trim();
     if (modelName === '') problems.add({ ...site('model'), value: modelName, message: 'is empty' });
     if (hardware === '') problems.add({ ...site('hardware'), value: hardware, message: 'is empty' });
-    const promptSize = number('prompt_size');
-    const batch = number('batch_size');
-    const tokenSize = number('token_size');
-    const tp = number('tensor_parallel');
-    const promptMs = number('prompt_time', rules.NON_NEGATIVE);
-    const tokenMs = number('token_time', rules.NON_NEGATIVE);
+    const promptSize = number('prompt_size', { ...rules.TOKENS, min: 1 });
+    const batch = number('batch_size', rules.SEQUENCES);
+    const tokenSize = number('token_size', { ...rules.TOKENS, min: 1 });
+    const tp = number('tensor_parallel', rules.GPUS);
+    // Times in milliseconds: a prompt's prefill, and the mean time per generated token (a decode step).
+    const promptMs = number('prompt_time', inUnit(rules.PREFILL_S, 'ms', 1000));
+    const tokenMs = number('token_time', inUnit(rules.DECODE_STEP_S, 'ms', 1000));
     if (modelName === '' || hardware === '' || promptSize === undefined || batch === undefined || tokenSize === undefined || tp === undefined || promptMs === undefined || tokenMs === undefined)
       continue;
     const device = catalogId(SPLITWISE_DEVICE_IDS, hardware);

@@ -1,7 +1,8 @@
 import { basename, dirname, resolve } from 'node:path';
 import { createProblemCollector, type ProblemCollector } from '../problems.js';
 import { openCsv } from '../source/csv.js';
-import { parseNumberCell, rules } from '../source/values.js';
+import { inUnit, parseNumberCell, rules } from '../source/values.js';
+import { operationTimeRules } from '../canonical/gpu-profile-csv.js';
 import type { GpuProfile, GpuProfileRow } from '../types.js';
 import { catalogId, VIDUR_DEVICE_IDS, VIDUR_MODEL_IDS } from './catalog-ids.js';
 
@@ -48,13 +49,14 @@ export async function readVidurMlp(path: string, problems: ProblemCollector = cr
   const rows: GpuProfileRow[] = [];
   for await (const { cells, line } of table.records()) {
     const site = (field: string, index: number) => ({ file: path, line, column: index + 1, field });
-    const tokens = parseNumberCell(cells[tokensCol]!, site('num_tokens', tokensCol), rules.POSITIVE_COUNT, problems);
-    const tp = parseNumberCell(cells[tpCol]!, site('num_tensor_parallel_workers', tpCol), rules.POSITIVE_COUNT, problems);
+    const tokens = parseNumberCell(cells[tokensCol]!, site('num_tokens', tokensCol), { ...rules.BATCH_TOKENS, min: 1 }, problems);
+    const tp = parseNumberCell(cells[tpCol]!, site('num_tensor_parallel_workers', tpCol), rules.GPUS, problems);
     if (tokens === undefined || tp === undefined) continue;
     shapes.add(shapeColumns.map((name) => `${name}=${cells[col(name)]}`).join(' '));
     for (const { op, median, std } of opColumns) {
-      const medianMs = parseNumberCell(cells[median]!, site(`time_stats.${op}.median`, median), rules.NON_NEGATIVE, problems);
-      const stdMs = std === undefined ? undefined : parseNumberCell(cells[std]!, site(`time_stats.${op}.std`, std), rules.NON_NEGATIVE, problems);
+      const timeRules = inUnit(operationTimeRules(op), 'ms', 1000);
+      const medianMs = parseNumberCell(cells[median]!, site(`time_stats.${op}.median`, median), timeRules, problems);
+      const stdMs = std === undefined ? undefined : parseNumberCell(cells[std]!, site(`time_stats.${op}.std`, std), timeRules, problems);
       if (medianMs === undefined || (std !== undefined && stdMs === undefined)) continue;
       rows.push({
         device: device.id,
@@ -106,13 +108,13 @@ export async function readVidurCollective(path: string, problems: ProblemCollect
   const ops = new Set<string>();
   for await (const { cells, line } of table.records()) {
     const site = (field: string) => ({ file: path, line, column: col(field) + 1, field });
-    const bytes = parseNumberCell(cells[col('size')]!, site('size'), rules.COUNT, problems);
-    const workers = parseNumberCell(cells[col('num_workers')]!, site('num_workers'), rules.POSITIVE_COUNT, problems);
-    const devicesPerNode = parseNumberCell(cells[col('devices_per_node')]!, site('devices_per_node'), rules.POSITIVE_COUNT, problems);
+    const bytes = parseNumberCell(cells[col('size')]!, site('size'), rules.BYTES, problems);
+    const workers = parseNumberCell(cells[col('num_workers')]!, site('num_workers'), rules.GPUS, problems);
+    const devicesPerNode = parseNumberCell(cells[col('devices_per_node')]!, site('devices_per_node'), rules.GPUS, problems);
     const op = cells[col('collective')]!.trim();
     if (op === '') problems.add({ ...site('collective'), value: op, message: 'is empty' });
-    const medianMs = parseNumberCell(cells[medianCol]!, site(medianColumn!), rules.NON_NEGATIVE, problems);
-    const stdMs = stdCol === undefined ? undefined : parseNumberCell(cells[stdCol]!, { file: path, line, column: stdCol + 1, field: table.header[stdCol]! }, rules.NON_NEGATIVE, problems);
+    const medianMs = parseNumberCell(cells[medianCol]!, site(medianColumn!), inUnit(rules.OPERATION_S, 'ms', 1000), problems);
+    const stdMs = stdCol === undefined ? undefined : parseNumberCell(cells[stdCol]!, { file: path, line, column: stdCol + 1, field: table.header[stdCol]! }, inUnit(rules.OPERATION_S, 'ms', 1000), problems);
     if (bytes === undefined || workers === undefined || devicesPerNode === undefined || op === '' || medianMs === undefined || (stdCol !== undefined && stdMs === undefined)) continue;
     ops.add(op);
     rows.push({

@@ -1,7 +1,7 @@
 import type { ProblemCollector } from '../problems.js';
 import { openCsv } from '../source/csv.js';
 import { csvLine } from '../source/csv-write.js';
-import { parseBooleanCell, parseNumberCell, parseOptionalNumberCell, rules, type NumberRules } from '../source/values.js';
+import { inUnit, parseBooleanCell, parseNumberCell, parseOptionalNumberCell, rules, type NumberRules } from '../source/values.js';
 import type { GpuProfile, GpuProfileProvenance, GpuProfileRow } from '../types.js';
 
 export const GPU_PROFILE_CSV_FORMAT = 'gpu-profile-csv';
@@ -29,6 +29,13 @@ export const GPU_PROFILE_COLUMNS = [
 export const TIME_COLUMNS: Readonly<Record<string, number>> = { time_s: 1, time_ms: 1e3, time_us: 1e6 };
 export const TIME_STD_COLUMNS: Readonly<Record<string, number>> = { time_std_s: 1, time_std_ms: 1e3, time_std_us: 1e6 };
 const KNOWN = new Set<string>([...GPU_PROFILE_COLUMNS, ...Object.keys(TIME_COLUMNS), ...Object.keys(TIME_STD_COLUMNS)]);
+
+/** The plausibility bound of a row's time, by what the op is: a prefill, a decode step, or any other operation. */
+export function operationTimeRules(op: string): NumberRules {
+  if (/prefill/i.test(op)) return rules.PREFILL_S;
+  if (/decode/i.test(op)) return rules.DECODE_STEP_S;
+  return rules.OPERATION_S;
+}
 
 /** Reads the canonical GPU-profile CSV: one measured timing per row. */
 export async function readGpuProfileCsv(path: string, problems: ProblemCollector): Promise<GpuProfile> {
@@ -65,17 +72,18 @@ export async function readGpuProfileCsv(path: string, problems: ProblemCollector
     const op = text('op');
     if (device === '') problems.add({ ...site('device'), value: '', message: 'is empty' });
     if (op === '') problems.add({ ...site('op'), value: '', message: 'is empty' });
-    const tp = parseNumberCell(cells[col('tp')!]!, site('tp'), rules.POSITIVE_COUNT, problems);
-    const time = parseNumberCell(cells[col(timeColumn)!]!, site(timeColumn), rules.NON_NEGATIVE, problems);
-    const std = stdColumn === undefined ? undefined : optional(stdColumn, rules.NON_NEGATIVE);
+    const tp = parseNumberCell(cells[col('tp')!]!, site('tp'), rules.GPUS, problems);
+    const timeRules = operationTimeRules(op);
+    const time = parseNumberCell(cells[col(timeColumn)!]!, site(timeColumn), inUnit(timeRules, timeColumn.slice('time_'.length), TIME_COLUMNS[timeColumn]!), problems);
+    const std = stdColumn === undefined ? undefined : optional(stdColumn, inUnit(timeRules, stdColumn.slice('time_std_'.length), TIME_STD_COLUMNS[stdColumn]!));
     const crossNodeText = text('cross_node');
     const crossNode = crossNodeText === '' ? undefined : parseBooleanCell(crossNodeText, site('cross_node'), problems);
-    const tokens = optional('tokens', rules.COUNT);
-    const batch = optional('batch', rules.POSITIVE_COUNT);
-    const contextTokens = optional('context_tokens', rules.COUNT);
-    const outputTokens = optional('output_tokens', rules.COUNT);
-    const bytes = optional('bytes', rules.COUNT);
-    const workers = optional('workers', rules.POSITIVE_COUNT);
+    const tokens = optional('tokens', rules.BATCH_TOKENS);
+    const batch = optional('batch', rules.SEQUENCES);
+    const contextTokens = optional('context_tokens', rules.TOKENS);
+    const outputTokens = optional('output_tokens', rules.TOKENS);
+    const bytes = optional('bytes', rules.BYTES);
+    const workers = optional('workers', rules.GPUS);
     if (problems.count !== before) continue;
     const source = text('source');
     let index: number | undefined;

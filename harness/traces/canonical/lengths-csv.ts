@@ -5,7 +5,7 @@ import { openCsv, type CsvTable } from '../source/csv.js';
 import { csvLine } from '../source/csv-write.js';
 import { parseJsonObjectLine } from '../source/json-lines.js';
 import { readLines } from '../source/lines.js';
-import { parseBooleanCell, parseNumberCell, parseOptionalNumberCell, plainCount, rules, type NumberRules } from '../source/values.js';
+import { parseBooleanCell, parseCountCell, parseNumberCell, parseOptionalNumberCell, rules, type NumberRules } from '../source/values.js';
 import type { SampleGroup, WorkloadMeta } from '../types.js';
 import { InputError } from '../../util/input-error.js';
 import { GROUP_FIELDS, SAMPLE_FIELDS, TRAINING_USE_PROBLEM, TRAINING_USES } from './lengths-fields.js';
@@ -29,7 +29,7 @@ export async function readCsvMeta(path: string, problems: ProblemCollector): Pro
     if (!trimmed.startsWith('#')) return undefined;
     const body = trimmed.slice(1).trim();
     if (!body.startsWith('{"$meta"') && !body.startsWith('{ "$meta"')) continue;
-    const value = parseJsonObjectLine(body, line, path, problems);
+    const value = parseJsonObjectLine(body, line, path, problems, text.indexOf(body));
     return value ? decodeLengthsMeta(value.$meta, path, line, problems) : undefined;
   }
   return undefined;
@@ -130,7 +130,7 @@ async function* streamCsvGroups(table: CsvTable, meta: WorkloadMeta, problems: P
       const sampleIndex = current.group.responseTokens.length;
       if (sampleIndexCol !== undefined) {
         const text = cells[sampleIndexCol]!;
-        const index = plainCount(text) ?? parseNumberCell(text, siteOf('sample_index', line), rules.COUNT, problems);
+        const index = parseCountCell(text, siteOf('sample_index', line), rules.COUNT, problems);
         if (index === undefined) current.bad = true;
         else if (index !== sampleIndex) {
           problems.add({ ...siteOf('sample_index', line), value: text, message: `expected ${sampleIndex}: a group's samples are numbered 0, 1, 2, … in order` });
@@ -138,13 +138,13 @@ async function* streamCsvGroups(table: CsvTable, meta: WorkloadMeta, problems: P
         }
       }
       const responseText = cells[responseCol]!;
-      const response = plainCount(responseText) ?? parseNumberCell(responseText, siteOf('response_tokens', line), rules.COUNT, problems);
+      const response = parseCountCell(responseText, siteOf('response_tokens', line), rules.TOKENS, problems);
       let truncated: boolean | undefined;
       if (truncatedCol !== undefined) {
         const text = cells[truncatedCol]!;
         truncated = text === 'false' ? false : text === 'true' ? true : parseBooleanCell(text, siteOf('truncated', line), problems);
       } else truncated = cap !== undefined && response !== undefined && response >= cap;
-      const tool = toolCol === undefined ? undefined : parseOptionalNumberCell(cells[toolCol], siteOf('tool_latency_s', line), rules.NON_NEGATIVE, problems);
+      const tool = toolCol === undefined ? undefined : parseOptionalNumberCell(cells[toolCol], siteOf('tool_latency_s', line), rules.LATENCY_S, problems);
       if (response === undefined || truncated === undefined || tool === null) {
         current.bad = true;
         continue;
@@ -177,23 +177,23 @@ async function* streamCsvGroups(table: CsvTable, meta: WorkloadMeta, problems: P
     };
     const before = problems.count;
     const iterationCell = cells[iterationCol]!;
-    const iteration = plainCount(iterationCell) ?? parseNumberCell(iterationCell, site('iteration'), rules.COUNT, problems);
+    const iteration = parseCountCell(iterationCell, site('iteration'), rules.ITERATION, problems);
     const groupId = cells[groupIdCol]!;
     if (groupId.trim() === '') problems.add({ ...site('group_id'), value: groupId, message: 'is empty' });
     const promptIdCell = cell('prompt_id');
     const promptId = promptIdCell === undefined || promptIdCell === '' ? groupId : promptIdCell;
     const promptCell = cell('prompt_tokens')!;
-    const promptTokens = plainCount(promptCell) ?? parseNumberCell(promptCell, site('prompt_tokens'), rules.COUNT, problems);
+    const promptTokens = parseCountCell(promptCell, site('prompt_tokens'), rules.TOKENS, problems);
     const optional = (name: LengthsCsvColumn, numberRules: NumberRules): number | undefined => {
       const value = parseOptionalNumberCell(cell(name), site(name), numberRules, problems);
       return value === null ? undefined : value;
     };
-    const epoch = optional('epoch', rules.COUNT);
-    const sharedPrefixTokens = optional('shared_prefix_tokens', rules.COUNT);
-    const prefixBlockTokens = optional('prefix_block_tokens', rules.COUNT);
-    const referenceAnswerTokens = optional('reference_answer_tokens', rules.COUNT);
-    const arrivalTimeS = optional('arrival_time_s', rules.NON_NEGATIVE);
-    const rewardLatencyS = optional('reward_latency_s', rules.NON_NEGATIVE);
+    const epoch = optional('epoch', rules.ITERATION);
+    const sharedPrefixTokens = optional('shared_prefix_tokens', rules.TOKENS);
+    const prefixBlockTokens = optional('prefix_block_tokens', rules.TOKENS);
+    const referenceAnswerTokens = optional('reference_answer_tokens', rules.TOKENS);
+    const arrivalTimeS = optional('arrival_time_s', rules.TRACE_TIME_S);
+    const rewardLatencyS = optional('reward_latency_s', rules.LATENCY_S);
     let prefixBlockIds: number[] | undefined;
     const idsCell = cell('prefix_block_ids');
     // prefix_block_ids and prefix_block_tokens go together: with a block size, an empty cell is a prompt of no whole blocks.

@@ -4,7 +4,7 @@ import type { ProblemCollector } from '../problems.js';
 import { checkKnownKeys, readJsonLines } from '../source/json-lines.js';
 import { readLines } from '../source/lines.js';
 import { parseJsonObjectLine } from '../source/json-lines.js';
-import { describeJsonType, expectBoolean, expectNumber, expectNumberArray, expectString, isPlainObject, rules, type ValueSite } from '../source/values.js';
+import { describeJsonType, expectBoolean, expectNumber, expectNumberArray, expectString, isPlainObject, rules, type NumberRules, type ValueSite } from '../source/values.js';
 import type { SampleGroup, SampleTurn, WorkloadMeta } from '../types.js';
 import { GROUP_FIELDS, SAMPLE_FIELDS, TRAINING_USE_PROBLEM, TRAINING_USES } from './lengths-fields.js';
 import { decodeLengthsMeta, encodeLengthsMeta, workloadMetaFromFile, type LengthsFileMeta } from './lengths-meta.js';
@@ -64,11 +64,11 @@ export function decodeGroupLine(value: Record<string, unknown>, file: string, li
   for (const key of required) if (!(key in value)) problems.add({ file, line, field: key, message: 'missing required key' });
   if (problems.count !== before) return undefined;
 
-  const iteration = expectNumber(value.iteration, site('iteration'), rules.COUNT, problems);
+  const iteration = expectNumber(value.iteration, site('iteration'), rules.ITERATION, problems);
   const groupId = expectString(value.group_id, site('group_id'), problems, { nonEmpty: true });
   const promptId = value.prompt_id === undefined ? groupId : expectString(value.prompt_id, site('prompt_id'), problems, { nonEmpty: true });
-  const promptTokens = expectNumber(value.prompt_tokens, site('prompt_tokens'), rules.COUNT, problems);
-  const responseTokens = expectNumberArray(value.response_tokens, site('response_tokens'), rules.COUNT, problems);
+  const promptTokens = expectNumber(value.prompt_tokens, site('prompt_tokens'), rules.TOKENS, problems);
+  const responseTokens = expectNumberArray(value.response_tokens, site('response_tokens'), rules.TOKENS, problems);
   let truncated: boolean[] | undefined;
   if (!Array.isArray(value.truncated)) problems.add({ ...site('truncated'), value: value.truncated, message: `must be an array of booleans, not ${describeJsonType(value.truncated)}` });
   else {
@@ -79,16 +79,16 @@ export function decodeGroupLine(value: Record<string, unknown>, file: string, li
       truncated.push(flag);
     }
   }
-  const optionalCount = (key: string): number | undefined => (value[key] === undefined ? undefined : expectNumber(value[key], site(key), rules.COUNT, problems));
-  const optionalSeconds = (key: string): number | undefined => (value[key] === undefined ? undefined : expectNumber(value[key], site(key), rules.NON_NEGATIVE, problems));
-  const epoch = optionalCount('epoch');
+  const optional = (key: string, numberRules: NumberRules): number | undefined => (value[key] === undefined ? undefined : expectNumber(value[key], site(key), numberRules, problems));
+  const optionalCount = (key: string): number | undefined => optional(key, rules.TOKENS);
+  const epoch = optional('epoch', rules.ITERATION);
   const sharedPrefixTokens = optionalCount('shared_prefix_tokens');
   const prefixBlockIds = value.prefix_block_ids === undefined ? undefined : expectNumberArray(value.prefix_block_ids, site('prefix_block_ids'), rules.COUNT, problems);
   const prefixBlockTokens = optionalCount('prefix_block_tokens');
   const referenceAnswerTokens = optionalCount('reference_answer_tokens');
-  const arrivalTimeS = optionalSeconds('arrival_time_s');
-  const rewardLatencyS = optionalSeconds('reward_latency_s');
-  const toolLatencyS = value.tool_latency_s === undefined ? undefined : expectNumberArray(value.tool_latency_s, site('tool_latency_s'), rules.NON_NEGATIVE, problems);
+  const arrivalTimeS = optional('arrival_time_s', rules.TRACE_TIME_S);
+  const rewardLatencyS = optional('reward_latency_s', rules.LATENCY_S);
+  const toolLatencyS = value.tool_latency_s === undefined ? undefined : expectNumberArray(value.tool_latency_s, site('tool_latency_s'), rules.LATENCY_S, problems);
   let trainingUse: SampleGroup['trainingUse'];
   if (value.training_use !== undefined) {
     if (typeof value.training_use === 'string' && TRAINING_USES.has(value.training_use)) trainingUse = value.training_use as SampleGroup['trainingUse'];
@@ -133,10 +133,10 @@ function decodeTurns(value: unknown, file: string, line: number, problems: Probl
       const at = `turns[${s}][${t}]`;
       if (!isPlainObject(turn)) return fail(at, turn, `must be an object, not ${describeJsonType(turn)}`);
       for (const key of Object.keys(turn)) if (!TURN_KEYS.has(key)) return fail(`${at}.${key}`, turn[key], `unknown key (known keys: ${[...TURN_KEYS].join(', ')})`);
-      const promptTokens = expectNumber(turn.prompt_tokens, { file, line, field: `${at}.prompt_tokens` }, rules.COUNT, problems);
-      const cachedTokens = expectNumber(turn.cached_tokens, { file, line, field: `${at}.cached_tokens` }, rules.COUNT, problems);
-      const completionTokens = expectNumber(turn.completion_tokens, { file, line, field: `${at}.completion_tokens` }, rules.COUNT, problems);
-      const toolLatencyS = expectNumber(turn.tool_latency_s, { file, line, field: `${at}.tool_latency_s` }, rules.NON_NEGATIVE, problems);
+      const promptTokens = expectNumber(turn.prompt_tokens, { file, line, field: `${at}.prompt_tokens` }, rules.TOKENS, problems);
+      const cachedTokens = expectNumber(turn.cached_tokens, { file, line, field: `${at}.cached_tokens` }, rules.TOKENS, problems);
+      const completionTokens = expectNumber(turn.completion_tokens, { file, line, field: `${at}.completion_tokens` }, rules.TOKENS, problems);
+      const toolLatencyS = expectNumber(turn.tool_latency_s, { file, line, field: `${at}.tool_latency_s` }, rules.LATENCY_S, problems);
       if (promptTokens === undefined || cachedTokens === undefined || completionTokens === undefined || toolLatencyS === undefined) return undefined;
       decoded.push({ promptTokens, cachedTokens, completionTokens, toolLatencyS });
     }

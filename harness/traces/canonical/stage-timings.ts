@@ -3,7 +3,7 @@ import type { ProblemCollector } from '../problems.js';
 import { openCsv } from '../source/csv.js';
 import { csvLine } from '../source/csv-write.js';
 import { checkKnownKeys, readJsonLines } from '../source/json-lines.js';
-import { describeJsonType, expectNumber, isPlainObject, parseNumberCell, parseOptionalNumberCell, rules } from '../source/values.js';
+import { describeJsonType, expectNumber, isPlainObject, parseNumberCell, parseOptionalNumberCell, rules, type NumberRules } from '../source/values.js';
 import type { StageTimingIteration, StageTimingTrace } from '../types.js';
 
 export const STAGE_TIMINGS_JSONL_FORMAT = 'stage-timings-jsonl';
@@ -41,11 +41,11 @@ export async function readStageTimingsJsonl(path: string, problems: ProblemColle
     checkKnownKeys(value, LINE_KEYS, path, line, problems);
     for (const key of ['iteration', 'stages_s']) if (!(key in value)) problems.add({ file: path, line, field: key, message: 'missing required key' });
     if (problems.count !== before) continue;
-    const iteration = expectNumber(value.iteration, { file: path, line, field: 'iteration' }, rules.COUNT, problems);
-    const stagesS = secondsRecord(value.stages_s, 'stages_s', path, line, problems, rules.NON_NEGATIVE);
+    const iteration = expectNumber(value.iteration, { file: path, line, field: 'iteration' }, rules.ITERATION, problems);
+    const stagesS = secondsRecord(value.stages_s, 'stages_s', path, line, problems, rules.STAGE_S);
     const metrics = value.metrics === undefined ? {} : secondsRecord(value.metrics, 'metrics', path, line, problems, {});
-    const stepS = value.step_s === undefined ? undefined : expectNumber(value.step_s, { file: path, line, field: 'step_s' }, rules.NON_NEGATIVE, problems);
-    const gpus = value.gpus === undefined ? undefined : expectNumber(value.gpus, { file: path, line, field: 'gpus' }, rules.POSITIVE_COUNT, problems);
+    const stepS = value.step_s === undefined ? undefined : expectNumber(value.step_s, { file: path, line, field: 'step_s' }, rules.STAGE_S, problems);
+    const gpus = value.gpus === undefined ? undefined : expectNumber(value.gpus, { file: path, line, field: 'gpus' }, rules.GPUS, problems);
     if (problems.count !== before) continue;
     const previous = iterations.get(iteration!);
     if (previous) {
@@ -68,7 +68,7 @@ function secondsRecord(
   file: string,
   line: number,
   problems: ProblemCollector,
-  numberRules: { min?: number },
+  numberRules: NumberRules,
 ): Record<string, number> | undefined {
   if (!isPlainObject(value)) {
     problems.add({ file, line, field, value, message: `must be an object of name → number, not ${describeJsonType(value)}` });
@@ -93,11 +93,11 @@ export async function readStageTimingsCsv(path: string, problems: ProblemCollect
   const drafts = new Map<number, { stagesS: Record<string, number>; stepS?: number; gpus?: number; gpusLine?: number; lines: Map<string, number> }>();
   for await (const { cells, line } of table.records()) {
     const site = (field: string) => ({ file: path, line, column: col(field)! + 1, field });
-    const iteration = parseNumberCell(cells[col('iteration')!]!, site('iteration'), rules.COUNT, problems);
+    const iteration = parseNumberCell(cells[col('iteration')!]!, site('iteration'), rules.ITERATION, problems);
     const stage = cells[col('stage')!]!.trim();
     if (stage === '') problems.add({ ...site('stage'), value: stage, message: 'is empty' });
-    const duration = parseNumberCell(cells[col('duration_s')!]!, site('duration_s'), rules.NON_NEGATIVE, problems);
-    const gpus = col('gpus') === undefined ? undefined : parseOptionalNumberCell(cells[col('gpus')!], site('gpus'), rules.POSITIVE_COUNT, problems);
+    const duration = parseNumberCell(cells[col('duration_s')!]!, site('duration_s'), rules.STAGE_S, problems);
+    const gpus = col('gpus') === undefined ? undefined : parseOptionalNumberCell(cells[col('gpus')!], site('gpus'), rules.GPUS, problems);
     if (iteration === undefined || stage === '' || duration === undefined || gpus === null) continue;
     let draft = drafts.get(iteration);
     if (!draft) drafts.set(iteration, (draft = { stagesS: {}, lines: new Map() }));

@@ -39,6 +39,16 @@ export interface ResolveFormatOptions {
  * Errors say what was seen and what it could be, closest first, so the fix is one flag away.
  */
 export async function resolveFormat(path: string, formats: readonly TraceFormat[], options: ResolveFormatOptions = {}): Promise<TraceFormat> {
+  // Binary data is no format, forced or not: say so rather than let a reader quote its bytes.
+  const probe = await probeTrace(path);
+  if (probe.binary)
+    throw new InputError({
+      file: path,
+      message:
+        probe.binary === 'binary'
+          ? 'is binary data, not a text trace (traces are CSV, JSON lines or logs)'
+          : `is ${probe.binary}-compressed: decompress it first (traces are read as plain CSV, JSON lines or logs)`,
+    });
   if (options.format !== undefined) {
     const forced = formats.find((format) => format.name === options.format);
     if (!forced)
@@ -51,15 +61,6 @@ export async function resolveFormat(path: string, formats: readonly TraceFormat[
     checkKind(path, forced, options.kind);
     return forced;
   }
-  const probe = await probeTrace(path);
-  if (probe.binary)
-    throw new InputError({
-      file: path,
-      message:
-        probe.binary === 'binary'
-          ? 'is binary data, not a text trace (traces are CSV, JSON lines or logs)'
-          : `is ${probe.binary}-compressed: decompress it first (traces are read as plain CSV, JSON lines or logs)`,
-    });
   let matches = formats.filter((format) => formatMatches(format, probe));
   if (matches.length === 0 && !probe.isDirectory && likelyContainer(probe) === 'text') matches = await deepMatches(path, formats);
   if (matches.length === 1) {

@@ -1,6 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describeValue, inputError, type InputError } from '../../util/input-error.js';
+import { inputError, looksBinary, type InputError } from '../../util/input-error.js';
+import { binaryKind } from '../formats/probe.js';
 import { detectGpuTraceFormat, gpuTraceFormat, type GpuFormatReadOptions, type GpuTraceFormat } from './formats.js';
 import { DEFAULT_KERNEL_CLASS_RULES, KernelClassifier, type KernelClassRule } from './kernel-classes.js';
 import { readContentHead } from './open-input.js';
@@ -43,6 +44,8 @@ async function listInputFiles(path: string): Promise<string[]> {
   return names.map((name) => join(path, name));
 }
 
+const KNOWN_FORMATS = 'Kineto/torch.profiler JSON, nsys cuda_gpu_trace CSV, nvidia-smi CSV, dcgmi dmon';
+
 /**
  * Reads a recorded GPU trace: one file, or a folder of files of one format (e.g. one Kineto
  * trace per rank). The format is detected from each file's first bytes unless forced.
@@ -62,19 +65,18 @@ export async function readGpuTrace(path: string, options: ReadGpuTraceOptions = 
     }
     const { head } = await readContentHead(file);
     const text = head.toString('utf8');
-    const format = detectGpuTraceFormat(text);
+    // Binary content (no trace format is) is named, never echoed: its bytes could drive the terminal.
+    const binary = binaryKind(head) ?? (looksBinary(text) ? 'binary' : undefined);
+    const format = binary === undefined ? detectGpuTraceFormat(text) : undefined;
     if (format) {
       files.push(file);
       formats.push(format);
       continue;
     }
     const firstLine = text.split('\n').find((line) => line.trim() !== '') ?? '';
-    firstProblem ??= inputError({
-      file,
-      line: 1,
-      value: describeValue(firstLine),
-      message: 'not a recognised GPU trace (Kineto/torch.profiler JSON, nsys cuda_gpu_trace CSV, nvidia-smi CSV, dcgmi dmon); use --format to force one',
-    });
+    firstProblem ??= binary
+      ? inputError({ file, message: binary === 'binary' ? `is binary data, not a GPU trace (${KNOWN_FORMATS})` : `is ${binary}-compressed: decompress it first (GPU traces are ${KNOWN_FORMATS}, plain or gzip)` })
+      : inputError({ file, line: 1, value: firstLine, message: `not a recognised GPU trace (${KNOWN_FORMATS}); use --format to force one` });
     // In a folder, files of no known format (notes, logs of other tools) are left out, and said so.
     if (!isFolder) throw firstProblem;
     skipped.push(file);

@@ -77,11 +77,11 @@ function readRow(cell: RowCells): RecordedStep | undefined {
   const notes = cell.plain('notes');
   const stagesS: Partial<Record<RecordedStage, Known<number>>> = {};
   for (const stage of RECORDED_STAGES) {
-    const seconds = cell.number(`timing_${stage}_s` as RecordedRunsColumn, rules.NON_NEGATIVE);
+    const seconds = cell.number(`timing_${stage}_s` as RecordedRunsColumn, rules.STAGE_S);
     if (seconds) stagesS[stage] = seconds;
   }
   const count = (name: RecordedRunsColumn) => cell.number(name, rules.POSITIVE_COUNT);
-  const tokens = (name: RecordedRunsColumn) => cell.number(name, rules.NON_NEGATIVE);
+  const tokens = (name: RecordedRunsColumn) => cell.number(name, rules.MEAN_TOKENS);
   const row: Omit<RecordedStep, 'findings'> = {
     runId: runId ?? '',
     line: cell.line,

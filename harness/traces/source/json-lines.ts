@@ -12,18 +12,21 @@ export interface JsonLine {
 /**
  * Parses one JSONL line as a JSON object. A bad line is reported (with the character column
  * where JSON.parse gave one) and undefined returned, so the reader can go on to the next line.
+ * `columnOffset`: characters before `text` on its line (a `# {…}` comment's `# `).
  */
-export function parseJsonObjectLine(text: string, line: number, file: string, problems: ProblemCollector): Record<string, unknown> | undefined {
+export function parseJsonObjectLine(text: string, line: number, file: string, problems: ProblemCollector, columnOffset = 0): Record<string, unknown> | undefined {
+  // Problems of this line's fields are then reported at their value's column.
+  problems.readingJsonLine(line, ' '.repeat(columnOffset) + text);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch (error) {
     const { column, reason } = describeJsonError(error, text);
-    problems.add({ file, line, column, message: reason });
+    problems.add({ file, line, column: column + columnOffset, message: reason });
     return undefined;
   }
   if (!isPlainObject(value)) {
-    problems.add({ file, line, column: 1, value, message: `expected one JSON object per line, got ${describeJsonType(value)}` });
+    problems.add({ file, line, column: 1 + columnOffset, value, message: `expected one JSON object per line, got ${describeJsonType(value)}` });
     return undefined;
   }
   return value;

@@ -1,4 +1,5 @@
 import type { ProblemCollector } from '../problems.js';
+import { boundIn, exceedsBound, PLAUSIBLE, type PlausibleBound } from '../plausible-bounds.js';
 
 /** Where a value sits, for the problem a bad value produces. */
 export interface ValueSite {
@@ -16,13 +17,43 @@ export interface NumberRules {
   readonly min?: number;
   /** Whether `min` itself is allowed (default true). A duration may be 0; a GPU count may not. */
   readonly minInclusive?: boolean;
+  /** Largest plausible value (see plausible-bounds.ts); above it the value is an error in the file. */
+  readonly bound?: PlausibleBound;
 }
 
+/** Ids, indices and ranks: whole, not negative, no size to be implausible about. */
 const COUNT: NumberRules = { integer: true, min: 0 };
 const POSITIVE_COUNT: NumberRules = { integer: true, min: 1 };
 const NON_NEGATIVE: NumberRules = { min: 0 };
 
-export const rules = { COUNT, POSITIVE_COUNT, NON_NEGATIVE } as const;
+/** Rules of the quantities readers meet, each with its plausibility bound. */
+export const rules = {
+  COUNT,
+  POSITIVE_COUNT,
+  NON_NEGATIVE,
+  /** Tokens of one prompt, response, turn or prefix. */
+  TOKENS: { integer: true, min: 0, bound: PLAUSIBLE.sequenceTokens },
+  /** A mean token count (not whole). */
+  MEAN_TOKENS: { min: 0, bound: PLAUSIBLE.sequenceTokens },
+  /** Tokens of a batch or of one measured operation. */
+  BATCH_TOKENS: { integer: true, min: 0, bound: PLAUSIBLE.batchTokens },
+  /** Sequences in a batch or group (at least one). */
+  SEQUENCES: { integer: true, min: 1, bound: PLAUSIBLE.sequences },
+  ITERATION: { integer: true, min: 0, bound: PLAUSIBLE.iterations },
+  GPUS: { integer: true, min: 1, bound: PLAUSIBLE.gpus },
+  BYTES: { integer: true, min: 0, bound: PLAUSIBLE.bytes },
+  STAGE_S: { min: 0, bound: PLAUSIBLE.stageS },
+  LATENCY_S: { min: 0, bound: PLAUSIBLE.latencyS },
+  TRACE_TIME_S: { min: 0, bound: PLAUSIBLE.traceTimeS },
+  PREFILL_S: { min: 0, bound: PLAUSIBLE.prefillS },
+  DECODE_STEP_S: { min: 0, bound: PLAUSIBLE.decodeStepS },
+  OPERATION_S: { min: 0, bound: PLAUSIBLE.operationS },
+} as const satisfies Record<string, NumberRules>;
+
+/** `numberRules` for a file that stores the quantity in another unit (e.g. ms: `inUnit(rules.PREFILL_S, 'ms', 1000)`). */
+export function inUnit(numberRules: NumberRules, unit: string, perUnit: number): NumberRules {
+  return numberRules.bound === undefined ? numberRules : { ...numberRules, bound: boundIn(numberRules.bound, unit, perUnit) };
+}
 
 /** Checks a number against its rules; returns the reason it fails, or undefined. */
 export function numberProblem(value: number, numberRules: NumberRules): string | undefined {
@@ -33,7 +64,7 @@ export function numberProblem(value: number, numberRules: NumberRules): string |
     if (inclusive ? value < numberRules.min : value <= numberRules.min)
       return numberRules.min === 0 ? (inclusive ? 'must not be negative' : 'must be positive') : `must be ${inclusive ? 'at least' : 'above'} ${numberRules.min}`;
   }
-  return undefined;
+  return numberRules.bound === undefined ? undefined : exceedsBound(value, numberRules.bound);
 }
 
 /**
@@ -51,6 +82,16 @@ export function plainCount(text: string): number | undefined {
     value = value * 10 + digit;
   }
   return value;
+}
+
+/** A count cell: the fast path for plain digits (still held to the bound), else the general parser. */
+export function parseCountCell(text: string, site: ValueSite, numberRules: NumberRules, problems: ProblemCollector): number | undefined {
+  const plain = plainCount(text);
+  if (plain === undefined || (numberRules.min !== undefined && plain < numberRules.min)) return parseNumberCell(text, site, numberRules, problems);
+  const reason = numberRules.bound === undefined ? undefined : exceedsBound(plain, numberRules.bound);
+  if (reason === undefined) return plain;
+  problems.add({ ...site, value: text, message: reason });
+  return undefined;
 }
 
 /**

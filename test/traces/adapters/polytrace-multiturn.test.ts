@@ -58,6 +58,7 @@ describe('readPolyTraceMultiturn on the Search-R1 slice', () => {
     const second = JSON.parse(lines[1]!) as RawTrajectory;
     second.max_response_len = 4096;
     writeFileSync(path, `${lines[0]}\n${JSON.stringify(second)}\n`);
-    await expect(readPolyTraceMultiturn(path)).rejects.toThrow(`${path}:2: field 'max_response_len' value '4096': differs from 3000 (${path}:1); one trace has one cap`);
+    const column = JSON.stringify(second).indexOf('"max_response_len":') + '"max_response_len":'.length + 1;
+    await expect(readPolyTraceMultiturn(path)).rejects.toThrow(`${path}:2:${column}: field 'max_response_len' value '4096': differs from 3000 (${path}:1); one trace has one cap`);
   });
 });

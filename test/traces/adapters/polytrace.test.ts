@@ -107,7 +107,7 @@ describe('readPolyTraceLengths on the real runs', () => {
     const line = step0.findIndex((r) => r.output.some((t) => t > 15000));
     const sample = step0[line]!.output.findIndex((t) => t > 15000);
     expect((error as Error).message.split('\n')[0]).toBe(
-      `${join(RLLM, 'packed_lengths_step_0.jsonl')}:${line + 1}: field 'response_tokens[${sample}]' value '${step0[line]!.output[sample]}': exceeds the length cap max_response_tokens = 15000`,
+      `${join(RLLM, 'packed_lengths_step_0.jsonl')}:${line + 1}:1: field 'response_tokens[${sample}]' value '${step0[line]!.output[sample]}': exceeds the length cap max_response_tokens = 15000`,
     );
   });
 
@@ -129,7 +129,7 @@ describe('readPolyTraceLengths on bad input', () => {
     expect(ok.meta.notes).toContain('1 validation lines (validate: true) skipped: they are evaluation rollouts, not training');
     writeFileSync(join(dir, 'packed_lengths_step_1.jsonl'), `${line(7, 0)}\n`);
     const error = await readPolyTraceLengths(dir).catch((e: unknown) => e);
-    expect((error as Error).message).toBe(`${join(dir, 'packed_lengths_step_1.jsonl')}:1: field 'step' value '7': differs from the step in the file name (1)`);
+    expect((error as Error).message).toBe(`${join(dir, 'packed_lengths_step_1.jsonl')}:1:9: field 'step' value '7': differs from the step in the file name (1)`);
   });
 
   it('reports an n_sampling that disagrees with the outputs', async () => {
@@ -156,8 +156,10 @@ describe('readDapoFilterIndices', () => {
   it('rejects a used prompt that was not kept', async () => {
     const dir = await scratchDir();
     const path = join(dir, 'dapo_filter_indices.jsonl');
-    writeFileSync(path, `${JSON.stringify({ workload_step: 0, trainer_step: 1, prompt_count: 4, kept_prompt_indices: [0, 1], used_prompt_indices: [2] })}\n`);
-    await expect(readDapoFilterIndices(path)).rejects.toThrow(`${path}:1: field 'used_prompt_indices' value '2': a used prompt must also be kept`);
+    const line = JSON.stringify({ workload_step: 0, trainer_step: 1, prompt_count: 4, kept_prompt_indices: [0, 1], used_prompt_indices: [2] });
+    writeFileSync(path, `${line}\n`);
+    const column = line.indexOf('"used_prompt_indices":') + '"used_prompt_indices":'.length + 1;
+    await expect(readDapoFilterIndices(path)).rejects.toThrow(`${path}:1:${column}: field 'used_prompt_indices' value '2': a used prompt must also be kept`);
   });
 });
 

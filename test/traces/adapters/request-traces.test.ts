@@ -75,7 +75,7 @@ describe('readMooncakeTrace', () => {
     const dir = await scratchDir();
     const bad = join(dir, 'mooncake.jsonl');
     writeFileSync(bad, `${JSON.stringify({ timestamp: 0, input_length: 1025, output_length: 3, hash_ids: [0, 1] })}\n`);
-    await expect(readMooncakeTrace(bad)).rejects.toThrow(`${bad}:1: field 'hash_ids' value '[0,1]': has 2 blocks, but input_length 1025 needs ceil(1025 / 512) = 3`);
+    await expect(readMooncakeTrace(bad)).rejects.toThrow(`${bad}:1:65: field 'hash_ids' value '[0,1]': has 2 blocks, but input_length 1025 needs ceil(1025 / 512) = 3`);
   });
 });
 

@@ -36,8 +36,8 @@ describe('canonical stage timings', () => {
     ['a negative duration', 't.csv', 'iteration,stage,duration_s\n1,gen,-2\n', ":2:3: field 'duration_s' value '-2': must not be negative"],
     ['a duplicate stage', 't.csv', 'iteration,stage,duration_s\n1,gen,2\n1,gen,3\n', ":3:2: field 'stage' value 'gen': duplicate stage for iteration 1 (first on line 2)"],
     ['GPUs that change within an iteration', 't.csv', 'iteration,stage,duration_s,gpus\n1,gen,2,8\n1,ref,3,16\n', ":3:4: field 'gpus' value '16': differs from 8 (line 2) for the same iteration"],
-    ['a duplicate iteration', 't.jsonl', '{"iteration":1,"stages_s":{}}\n{"iteration":1,"stages_s":{}}\n', ":2: field 'iteration' value '1': duplicate iteration (first on line 1)"],
-    ['a stage time that is text', 't.jsonl', '{"iteration":1,"stages_s":{"gen":"fast"}}\n', ":1: field 'stages_s.gen' value 'fast': must be a number, not a string"],
+    ['a duplicate iteration', 't.jsonl', '{"iteration":1,"stages_s":{}}\n{"iteration":1,"stages_s":{}}\n', ":2:14: field 'iteration' value '1': duplicate iteration (first on line 1)"],
+    ['a stage time that is text', 't.jsonl', '{"iteration":1,"stages_s":{"gen":"fast"}}\n', ":1:34: field 'stages_s.gen' value 'fast': must be a number, not a string"],
   ])('rejects %s', async (_label, name, text, expected) => {
     const path = await file(name, text);
     const error = (await readStageTimings(path).catch((e: unknown) => e)) as Error;

@@ -70,6 +70,22 @@ describe('readGpuTrace', () => {
     expect((await errorOf(readGpuTrace(empty))).message).toContain('no trace files');
   });
 
+  it('never echoes binary bytes: binary data and compressed archives are named, control characters escaped', async () => {
+    const binary = join(dir, 'trace.json');
+    // Bytes that would drive a terminal (ESC sequences, BEL) and a NUL, as a profiler's binary dump has.
+    writeFileSync(binary, Buffer.from([0x7b, 0x1b, 0x5b, 0x33, 0x31, 0x6d, 0x07, 0x00, 0xff, 0xfe, 0x0a, 0x41]));
+    const error = await errorOf(readGpuTrace(binary));
+    expect(error.message).toBe(`${binary}: is binary data, not a GPU trace (Kineto/torch.profiler JSON, nsys cuda_gpu_trace CSV, nvidia-smi CSV, dcgmi dmon)`);
+    const zip = join(dir, 'trace.zip');
+    writeFileSync(zip, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00]));
+    expect((await errorOf(readGpuTrace(zip))).message).toMatch(/: is zip-compressed: decompress it first/);
+    const escapes = join(dir, 'escapes.txt');
+    writeFileSync(escapes, 'step \u001b[2Jtime\n');
+    const text = (await errorOf(readGpuTrace(escapes))).message;
+    expect(text).toContain("value 'step \\x1b[2Jtime'");
+    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f]/);
+  });
+
   it('honours a forced format', async () => {
     const error = await errorOf(readGpuTrace(join(FIXTURES, 'nvidia-smi-query.csv'), { format: 'kineto' }));
     expect(error.message).toContain('not a JSON trace');

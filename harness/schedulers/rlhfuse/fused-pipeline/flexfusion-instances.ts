@@ -34,6 +34,16 @@ export const flexFusionInstances: readonly FlexFusionInstance[] = [
   instance(5, 8, 8, 2, 1),
 ];
 
+/**
+ * FlexFusion-shaped instances beyond the published six: exp 0's and exp 3's layouts with 64, 96
+ * and 128 large-model micro-batches (1,536 to 4,096 tasks), where a fixed amount of search work
+ * buys the fewest evaluations per task. For measuring the search; they have no published figures.
+ */
+export const longFlexFusionInstances: readonly FlexFusionInstance[] = [64, 96, 128].flatMap((microBatchesLarge) => [
+  { ...instance(0, 4, microBatchesLarge, 4, 2), name: `flexfusion-exp0-shape-m${microBatchesLarge}` },
+  { ...instance(3, 8, microBatchesLarge, 2, 1), name: `flexfusion-exp3-shape-m${microBatchesLarge}` },
+]);
+
 export function flexFusionLayout(exp: number): FusedLayout {
   const found = flexFusionInstances[exp];
   if (found === undefined) throw new RangeError(`no FlexFusion experiment ${exp} (0–${flexFusionInstances.length - 1})`);

@@ -14,6 +14,7 @@ import { greedyOrderCodes } from './greedy.js';
 import type { FusedLayout } from './layout.js';
 import { latencyLowerBounds, memoryLowerBound, type LatencyLowerBounds } from './lower-bounds.js';
 import { fusedMemoryStarts } from './memory-starts.js';
+import { tiledStarts, tilingBase } from './tiled-start.js';
 
 export interface FusedSearchOptions {
   readonly seed: number;
@@ -22,7 +23,9 @@ export interface FusedSearchOptions {
   /**
    * Evaluations of the memory phase (deterministic). Default `defaultMemoryEvaluations`: about
    * the same work, so about the same time, whatever the problem's size. The phase stops earlier
-   * when no memory level is left to try (e.g. at the proven lower bound).
+   * when no memory level is left to try (e.g. at the proven lower bound). On a long layout
+   * (`tilingBase`) a quarter of this work (`TILE_BASE_SHARE`, counted as evaluations × tasks)
+   * goes to the search of the short layout its tiled start comes from.
    */
   readonly memoryEvaluations?: number;
   /** Wall-clock cap for the whole search, in seconds; a safety net, not the normal stop. */
@@ -35,6 +38,8 @@ export interface FusedSearchOptions {
   readonly onProgress?: (phase: 'latency' | 'memory', evaluations: number, budget: number) => void;
   /** Told after every memory cap the memory phase tried. */
   readonly onMemoryProbe?: (probe: MemoryProbe) => void;
+  /** Whether a long layout's memory phase also starts from a short layout's schedule, tiled (default true; see tiled-start.ts). */
+  readonly tiledStarts?: boolean;
 }
 
 export const DEFAULT_LATENCY_EVALUATIONS = 3_000_000;
@@ -51,6 +56,9 @@ export const DEFAULT_MEMORY_WORK = 400_000_000;
  * the artifact's memory pass (`annealMemory`, which improves step by step) runs instead.
  */
 export const MIN_DESCENT_EVALUATIONS = 20_000;
+
+/** Share of the memory phase's work (evaluations × tasks) a long layout spends on the short layout it is tiled from. */
+export const TILE_BASE_SHARE = 0.25;
 
 /** Default memory-phase evaluations for a problem of `taskCount` tasks (at least 50,000). */
 export function defaultMemoryEvaluations(taskCount: number): number {
@@ -131,7 +139,11 @@ export function constructionRules(layout: Pick<FusedLayout, 'largePipeline' | 's
  *    (`descendMemory`, started from `fusedMemoryStarts`), down to the proven lower bound if it
  *    gets there. This replaces the artifact's memory pass (annealing memory at a fixed makespan,
  *    `annealMemory`), which crawls on the thin set of lower-bound schedules; that pass only runs
- *    when the budget is below `MIN_DESCENT_EVALUATIONS`.
+ *    when the budget is below `MIN_DESCENT_EVALUATIONS`. A long layout (at least 4 × the 2·PP_L
+ *    micro-batches of its short base) also starts from the short layout's schedule with its
+ *    middle period repeated (`tiled-start.ts`), annealed first: per task, the long layout's own
+ *    budget buys too few evaluations to get near it (3,072 tasks: peak 35.95–45 at the default,
+ *    19.55–23.8 tiled).
  * Never worse than the greedy (it is one of the starts). Every returned schedule passes the
  * independent validator. Deterministic for a seed and evaluation budgets as long as the time
  * budget does not bind.
@@ -183,12 +195,24 @@ export function searchFusedSchedule(layout: FusedLayout, options: FusedSearchOpt
   // Memory phase, on its own budget: from the lowest-memory schedule among those with the
   // makespan just found, memory-capped searches that keep that makespan (see `descendMemory`).
   const makespan = annealed.score.makespan;
-  const memoryEvaluations = options.memoryEvaluations ?? defaultMemoryEvaluations(compiled.taskCount);
+  const requestedMemoryEvaluations = options.memoryEvaluations ?? defaultMemoryEvaluations(compiled.taskCount);
+  // Tiled only when the long layout's own descent still gets its minimum after the base's share.
+  const tilingLayout = (1 - TILE_BASE_SHARE) * requestedMemoryEvaluations >= MIN_DESCENT_EVALUATIONS && options.tiledStarts !== false ? tilingBase(layout) : undefined;
+  // The short layout's search takes TILE_BASE_SHARE of the memory phase's work (evaluations × tasks), the long one the rest.
+  const tiling =
+    tilingLayout === undefined
+      ? undefined
+      : { base: tilingLayout, baseEvaluations: Math.round((TILE_BASE_SHARE * requestedMemoryEvaluations * compiled.taskCount) / compileProblem(tilingLayout.problem).taskCount) };
+  const memoryEvaluations = tiling === undefined ? requestedMemoryEvaluations : requestedMemoryEvaluations - Math.round(TILE_BASE_SHARE * requestedMemoryEvaluations);
   const memoryMeter = new BudgetMeter({ maxEvaluations: memoryEvaluations, ...clock, onTick: (evaluations) => options.onProgress?.('memory', evaluations, memoryEvaluations) });
   const memoryStart = [annealed, ...constructions.map(({ summary }) => ({ orders: summary.codes, score: summary.score }))]
     .filter((candidate) => compareWithTolerance(candidate.score.makespan, makespan) === 0)
     .sort((a, b) => compareScores(a.score, b.score))[0]!;
   const provenMemoryLowerBound = peakMemoryLowerBound(layout.problem, makespan);
+  const constructed = fusedMemoryStarts(layout, compiled, makespan);
+  // A long layout also starts from the schedule of a short one, repeated in its middle (see
+  // tiled-start.ts); finding it costs a share of the memory phase's work.
+  const tiled = tiling ? tiledStarts(layout, tiling.base, searchFusedSchedule(tiling.base, { seed: options.seed, memoryEvaluations: tiling.baseEvaluations, now }).best.codes) : [];
   let memoryReachedMs = now();
   let memoryReachedEvaluations = 0;
   const reduced =
@@ -197,7 +221,8 @@ export function searchFusedSchedule(layout: FusedLayout, options: FusedSearchOpt
           rng: rng.fork('memory'),
           meter: memoryMeter,
           makespanCap: makespan,
-          startsFor: fusedMemoryStarts(layout, compiled, makespan),
+          startsFor: (memoryCap) => [...constructed(memoryCap), ...tiled],
+          ...(tiled.length > 0 ? { carriedStart: tiled[0]! } : {}),
           memoryLowerBound: provenMemoryLowerBound,
           ladderStart: memoryLowerBound(layout.problem),
           ...(options.onMemoryProbe !== undefined ? { onProbe: options.onMemoryProbe } : {}),
