@@ -101,22 +101,23 @@ export interface CostModelOverrides {
   readonly assumptions?: Partial<CostAssumptions>;
   /** The model to build (default: the roofline model); tests inject a perturbed one. */
   readonly create?: (gpu: GpuSpec, calibration: Calibration | undefined, options: CostModelOptions) => CostModel;
-  /** The framework calibration, already resolved for the scenario (default: none applied). */
+  /** The framework calibration, already resolved for the scenario (default: the scenario's own, read and resolved here). */
   readonly framework?: ScenarioFramework;
 }
 
 /**
  * The cost model a scenario asks for: the roofline model of its GPU, calibrated when it names a
- * calibration (or `overrides.calibration` is given), under its serving-engine era, with
- * `overrides.assumptions` on top.
+ * calibration (or `overrides.calibration` is given), under its serving-engine era and its
+ * framework calibration, with `overrides.assumptions` on top.
  */
 export async function scenarioCostModel(scenario: Scenario, overrides: CostModelOverrides = {}): Promise<CostModel> {
   const gpu = gpuById(scenario.cluster.gpu, { file: scenario.file ?? '(scenario)', field: 'cluster.gpu' });
   const create = overrides.create ?? createRooflineCostModel;
+  const framework = overrides.framework ?? (await scenarioFramework(scenario));
   if (overrides.calibration) {
-    const base = scenarioCostOptions(scenario, undefined, overrides.assumptions, overrides.framework);
+    const base = scenarioCostOptions(scenario, undefined, overrides.assumptions, framework);
     return create(gpu, overrides.calibration, { ...base, ...(overrides.calibrationLabel !== undefined ? { calibrationLabel: overrides.calibrationLabel } : {}) });
   }
   const calibration = await scenarioCalibration(scenario);
-  return create(gpu, calibration, scenarioCostOptions(scenario, calibration, overrides.assumptions, overrides.framework));
+  return create(gpu, calibration, scenarioCostOptions(scenario, calibration, overrides.assumptions, framework));
 }
