@@ -1,7 +1,7 @@
 import type { Calibration } from '../cost/calibration/types.js';
 import { gpuById } from '../cost/catalog/index.js';
 import { gpuFamily } from '../cost/framework/gpu-family.js';
-import type { FrameworkCalibration, FrameworkParameterName, GpuFamily, StageErrorSummary, TrainingEngine } from '../cost/framework/types.js';
+import { TRAINING_ENGINE_OF_PARAMETER, type FrameworkCalibration, type FrameworkParameterName, type GpuFamily, type StageErrorSummary, type TrainingEngine } from '../cost/framework/types.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
 import { errorBand, insideBand } from './bands.js';
 import { compareStages, summariseByStage, type FidelityRow } from './compare.js';
@@ -47,7 +47,12 @@ export interface CalibrateOptions {
   readonly onProgress?: (done: number, total: number, label: string) => void;
 }
 
-function covered(steps: readonly PreparedStep[]): FrameworkCalibration['covered'] {
+/**
+ * What a calibration covers: the GPU families, model sizes and GPU counts of its steps, and the
+ * training and serving engines some fitted parameter acts on (an engine whose parameters were
+ * left at their defaults, too few runs informing them, is not covered).
+ */
+function covered(steps: readonly PreparedStep[], parameters: readonly FreeParameter[]): FrameworkCalibration['covered'] {
   const families = new Set<GpuFamily>();
   const engines = new Set<TrainingEngine>();
   const serving = new Set<ServingEngine>();
@@ -58,8 +63,8 @@ function covered(steps: readonly PreparedStep[]): FrameworkCalibration['covered'
   for (const step of steps) {
     const family = gpuFamily(gpuById(step.context.gpuId));
     if (family) families.add(family);
-    engines.add(step.context.trainingEngine);
-    serving.add(step.context.servingEngine);
+    if (parameters.some((p) => TRAINING_ENGINE_OF_PARAMETER[p.name] === step.context.trainingEngine)) engines.add(step.context.trainingEngine);
+    if (parameters.some((p) => 'servingEngine' in p.scope && p.scope.servingEngine === step.context.servingEngine)) serving.add(step.context.servingEngine);
     minB = Math.min(minB, step.context.modelParametersB);
     maxB = Math.max(maxB, step.context.modelParametersB);
     minG = Math.min(minG, step.context.gpus);
@@ -90,7 +95,7 @@ function asCalibration(steps: readonly PreparedStep[], parameters: readonly Free
     leaveOneRunOut: {},
     folds: [],
     bandCoverage: {},
-    covered: covered(steps),
+    covered: covered(steps, parameters),
     notes: [],
   };
 }

@@ -55,23 +55,38 @@ export function borrowsAcrossFamilies(gpuId: string): boolean {
   return gpuById(gpuId).calibrationAliasKind === 'other-family';
 }
 
-/** The free parameters of the named kinds that the steps can inform: one per scope present in the steps. */
+/**
+ * A parameter is fitted only where at least this many recorded runs inform it: with one run it
+ * cannot be scored leave-one-run-out, and one run's stage times cannot tell a kernel scale from a
+ * per-pass overhead (they trade off along a ridge; the one veRL Megatron run put its kernel scale
+ * on the lower bound). Where fewer runs inform it, the parameter keeps its default and the
+ * calibration's `covered` leaves that configuration out, so its predictions carry a widened band.
+ */
+export const MIN_RUNS_PER_PARAMETER = 2;
+
+/** The free parameters of the named kinds that the steps can inform: one per scope present in at least MIN_RUNS_PER_PARAMETER runs of the steps. */
 export function freeParameters(steps: readonly PreparedStep[], names: readonly FrameworkParameterName[]): FreeParameter[] {
-  const out: FreeParameter[] = [];
-  const add = (name: FrameworkParameterName, scope: FrameworkScope) => {
+  const runsOf = new Map<string, { name: FrameworkParameterName; scope: FrameworkScope; runs: Set<string> }>();
+  const add = (name: FrameworkParameterName, scope: FrameworkScope, run: string) => {
     const key = JSON.stringify([name, scope]);
-    if (!out.some((p) => JSON.stringify([p.name, p.scope]) === key)) out.push({ name, scope, ...BOUNDS[name] });
+    const entry = runsOf.get(key) ?? { name, scope, runs: new Set<string>() };
+    entry.runs.add(run);
+    runsOf.set(key, entry);
   };
   for (const step of steps) {
+    const run = step.simulation.step.runKey;
     for (const name of names) {
       const engine = TRAINING_ENGINE_OF_PARAMETER[name];
       if (engine !== undefined) {
-        if (engine === step.context.trainingEngine) add(name, { all: true });
-      } else if (name === 'decodeSequenceOverheadS' || name === 'decodeTpSyncOverheadS') add(name, { servingEngine: step.context.servingEngine });
-      else if (borrowsAcrossFamilies(step.context.gpuId)) add(name, { gpu: step.context.gpuId });
+        if (engine === step.context.trainingEngine) add(name, { all: true }, run);
+      } else if (name === 'decodeSequenceOverheadS' || name === 'decodeTpSyncOverheadS') add(name, { servingEngine: step.context.servingEngine }, run);
+      else if (borrowsAcrossFamilies(step.context.gpuId)) add(name, { gpu: step.context.gpuId }, run);
     }
   }
-  return out.sort((a, b) => (JSON.stringify([a.name, a.scope]) < JSON.stringify([b.name, b.scope]) ? -1 : 1));
+  return [...runsOf.entries()]
+    .filter(([, entry]) => entry.runs.size >= MIN_RUNS_PER_PARAMETER)
+    .sort((a, b) => (a[0] < b[0] ? -1 : 1))
+    .map(([, { name, scope }]) => ({ name, scope, ...BOUNDS[name] }));
 }
 
 /** The cost-model assumptions parameter values give one step (the parameters whose scope is the step's). */

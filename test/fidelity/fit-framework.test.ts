@@ -48,4 +48,12 @@ describe('fitting a framework calibration', async () => {
     }
     for (const total of byRun.values()) expect(total).toBeCloseTo(1, 12);
   });
+
+  it('leaves free no parameter that only one run informs (it could not be scored leave-one-run-out)', () => {
+    const oneRun = prepared.filter((s) => s.simulation.step.runKey === prepared[0]!.simulation.step.runKey);
+    expect(oneRun.length).toBeGreaterThan(0);
+    expect(freeParameters(oneRun, names)).toEqual([]);
+    const runs = new Set(prepared.map((s) => s.simulation.step.runKey));
+    expect(runs.size).toBeGreaterThanOrEqual(2);
+  });
 });
