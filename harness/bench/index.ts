@@ -7,6 +7,8 @@ import { costModelBenchSuite } from './suites/cost-model.js';
 import { rlhflessPlannerSuite } from './suites/rlhfless-planner.js';
 import { reproduceBenchSuite } from './suites/reproduce.js';
 import { moeReplaySuite } from './suites/moe-replay.js';
+import { replayScaleSuite } from './suites/replay-scale.js';
+import { nightlyShardsSuite } from './suites/nightly-shards.js';
 
 /** Every benchmark suite, one file each under harness/bench/suites/. `rlhf-replay bench --suite <name>` picks some. */
-export const benchSuites: readonly BenchSuite[] = [ingestionSuite, gpuTraceBenchSuite, pipelineSearchSuite, engineBenchSuite, costModelBenchSuite, rlhflessPlannerSuite, reproduceBenchSuite, moeReplaySuite];
+export const benchSuites: readonly BenchSuite[] = [ingestionSuite, gpuTraceBenchSuite, pipelineSearchSuite, engineBenchSuite, costModelBenchSuite, rlhflessPlannerSuite, reproduceBenchSuite, moeReplaySuite, replayScaleSuite, nightlyShardsSuite];

@@ -26,6 +26,11 @@ export interface BenchOptions {
   readonly io: CliIo;
   /** Scratch folder for generated inputs; removed after the run. */
   readonly scratchDir: string;
+  /**
+   * The figures the caller wants, by name (a nightly case names a few); a suite may skip the work
+   * that only makes other figures. Absent: every figure.
+   */
+  readonly only?: readonly string[];
 }
 
 export interface BenchSuite {

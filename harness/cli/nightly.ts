@@ -4,7 +4,8 @@ import type { CommandFactory } from './commands.js';
 import type { CliContext } from './context.js';
 import type { CliIo } from '../util/cli-io.js';
 import type { MergeTarget } from './merge.js';
-import { inputPath, jobsOption, lastString, optionError, shardOption, shardOptions, shownPath } from './options.js';
+import { caseCostRecorder, caseCostsFor, caseCostsOptions, inputPath, jobsOption, lastString, optionError, shardOption, shardOptions, shownPath } from './options.js';
+import { withCostEstimates } from '../jobs/costs.js';
 import { printShardWritten } from './shard-written.js';
 import type { CaseOutcome } from '../jobs/cases.js';
 import { executePlan } from '../jobs/execute.js';
@@ -88,6 +89,7 @@ export const nightlyCommand: CommandFactory = (context) => ({
       .option('out', { type: 'string', describe: `Folder for nightly.json, summary.md, junit.xml, trend.html, or for this shard's file [default: ${DEFAULT_OUT}]` })
       .option('json', { type: 'boolean', default: false, describe: 'Print { ok, regressions, improvements, unchanged, … } as one JSON document' })
       .options(shardOptions)
+      .options(caseCostsOptions)
       .option('jobs', { type: 'number', default: 1, describe: 'Worker threads for the cases (timing cases still run alone, after the others)' })
       .example('$0 nightly', 'run the whole suite, write reports/nightly/, append reports/history.jsonl')
       .example('$0 nightly --shard 0/4 --out shards/', 'run a quarter of the cases; then `rlhf-replay merge shards/`')
@@ -100,7 +102,9 @@ export const nightlyCommand: CommandFactory = (context) => ({
     if (shard.count > 1 && argv['update-baseline']) throw optionError('update-baseline', true, 'applies when results are finalized: pass it to `rlhf-replay merge`, not to a shard');
     const suite = await loadSuite(pathOption(io, argv.suite, DEFAULT_SUITE));
     const baselines = await readBaselines(pathOption(io, argv.baseline, DEFAULT_BASELINE_DIR));
-    const plan = buildNightlyPlan(suite, baselines);
+    const built = buildNightlyPlan(suite, baselines);
+    const plan: NightlyPlan = { ...built, cases: withCostEstimates(built.cases, await caseCostsFor(io, argv['case-costs'], NIGHTLY_COMMAND)) };
+    const costs = caseCostRecorder(io, argv['record-case-costs'], NIGHTLY_COMMAND);
     const progress = createProgress(io, plan.cases.length, `nightly${shard.count > 1 ? ` ${formatShard(shard)}` : ''}`);
     const execution = await executePlan<NightlyPlan['cases'][number], NightlyPlan['config'], NightlyCaseResult>(plan, {
       shard,
@@ -110,8 +114,10 @@ export const nightlyCommand: CommandFactory = (context) => ({
       baseDir: suite.dir,
       shardDir: pathOption(io, argv.out, DEFAULT_OUT),
       onProgress: (done, _total, id) => progress.update(done, id),
+      onCaseTimed: costs.onCaseTimed,
     });
     progress.finish();
+    await costs.write();
     if (execution.mode === 'shard') {
       printShardWritten(io, { command: 'nightly', caseNoun: 'case', shard, path: execution.path, file: execution.file, json: Boolean(argv.json) });
       return;

@@ -1,7 +1,9 @@
 import { isAbsolute, relative, resolve } from 'node:path';
 import type { Options } from 'yargs';
 import type { CliIo } from '../util/cli-io.js';
+import { readCaseCosts, recordCaseCosts } from '../jobs/costs.js';
 import { resolveShard, SHARD_COUNT_ENV, SHARD_INDEX_ENV, type Shard } from '../jobs/sharding.js';
+import { projectRoot } from '../util/shared-data.js';
 import { findScheduler, schedulers } from '../schedulers/index.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
 import { InputError } from '../util/input-error.js';
@@ -101,4 +103,27 @@ export function shardOption(io: CliIo, shard: unknown, shards: unknown): Shard {
 /** `--jobs`: worker threads, a positive whole number; `fallback` when not given. */
 export function jobsOption(value: unknown, fallback: number): number {
   return positiveIntegerOption('jobs', value, 'worker threads') ?? fallback;
+}
+
+export const caseCostsOptions: Readonly<Record<'case-costs' | 'record-case-costs', Options>> = {
+  'case-costs': { type: 'string', describe: 'Wall seconds per case of a recorded run, which balance the shards [default: baselines/case-costs/<command>.json]' },
+  'record-case-costs': { type: 'string', describe: "Write the wall seconds each case took to this file (over its other entries), for the next run's shards" },
+};
+
+/** The case costs a command's plan attaches (`--case-costs`, or the committed file of the command). */
+export function caseCostsFor(io: CliIo, value: unknown, command: string): Promise<ReadonlyMap<string, number>> {
+  const given = lastString(value);
+  return readCaseCosts(given !== undefined ? inputPath(io, given) : resolve(projectRoot, 'baselines', 'case-costs', `${command}.json`), command);
+}
+
+/** Collects each case's seconds and, with `--record-case-costs`, writes them when the run is over. */
+export function caseCostRecorder(io: CliIo, value: unknown, command: string): { onCaseTimed(id: string, seconds: number): void; write(): Promise<void> } {
+  const path = lastString(value);
+  const measured = new Map<string, number>();
+  return {
+    onCaseTimed: (id, seconds) => void measured.set(id, seconds),
+    write: async () => {
+      if (path !== undefined) await recordCaseCosts(inputPath(io, path), command, measured);
+    },
+  };
 }

@@ -1,18 +1,18 @@
 import type { CommandFactory } from './commands.js';
 import type { CliIo } from '../util/cli-io.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
-import { loadScenario } from '../scenario/loader.js';
-import { scenarioCostModel } from '../scenario/cost-model.js';
-import { scenarioIterations } from '../scenario/batches.js';
 import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
+import { catalogMetric, metricColumn, stageMetric } from '../metrics/catalog.js';
 import { chromeTrace } from '../sim/chrome-trace.js';
 import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
 import { findScheduler } from '../schedulers/index.js';
-import { iterationRecord, replayIterations, summarizeReplay, type SchedulerSummary } from '../schedulers/replay.js';
+import { prepareExperiment } from '../run/experiment.js';
+import { loadRunInputs } from '../run/inputs.js';
+import { iterationRecord, type IterationRecord, type SchedulerSummary } from '../run/summary.js';
+import { readStageTimings } from '../traces/read.js';
 import { compareStageTimings, summarizeStageComparison, type StageComparisonRow } from '../schedulers/stage-timing-comparison.js';
 import type { IterationResult } from '../sim/types.js';
-import { readStageTimings, readWorkload } from '../traces/read.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress } from '../util/progress.js';
 
@@ -21,16 +21,16 @@ const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
   const base = summary[0]?.samplesPerS ?? 0;
   return {
     columns: [
-      { key: 'scheduler', name: 'scheduler', unit: null },
-      { key: 'iterations', name: 'iterations', unit: null },
-      { key: 'iterationTimeS', name: 'iteration_time_s', unit: null, decimals: 2 },
-      { key: 'samplesPerS', name: 'samples_per_s', unit: null, decimals: 3 },
-      { key: 'speedup', name: 'speedup_vs_first_x', unit: null, decimals: 2 },
-      { key: 'tokensPerS', name: 'tokens_per_s', unit: null, decimals: 0 },
-      { key: 'gpuSecondsAllocated', name: 'gpu_s_allocated', unit: null, decimals: 0 },
-      { key: 'costUsd', name: 'cost_usd', unit: null, decimals: 3 },
-      { key: 'utilization', name: 'utilization_frac', unit: null, decimals: 3 },
-      ...stages.map((stage) => ({ key: `stage:${stage}`, name: `${stage.replace(/[^a-z0-9]+/g, '_')}_s`, unit: null, decimals: 2 })),
+      { key: 'scheduler', name: 'scheduler', label: 'Scheduler', unit: null },
+      { key: 'iterations', name: 'iterations', label: 'Iterations', unit: null },
+      metricColumn(catalogMetric('iterationTimeS'), { key: 'iterationTimeS', decimals: 2 }),
+      metricColumn(catalogMetric('samplesPerS'), { key: 'samplesPerS', decimals: 3 }),
+      { key: 'speedup', name: 'speedup_vs_first_x', label: 'Speedup vs first', unit: '×', decimals: 2 },
+      metricColumn(catalogMetric('tokensPerS'), { key: 'tokensPerS', decimals: 0 }),
+      metricColumn(catalogMetric('gpuSecondsAllocated'), { key: 'gpuSecondsAllocated', decimals: 0 }),
+      metricColumn(catalogMetric('costUsd'), { key: 'costUsd', decimals: 3 }),
+      metricColumn(catalogMetric('utilization'), { key: 'utilization', decimals: 3 }),
+      ...stages.map((stage) => metricColumn(stageMetric(stage), { key: `stage:${stage}`, decimals: 2 })),
     ],
     rows: summary.map((s) => ({
       scheduler: s.scheduler,
@@ -49,11 +49,11 @@ const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
 
 const comparisonTable = (rows: ReturnType<typeof summarizeStageComparison>): Table => ({
   columns: [
-    { key: 'stage', name: 'stage', unit: null },
-    { key: 'iterations', name: 'iterations', unit: null },
-    { key: 'recordedMeanS', name: 'recorded_mean_s', unit: null, decimals: 2 },
-    { key: 'simulatedMeanS', name: 'simulated_mean_s', unit: null, decimals: 2 },
-    { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', unit: null, decimals: 1 },
+    { key: 'stage', name: 'stage', label: 'Stage', unit: null },
+    { key: 'iterations', name: 'iterations', label: 'Iterations', unit: null },
+    { key: 'recordedMeanS', name: 'recorded_mean_s', label: 'Recorded, mean', unit: 's', decimals: 2 },
+    { key: 'simulatedMeanS', name: 'simulated_mean_s', label: 'Simulated, mean', unit: 's', decimals: 2 },
+    { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', label: 'Mean absolute error', unit: '%', decimals: 1 },
   ],
   rows: rows.map((r) => ({ ...r, simulatedMeanS: r.simulatedMeanS ?? null, meanAbsErrorPct: r.meanAbsErrorPct ?? null })),
 });
@@ -103,42 +103,52 @@ export const replayCommand: CommandFactory = (context) => ({
     const seed = seedOption(argv.seed);
     const stageTimingsPath = argv['stage-timings'] as string | undefined;
     if (stageTimingsPath !== undefined && !chosen.some((s) => s.name === 'verl')) chosen.push(findScheduler('verl')!);
-    const scenario = await loadScenario(inputPath(io, argv.scenario as string));
     // The scenario's cap is applied by the schedulers (responses longer than it are cut to it, and noted).
-    const workload = await readWorkload(inputPath(io, argv.trace as string));
-    const { iterations, notes } = scenarioIterations(workload, scenario, {
-      ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}),
-      keepTraceBatches: argv['keep-trace-batches'] as boolean,
+    const inputs = await loadRunInputs({
+      scenario: inputPath(io, argv.scenario as string),
+      trace: inputPath(io, argv.trace as string),
+      batching: { ...(iterationsWanted !== undefined ? { iterations: iterationsWanted } : {}), keepTraceBatches: argv['keep-trace-batches'] as boolean },
     });
-    if (iterations.length === 0) throw optionError('trace', argv.trace, 'has no prompt groups to replay');
-    const cost = await scenarioCostModel(scenario);
-    const progress = createProgress(io, iterations.length * chosen.length, 'replay');
-    const results = replayIterations(scenario, iterations, chosen, cost, seed, (done, _total, label) => progress.update(done, label));
+    const { scenario } = inputs;
+    const run = await prepareExperiment({ ...inputs, schedulers: chosen, seed });
+    if (run.iterations === 0) throw optionError('trace', argv.trace, 'has no prompt groups to replay');
+    const chromePath = argv['chrome-trace'] as string | undefined;
+    // Only what an output asks for is kept; the summaries are running sums (memory does not grow with the trace).
+    const kept: IterationResult[] = [];
+    const keep = (result: IterationResult) => chromePath !== undefined || (stageTimingsPath !== undefined && result.scheduler === 'verl');
+    const records: IterationRecord[] = [];
+    const progress = createProgress(io, run.iterations * chosen.length, 'replay');
+    const outcome = await run.run({
+      result: (result, { done }) => {
+        if (keep(result)) kept.push(result);
+        if (argv.json) records.push(iterationRecord(result));
+        progress.update(done, `${result.scheduler} iteration ${result.iteration}`);
+      },
+    });
     progress.finish();
-    const summary = summarizeReplay(results);
-    const stageTimings = stageTimingsPath !== undefined ? await compareWithStageTimings(io, inputPath(io, stageTimingsPath), scenario, results) : undefined;
+    const summary = outcome.summaries;
+    const stageTimings = stageTimingsPath !== undefined ? await compareWithStageTimings(io, inputPath(io, stageTimingsPath), scenario, kept.filter((r) => r.scheduler === 'verl')) : undefined;
     const meta = {
       scenario: scenario.name,
       trace: argv.trace as string,
-      traceSynthetic: workload.meta.synthetic,
+      traceSynthetic: outcome.traceMeta!.synthetic,
       seed,
-      costModel: cost.description,
+      costModel: outcome.costModel.description,
       // Cost-model queries outside the calibrated range (ReaLHF-style warning), over the whole replay.
-      costModelRange: { queries: cost.rangeCounter.queries, outOfRange: cost.rangeCounter.outOfRange },
+      costModelRange: { queries: outcome.costModel.queries, outOfRange: outcome.costModel.outOfRange },
       schedulers: chosen.map((s) => s.name),
-      notes: [...workload.meta.notes, ...notes],
+      notes: outcome.notes,
       assumptions: scenarioAssumptions(scenario),
       schedulerAssumptions: Object.fromEntries(chosen.map((s) => [s.name, s.assumptions])),
     };
-    const chromePath = argv['chrome-trace'] as string | undefined;
     if (chromePath !== undefined) {
-      await writeJsonAtomic(inputPath(io, chromePath), chromeTrace(results, { scenario: scenario.name, trace: argv.trace as string, seed: String(seed) }));
+      await writeJsonAtomic(inputPath(io, chromePath), chromeTrace(kept, { scenario: scenario.name, trace: argv.trace as string, seed: String(seed) }));
     }
     if (argv.json) {
-      io.stdout(`${JSON.stringify({ meta, iterations: results.map(iterationRecord), summary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify({ meta, iterations: records, summary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
       return;
     }
-    io.stdout(`scenario ${scenario.name} · ${iterations.length} iteration(s) · cost model: ${cost.description}\n\n`);
+    io.stdout(`scenario ${scenario.name} · ${outcome.iterations} iteration(s) · cost model: ${outcome.costModel.description}\n\n`);
     io.stdout(formatTextTable(summaryTable(summary)));
     if (stageTimings) {
       io.stdout(`\nverl vs recorded stage times (${stageTimings.file})\n`);
@@ -146,10 +156,9 @@ export const replayCommand: CommandFactory = (context) => ({
       for (const note of stageTimings.notes) io.stdout(`note: ${note}\n`);
     }
     // A note every scheduler made is printed once; the others with the scheduler's name.
-    const shared = [...new Set(results.flatMap((r) => r.notes))].filter((n) => chosen.every((s) => results.some((r) => r.scheduler === s.name && r.notes.includes(n))));
-    const resultNotes = [...shared, ...new Set(results.flatMap((r) => r.notes.filter((n) => !shared.includes(n)).map((n) => `${r.scheduler}: ${n}`)))];
+    const resultNotes = outcome.schedulerNotes.sharedThenOwn(chosen.map((s) => s.name));
     for (const note of [...meta.notes, ...resultNotes]) io.stdout(`note: ${note}\n`);
-    if (cost.rangeCounter.outOfRange > 0) io.stdout(`note: ${cost.rangeCounter.outOfRange} of ${cost.rangeCounter.queries} cost-model queries were outside its calibrated range\n`);
+    if (outcome.costModel.outOfRange > 0) io.stdout(`note: ${outcome.costModel.outOfRange} of ${outcome.costModel.queries} cost-model queries were outside its calibrated range\n`);
     if (chromePath !== undefined) io.stdout(`chrome trace: ${chromePath} (open in ui.perfetto.dev)\n`);
   },
 });

@@ -3,7 +3,8 @@ import type { Options } from 'yargs';
 import type { CommandFactory } from './commands.js';
 import type { CliContext } from './context.js';
 import type { MergeTarget } from './merge.js';
-import { inputPath, jobsOption, lastString, optionError, positiveIntegerOption, shardOption, shardOptions, shownPath } from './options.js';
+import { caseCostRecorder, caseCostsFor, caseCostsOptions, inputPath, jobsOption, lastString, optionError, positiveIntegerOption, shardOption, shardOptions, shownPath } from './options.js';
+import { withCostEstimates } from '../jobs/costs.js';
 import { printShardWritten } from './shard-written.js';
 import type { CaseOutcome } from '../jobs/cases.js';
 import { executePlan } from '../jobs/execute.js';
@@ -64,6 +65,7 @@ export const reproduceCommand: CommandFactory = (context) => ({
       .option('quick', { type: 'boolean', default: false, describe: 'Smoke-test size: two configurations per study, one measured iteration, first plausible value only in the sensitivity analysis' })
       .options(reproduceFinalizeOptions)
       .options(shardOptions)
+      .options(caseCostsOptions)
       .option('jobs', { type: 'number', describe: 'Worker threads for the cases [default: the available cores]' })
       .example('$0 reproduce', 'both papers with the defaults: reports/index.html, reports/comparison.json')
       .example('$0 reproduce rlhfless --seeds 5 --out out/', 'RLHFless only, 5 seeds')
@@ -80,7 +82,9 @@ export const reproduceCommand: CommandFactory = (context) => ({
     const shard = shardOption(io, lastString(argv.shard), argv.shards);
     // The published figures are read by the finalize step's comparison; checked here too, so a bad file fails before minutes of simulation.
     if (shard.count === 1) await Promise.all(papers.map((paper) => loadPaperFigures(paper, inputPath(io, lastString(argv['paper-figures']) || DEFAULT_PAPER_DIR))));
-    const plan = await buildReproducePlan({ papers, seeds, quick: argv.quick === true }, io.env);
+    const built = await buildReproducePlan({ papers, seeds, quick: argv.quick === true }, io.env);
+    const plan: ReproducePlan = { ...built, cases: withCostEstimates(built.cases, await caseCostsFor(io, argv['case-costs'], REPRODUCE_COMMAND)) };
+    const costs = caseCostRecorder(io, argv['record-case-costs'], REPRODUCE_COMMAND);
     const progress = createProgress(io, plan.cases.length, `reproduce${shard.count > 1 ? ` ${formatShard(shard)}` : ''}`);
     const execution = await executePlan<ReproduceCase, ReproduceConfig, unknown>(plan, {
       shard,
@@ -90,8 +94,10 @@ export const reproduceCommand: CommandFactory = (context) => ({
       baseDir: io.cwd,
       shardDir: inputPath(io, lastString(argv.out) || DEFAULT_OUT),
       onProgress: (done, _total, id) => progress.update(done, id),
+      onCaseTimed: costs.onCaseTimed,
     });
     progress.finish();
+    await costs.write();
     if (execution.mode === 'shard') {
       printShardWritten(io, { command: 'reproduce', caseNoun: 'case', shard, path: execution.path, file: execution.file, json: Boolean(argv.json) });
       return;

@@ -2,7 +2,6 @@ import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CommandFactory } from './commands.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, schedulerOption, seedOption } from './options.js';
-import { scenarioCostModel } from '../scenario/cost-model.js';
 import { scenarioIterations } from '../scenario/batches.js';
 import { loadScenario } from '../scenario/loader.js';
 import { scenarioAssumptions } from '../scenario/scenario.js';
@@ -85,16 +84,14 @@ export const whatifCommand: CommandFactory = (context) => ({
     const workload = await readWorkload(fromCwd(argv.lengths as string));
     const { iterations, notes: batchNotes } = scenarioIterations(workload, scenario, { keepTraceBatches: argv['keep-trace-batches'] as boolean });
     if (iterations.length === 0) throw optionError('lengths', argv.lengths, 'has no prompt groups to replay');
-    const cost = await scenarioCostModel(scenario);
 
     let simulating: ReturnType<typeof createProgress> | undefined;
-    const report = whatIf({
+    const report = await whatIf({
       trace,
       summary,
       activities,
       iterations,
       scenario,
-      cost,
       baseline,
       schedulers: chosen,
       stageMap,
@@ -117,7 +114,7 @@ export const whatifCommand: CommandFactory = (context) => ({
       baseline: baseline.name,
       schedulers: [baseline.name, ...chosen.map((s) => s.name).filter((n) => n !== baseline.name)],
       seed,
-      costModel: cost.description,
+      costModel: report.costModel,
       assumptions: scenarioAssumptions(scenario),
     };
 

@@ -15,6 +15,11 @@ export interface Case {
   readonly id: string;
   /** Names the CaseKind that runs it. */
   readonly kind: string;
+  /**
+   * Estimated seconds to run it, from the last recorded run (a case-costs file) or a static
+   * estimate: what sharding balances. Part of the plan, so every shard assigns alike.
+   */
+  readonly costEstimateS?: number;
 }
 
 export interface CaseContext {
@@ -106,6 +111,18 @@ export async function runCase(registry: CaseKindRegistry, testCase: Case, seed: 
   } catch (error) {
     return { id: testCase.id, kind: testCase.kind, status: 'error', error: errorInfo(error) };
   }
+}
+
+/** An outcome with the wall seconds its case took to run (kept out of the outcome: outcomes are the same bytes whatever the machine). */
+export interface TimedOutcome {
+  readonly outcome: CaseOutcome;
+  readonly seconds: number;
+}
+
+export async function runTimedCase(registry: CaseKindRegistry, testCase: Case, seed: number, baseDir: string): Promise<TimedOutcome> {
+  const started = performance.now();
+  const outcome = await runCase(registry, testCase, seed, baseDir);
+  return { outcome, seconds: (performance.now() - started) / 1000 };
 }
 
 /** Imports a registry by reference (what a worker does; the main thread does the same to learn which kinds are exclusive). */

@@ -13,6 +13,7 @@ export interface ExecutePlanOptions {
   /** Where a shard writes its shard file. */
   readonly shardDir: string;
   readonly onProgress?: (done: number, total: number, id: string) => void;
+  readonly onCaseTimed?: (id: string, seconds: number) => void;
 }
 
 export type PlanExecution<R> =
@@ -34,6 +35,7 @@ export async function executePlan<C extends Case, Config, R>(plan: CasePlan<C, C
     kinds: options.kinds,
     ...(options.registry ? { registry: options.registry } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    ...(options.onCaseTimed ? { onCaseTimed: options.onCaseTimed } : {}),
   })) as CaseOutcome<R>[];
   if (options.shard.count === 1) return { mode: 'whole', outcomes };
   const file = buildShardFile(plan, options.shard, outcomes);

@@ -2,7 +2,7 @@ import { InputError, type InputProblem } from '../util/input-error.js';
 import { byId, type Case, type CaseOutcome } from './cases.js';
 import { canonicalJson, planCaseIds, type CasePlan } from './plan.js';
 import type { ShardFileOnDisk } from './shard-file.js';
-import { formatShard, shardIndexOf } from './sharding.js';
+import { formatShard, shardAssignment } from './sharding.js';
 
 /** Shards combined into what one unsharded run would have produced before its finalize step. */
 export interface MergedRun<C extends Case = Case, Config = unknown, R = unknown> {
@@ -90,8 +90,9 @@ export function mergeShardFiles<C extends Case = Case, Config = unknown, R = unk
   const missing = planIds.filter((id) => !seenIn.has(id));
   if (missing.length > 0) {
     const byShard = new Map<number, string[]>();
+    const assignment = shardAssignment(reference.file.plan.cases, shardCount);
     for (const id of missing) {
-      const index = shardIndexOf(id, shardCount);
+      const index = assignment.get(id)!;
       byShard.set(index, [...(byShard.get(index) ?? []), id]);
     }
     for (const [index, ids] of [...byShard.entries()].sort((a, b) => a[0] - b[0])) {

@@ -4,7 +4,7 @@ import { writeFileAtomic } from '../util/atomic-write.js';
 import { InputError } from '../util/input-error.js';
 import { byId, type Case, type CaseOutcome } from './cases.js';
 import { PLAN_FORMAT_VERSION, planHash, type CasePlan } from './plan.js';
-import { formatShard, inShard, type Shard } from './sharding.js';
+import { formatShard, shardAssignment, type Shard } from './sharding.js';
 
 /**
  * What one shard writes: the whole plan (so `merge` needs nothing else and can check every shard
@@ -125,8 +125,9 @@ export async function readShardFiles(dir: string): Promise<ShardFileOnDisk[]> {
     if (command !== file.command || Number(index) !== file.shard.index || Number(count) !== file.shard.count) {
       throw new InputError({ file: path, message: `shard file: its name says ${command} shard ${index}/${count} but it holds ${file.command} shard ${formatShard(file.shard)}` });
     }
+    const assignment = shardAssignment(file.plan.cases, file.shard.count);
     for (const outcome of file.outcomes) {
-      if (!inShard(outcome.id, file.shard)) throw new InputError({ file: path, field: 'outcomes', value: outcome.id, message: `case does not belong to shard ${formatShard(file.shard)}` });
+      if (assignment.get(outcome.id) !== file.shard.index) throw new InputError({ file: path, field: 'outcomes', value: outcome.id, message: `case does not belong to shard ${formatShard(file.shard)}` });
     }
     files.push({ path, file });
   }

@@ -1,9 +1,11 @@
 import { InputError } from '../util/input-error.js';
-import { stableHash32 } from '../util/rng.js';
 
 /**
- * Splitting a plan's cases over n machines: case → shard by a stable 32-bit hash of its id, so a
- * case always lands on the same shard whatever else the plan holds, and no coordination is needed.
+ * Splitting a plan's cases over n machines so that each takes about 1/n of the time: cases are
+ * assigned longest first (by the cost estimate each case carries, `Case.costEstimateS`) to the
+ * shard with the least estimated work so far (LPT), ties broken by case id and shard index. The
+ * assignment is a pure function of the plan and n, so every shard computes the same one without
+ * coordination, and a merge can check it.
  *
  * Where the shard comes from, first match wins:
  *   1. `--shard i/n` (0 ≤ i < n);
@@ -84,18 +86,35 @@ export function resolveShard(sources: ShardSources): Shard {
   return checkShard(index, count, sources.countFlag !== undefined ? '--shards' : SHARD_INDEX_ENV, sources.countFlag !== undefined ? count : indexText);
 }
 
-/** The shard index a case id belongs to among `count` shards. */
-export function shardIndexOf(id: string, count: number): number {
-  return stableHash32(id) % count;
+/** What sharding reads of a case: its id and its estimated cost. */
+export interface ShardedCase {
+  readonly id: string;
+  /** Estimated seconds to run it (Case.costEstimateS); cases without one count as the mean of those with one, or 1. */
+  readonly costEstimateS?: number;
 }
 
-export function inShard(id: string, shard: Shard): boolean {
-  return shard.count === 1 || shardIndexOf(id, shard.count) === shard.index;
+/** Case id → shard index among `count` shards: longest estimated case first, to the least-loaded shard. */
+export function shardAssignment(cases: readonly ShardedCase[], count: number): Map<string, number> {
+  const known = cases.map((c) => c.costEstimateS).filter((s): s is number => s !== undefined && Number.isFinite(s) && s >= 0);
+  const fallback = known.length > 0 ? known.reduce((a, b) => a + b, 0) / known.length : 1;
+  const cost = (c: ShardedCase) => (c.costEstimateS !== undefined && Number.isFinite(c.costEstimateS) && c.costEstimateS >= 0 ? c.costEstimateS : fallback);
+  const ordered = [...cases].sort((a, b) => cost(b) - cost(a) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const load = new Array<number>(count).fill(0);
+  const assignment = new Map<string, number>();
+  for (const c of ordered) {
+    let target = 0;
+    for (let i = 1; i < count; i++) if (load[i]! < load[target]!) target = i;
+    load[target]! += cost(c);
+    assignment.set(c.id, target);
+  }
+  return assignment;
 }
 
 /** The cases of one shard, in their original order. */
-export function casesInShard<T extends { readonly id: string }>(cases: readonly T[], shard: Shard): T[] {
-  return cases.filter((c) => inShard(c.id, shard));
+export function casesInShard<T extends ShardedCase>(cases: readonly T[], shard: Shard): T[] {
+  if (shard.count === 1) return [...cases];
+  const assignment = shardAssignment(cases, shard.count);
+  return cases.filter((c) => assignment.get(c.id) === shard.index);
 }
 
 export function formatShard(shard: Shard): string {

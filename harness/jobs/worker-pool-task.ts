@@ -1,4 +1,4 @@
-import { loadCaseKinds, runCase, type Case, type CaseKindsRef, type CaseOutcome } from './cases.js';
+import { loadCaseKinds, runTimedCase, type Case, type CaseKindsRef, type TimedOutcome } from './cases.js';
 
 /** One unit of work sent to a pool worker: plain data only (functions cannot cross threads). */
 export interface CaseTask {
@@ -9,7 +9,7 @@ export interface CaseTask {
 }
 
 /** Runs one case inside a worker: imports the registry (cached after the first task) and runs it. */
-export async function runCaseTask(task: CaseTask): Promise<CaseOutcome> {
+export async function runCaseTask(task: CaseTask): Promise<TimedOutcome> {
   const registry = await loadCaseKinds(task.kinds);
-  return runCase(registry, task.testCase, task.seed, task.baseDir);
+  return runTimedCase(registry, task.testCase, task.seed, task.baseDir);
 }

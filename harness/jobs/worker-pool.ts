@@ -1,5 +1,5 @@
 import Tinypool from 'tinypool';
-import type { Case, CaseKindsRef, CaseOutcome } from './cases.js';
+import type { Case, CaseKindsRef, TimedOutcome } from './cases.js';
 import type { CaseTask } from './worker-pool-task.js';
 
 /**
@@ -9,7 +9,7 @@ import type { CaseTask } from './worker-pool-task.js';
  * still run.
  */
 export interface CasePool {
-  run(testCase: Case): Promise<CaseOutcome>;
+  run(testCase: Case): Promise<TimedOutcome>;
   destroy(): Promise<void>;
 }
 
@@ -36,11 +36,12 @@ export function createCasePool(options: CasePoolOptions): CasePool {
   return {
     async run(testCase) {
       const task: CaseTask = { kinds: options.kinds, testCase, seed: options.seed, baseDir: options.baseDir };
+      const started = performance.now();
       try {
-        return (await pool.run(task)) as CaseOutcome;
+        return (await pool.run(task)) as TimedOutcome;
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
-        return { id: testCase.id, kind: testCase.kind, status: 'error', error: { message: `worker failed: ${message}`, inputError: false } };
+        return { outcome: { id: testCase.id, kind: testCase.kind, status: 'error', error: { message: `worker failed: ${message}`, inputError: false } }, seconds: (performance.now() - started) / 1000 };
       }
     },
     destroy: () => pool.destroy(),

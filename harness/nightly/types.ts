@@ -1,3 +1,4 @@
+import { RESULT_METRIC_NAMES } from '../metrics/catalog.js';
 import type { Case } from '../jobs/cases.js';
 
 /**
@@ -60,7 +61,8 @@ export interface NightlyCaseBase extends Case {
   readonly baselines: Readonly<Record<string, BaselineFigure>>;
 }
 
-export const SIM_METRICS = ['iterationTimeS', 'samplesPerS', 'tokensPerS', 'gpuSecondsAllocated', 'gpuSecondsBusy', 'costUsd', 'utilization', 'bubbleRatio'] as const;
+/** The catalog metrics every replay summary carries (harness/metrics/catalog.ts). */
+export const SIM_METRICS: readonly string[] = RESULT_METRIC_NAMES;
 
 /** One scheduler replaying a trace under a scenario (the `replay` command's figures). */
 export interface SimFigureCase extends NightlyCaseBase {

@@ -54,9 +54,7 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const comparison = { ...buildComparison(paperFiles, results.figures, results.sensitivity), validation };
   const provenance = await collectProvenance(results);
   const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
-  const statsSeed = `tables/${plan.seed}`;
-  const resamples = plan.config.sizes.bootstrapResamples;
-  const tables = { metrics: metricsTable(results, statsSeed, resamples), ratios: ratiosTable(results, statsSeed, resamples) };
+  const tables = { metrics: metricsTable(results), ratios: ratiosTable(results) };
   const charts = reportCharts(results, units);
   const assumptions = assumptionTables(plan);
   const page = reportPage({ results, comparison, charts, assumptions, provenance, tables });

@@ -6,7 +6,8 @@ import { PIPELINE_KIND } from './cases/pipeline.js';
 import { TRACE_KIND } from './cases/trace.js';
 import type { ExperimentConfig } from './experiments/types.js';
 import { FigureData, type RunRows } from './figures/data.js';
-import { withoutReplicates, type ConfigEstimate, type Estimate } from './figures/estimates.js';
+import { withoutReplicates, type ConfigEstimate, type Estimate } from '../stats/estimate.js';
+import { EstimateBook } from './figures/book.js';
 import { figuresOf } from './figures/index.js';
 import type { FigureComputation, FigureOutcome } from './figures/types.js';
 import type { ReproducePlan } from './plan.js';
@@ -41,6 +42,8 @@ export interface ReproduceResults {
   readonly errors: readonly { readonly id: string; readonly message: string; readonly inputError: boolean }[];
   /** Main configurations in plan order. */
   readonly configs: readonly ExperimentConfig[];
+  /** Every estimate of the main and curve runs, computed once: figures, charts and tables read it. */
+  readonly book: EstimateBook;
 }
 
 function stripEstimate<T extends Estimate>(estimate: T): Omit<T, 'replicates'> {
@@ -84,9 +87,9 @@ export function computeResults(plan: ReproducePlan, outcomes: readonly CaseOutco
     ...curve.map((run) => ({ config: run.testCase.config, rows: run.result.iterations, point: Number(Object.values(run.testCase.overrides ?? {})[0]?.['migration-threshold']) })),
   ];
   const data = new FigureData(runRows, pipeline);
-  const options = { ci: true, resamples: plan.config.sizes.bootstrapResamples, seed: `reproduce/${plan.seed}` };
+  const book = new EstimateBook(data, { ci: true, resamples: plan.config.sizes.bootstrapResamples, seed: `reproduce/${plan.seed}` });
   const computations: FigureComputation[] = figuresOf(plan.config.papers);
-  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, outcome: strip(figure.compute(data, options)) }));
+  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, outcome: strip(figure.compute(book)) }));
   const sensitivity = computations.map((figure) => figureSensitivity(figure, probes, plan.config.sensitivity.varied, pipeline));
-  return { plan, figures, sensitivity, main, curve, probes, pipeline, traces, errors, configs };
+  return { plan, figures, sensitivity, main, curve, probes, pipeline, traces, errors, configs, book };
 }

@@ -13,17 +13,31 @@ export type Scheduler = (scenario: Scenario, iteration: WorkloadIteration, costM
 
 /**
  * What a scheduler may know of the replay so far, passed in explicitly (schedulers keep no state
- * between calls). RLHFuse tunes its migration threshold by offline simulation over the lengths of
- * the iterations before the current one; schedulers that need nothing ignore it.
+ * between calls). The runner folds every replayed iteration (and the scheduler's own result for
+ * it) into the states of the folds the scheduler declares (`SchedulerEntry.history`), so each
+ * call sees a summary of everything before it in constant time and memory per iteration: RLHFuse
+ * re-tunes its migration threshold on an earlier iteration's lengths, RLHFless predicts lengths
+ * from each prompt's earlier lengths and pre-warms from its own earlier execution times.
  */
 export interface ReplayHistory {
-  /** The iterations replayed before this one, oldest first. */
-  readonly previousIterations: readonly WorkloadIteration[];
-  /**
-   * This scheduler's own results for those iterations, same order (RLHFless pre-warms a function
-   * from the shortest time it was needed at in earlier steps). Absent when the caller has none.
-   */
-  readonly previousResults?: readonly IterationResult[];
+  /** How many iterations were replayed before this one. */
+  readonly replayed: number;
+  /** The state of one of the scheduler's declared folds over those iterations. */
+  state<S>(fold: HistoryFold<S>): S;
+}
+
+/**
+ * One thing a scheduler carries from an iteration to the next, as a fold over the replay:
+ * `initial()` before the first iteration, `add` after each. A 'replay' fold reads only the
+ * iterations (it is given no result), so schedulers that declare the same fold object share one
+ * state; a 'scheduler' fold also reads the scheduler's own result and is kept per scheduler.
+ */
+export interface HistoryFold<S> {
+  readonly name: string;
+  readonly scope: 'replay' | 'scheduler';
+  initial(): S;
+  /** The state after `iteration` was replayed (with this scheduler's `result` for it, when a 'scheduler' fold and the caller has it); may update `state` in place and return it. */
+  add(state: S, iteration: WorkloadIteration, result: IterationResult | undefined, scenario: Scenario): S;
 }
 
 export type AssumptionValue = number | string | boolean;
@@ -54,4 +68,7 @@ export interface SchedulerEntry {
   readonly sources: readonly string[];
   readonly assumptions: readonly SchedulerAssumption[];
   readonly run: Scheduler;
+  /** What it carries between iterations (absent: nothing; each iteration stands alone). */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each fold has its own state type
+  readonly history?: readonly HistoryFold<any>[];
 }

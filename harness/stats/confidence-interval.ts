@@ -25,6 +25,16 @@ export interface ConfidenceInterval {
   readonly method: 'percentile-bootstrap';
 }
 
+/** An interval with the bootstrap replicates behind it, in resample order (not sorted): an average over several statistics averages their b-th replicates. */
+export interface BootstrapInterval extends ConfidenceInterval {
+  readonly replicates: Float64Array;
+}
+
+/** The percentile interval of replicates kept in resample order (the interval is taken on a sorted copy). */
+export function bootstrapInterval(replicates: Float64Array, estimate: number, confidence: number): BootstrapInterval {
+  return { ...percentileInterval(Float64Array.from(replicates), estimate, confidence), replicates };
+}
+
 /**
  * The percentile interval of a bootstrap distribution: its (1 − c)/2 and (1 + c)/2 quantiles
  * (type 7, see quantile.ts). Sorts `replicates` in place.

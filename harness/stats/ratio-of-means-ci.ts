@@ -1,5 +1,5 @@
 import { bootstrapIndependent, bootstrapPaired, bootstrapSettings } from './bootstrap.js';
-import { percentileInterval, type BootstrapOptions, type ConfidenceInterval } from './confidence-interval.js';
+import { bootstrapInterval, type BootstrapInterval, type BootstrapOptions } from './confidence-interval.js';
 import { mean } from './mean.js';
 
 export interface RatioOptions extends BootstrapOptions {
@@ -15,10 +15,10 @@ export interface RatioOptions extends BootstrapOptions {
  * not the mean of ratios: it is the ratio of totals, which is what a speedup over many
  * iterations or a cost ratio over a run means.
  */
-export function ratioOfMeansCi(numerator: ArrayLike<number>, denominator: ArrayLike<number>, options: RatioOptions = {}): ConfidenceInterval {
+export function ratioOfMeansCi(numerator: ArrayLike<number>, denominator: ArrayLike<number>, options: RatioOptions = {}): BootstrapInterval {
   const settings = bootstrapSettings(options);
   const ratio = ([top, bottom]: readonly Float64Array[]): number => mean(top!) / mean(bottom!);
   const resample = options.paired ? bootstrapPaired : bootstrapIndependent;
   const replicates = resample([numerator, denominator], ratio, settings);
-  return percentileInterval(replicates, mean(numerator) / mean(denominator), settings.confidence);
+  return bootstrapInterval(replicates, mean(numerator) / mean(denominator), settings.confidence);
 }

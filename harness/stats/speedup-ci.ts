@@ -1,4 +1,4 @@
-import type { ConfidenceInterval } from './confidence-interval.js';
+import type { BootstrapInterval } from './confidence-interval.js';
 import { ratioOfMeansCi, type RatioOptions } from './ratio-of-means-ci.js';
 
 /**
@@ -6,6 +6,6 @@ import { ratioOfMeansCi, type RatioOptions } from './ratio-of-means-ci.js';
  * mean(baseline) / mean(candidate), > 1 when the candidate is faster, with a percentile-bootstrap
  * interval. `paired: true` when both ran the same seeds in the same order.
  */
-export function speedupCi(baselineTimesS: ArrayLike<number>, candidateTimesS: ArrayLike<number>, options: RatioOptions = {}): ConfidenceInterval {
+export function speedupCi(baselineTimesS: ArrayLike<number>, candidateTimesS: ArrayLike<number>, options: RatioOptions = {}): BootstrapInterval {
   return ratioOfMeansCi(baselineTimesS, candidateTimesS, options);
 }

@@ -5,6 +5,7 @@ import { formatTextTable } from '../report/text-table.js';
 import { bootstrapMeanCi } from '../stats/bootstrap-mean-ci.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import type { CaseOutcome } from '../jobs/cases.js';
+import { metricHeader } from '../metrics/catalog.js';
 import { metricSpec } from './metrics.js';
 import { pointId, type SweepPlan } from './plan.js';
 import type { SweepPointResult } from './point.js';
@@ -53,7 +54,7 @@ const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / 
 export function summarizeSweep(plan: SweepPlan, outcomes: readonly CaseOutcome<SweepPointResult>[], optimum?: 'min' | 'max'): SweepReport {
   const { config } = plan;
   const spec = metricSpec(config.metric);
-  const better = optimum ?? spec.better;
+  const better = optimum ?? (spec.better === 'lower' ? 'min' : 'max');
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   let costModel: string | null = null;
   const errors: SweepReport['errors'][number][] = [];
@@ -122,13 +123,14 @@ export function sweepExitCode(report: SweepReport): number {
 const snake = (text: string) => text.replace(/[^A-Za-z0-9]+/g, '_').replace(/^_+|_+$/g, '').toLowerCase();
 
 export function sweepTable(report: SweepReport): Table {
-  const column = metricSpec(report.meta.metric).column;
+  const metric = metricSpec(report.meta.metric);
+  const column = metric.column;
   return {
     columns: [
       { key: 'value', name: snake(report.meta.param) || 'value', label: report.meta.param, unit: null },
-      { key: 'mean', name: column, label: `${report.meta.metric}, mean`, unit: report.meta.metricUnit || null, decimals: 3 },
-      { key: 'ciLow', name: `ci_low_${column}`, label: '95 % CI low', unit: report.meta.metricUnit || null, decimals: 3 },
-      { key: 'ciHigh', name: `ci_high_${column}`, label: '95 % CI high', unit: report.meta.metricUnit || null, decimals: 3 },
+      { key: 'mean', name: column, label: `${metric.label}, mean`, unit: metric.unit || null, decimals: 3 },
+      { key: 'ciLow', name: `ci_low_${column}`, label: '95 % CI low', unit: metric.unit || null, decimals: 3 },
+      { key: 'ciHigh', name: `ci_high_${column}`, label: '95 % CI high', unit: metric.unit || null, decimals: 3 },
       { key: 'iterations', name: 'iterations', unit: null },
       { key: 'best', name: 'optimum', unit: null },
     ],
@@ -164,7 +166,7 @@ export function sweepText(report: SweepReport): string {
 export function sweepChartPage(report: SweepReport): ChartPage {
   const m = report.meta;
   const ok = report.rows.filter((row): row is SweepRow & { mean: number } => row.mean !== null);
-  const yTitle = `${m.metric}${m.metricUnit ? ` (${m.metricUnit})` : ''}`;
+  const yTitle = metricHeader(metricSpec(m.metric));
   const numeric = ok.every((row) => typeof row.value === 'number');
   const spec = numeric
     ? lineWithBandChart(

@@ -1,12 +1,8 @@
 import { resolve } from 'node:path';
-import { replayIterations } from '../schedulers/replay.js';
-import { readWorkload } from '../traces/read.js';
-import { InputError } from '../util/input-error.js';
 import type { CaseContext, CaseKind } from '../jobs/cases.js';
-import { scenarioIterations } from '../scenario/batches.js';
-import { scenarioCostModel } from '../scenario/cost-model.js';
-import { loadScenario } from '../scenario/loader.js';
-import type { Scenario } from '../scenario/scenario.js';
+import { runExperiment } from '../run/experiment.js';
+import { loadRunInputs } from '../run/inputs.js';
+import { withParameter } from '../scenario/patch.js';
 import { iterationFigures, type IterationFigures } from './metrics.js';
 import { resolveScheduler, SWEEP_POINT_KIND, type SweepPointCase } from './plan.js';
 
@@ -19,28 +15,22 @@ export interface SweepPointResult {
   readonly notes: readonly string[];
 }
 
-/** The scenario with the point's value set for the scheduler's parameter (overriding the scenario's own). */
-export function withParameter(scenario: Scenario, scheduler: string, param: string, value: SweepPointCase['value']): Scenario {
-  return {
-    ...scenario,
-    schedulerParameters: { ...scenario.schedulerParameters, [scheduler]: { ...(scenario.schedulerParameters[scheduler] ?? {}), [param]: value } },
-  };
-}
-
-/** Runs one point: reads the scenario and trace, replays every iteration through the scheduler with the value set. */
+/** Runs one point: the scenario with the point's value set for the scheduler's parameter, the trace streamed through the scheduler. */
 export async function runSweepPoint(testCase: SweepPointCase, context: Pick<CaseContext, 'baseDir'>): Promise<SweepPointResult> {
   const entry = resolveScheduler(testCase.scheduler);
-  const scenario = withParameter(await loadScenario(resolve(context.baseDir, testCase.scenario)), entry.name, testCase.param, testCase.value);
-  const workload = await readWorkload(resolve(context.baseDir, testCase.trace));
-  const { iterations, notes } = scenarioIterations(workload, scenario, {
-    ...(testCase.iterations !== undefined ? { iterations: testCase.iterations } : {}),
-    keepTraceBatches: testCase.keepTraceBatches,
+  const inputs = await loadRunInputs({
+    scenario: resolve(context.baseDir, testCase.scenario),
+    trace: resolve(context.baseDir, testCase.trace),
+    traceShownAs: testCase.trace,
+    batching: { ...(testCase.iterations !== undefined ? { iterations: testCase.iterations } : {}), keepTraceBatches: testCase.keepTraceBatches },
   });
-  if (iterations.length === 0) throw new InputError({ file: testCase.trace, message: 'has no prompt groups to replay' });
-  const cost = await scenarioCostModel(scenario);
-  const results = replayIterations(scenario, iterations, [entry], cost, testCase.replaySeed);
-  const allNotes = [...new Set([...workload.meta.notes, ...notes, ...results.flatMap((r) => r.notes)])];
-  return { value: testCase.value, costModel: cost.description, iterations: results.map(iterationFigures), notes: allNotes };
+  const scenario = withParameter(inputs.scenario, entry.name, testCase.param, testCase.value);
+  const iterations: IterationFigures[] = [];
+  const outcome = await runExperiment(
+    { ...inputs, scenario, schedulers: [entry], seed: testCase.replaySeed },
+    { result: (result) => void iterations.push(iterationFigures(result)) },
+  );
+  return { value: testCase.value, costModel: outcome.costModel.description, iterations, notes: [...new Set([...outcome.notes, ...outcome.schedulerNotes.distinct()])] };
 }
 
 export const sweepPointKind: CaseKind<SweepPointCase, SweepPointResult> = { kind: SWEEP_POINT_KIND, run: runSweepPoint };

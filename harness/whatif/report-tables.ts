@@ -1,3 +1,4 @@
+import { catalogMetric, metricColumn } from '../metrics/catalog.js';
 import type { Table, TableColumn } from '../report/tables.js';
 import type { WhatIfReport } from './what-if.js';
 
@@ -10,11 +11,11 @@ export function recordedStepsTable(report: WhatIfReport): Table {
   const stages = recorded.matchedStages;
   const iterationOfStep = new Map(report.pairing.pairs.map((p) => [p.step.step, p.iteration] as const));
   const columns: TableColumn[] = [
-    { key: 'step', name: 'step', unit: null },
-    { key: 'iteration', name: 'iteration', unit: null, description: 'lengths-trace iteration it is compared with' },
-    { key: 'durationS', name: 'step_s', unit: null, decimals: 3 },
-    { key: 'busyPct', name: 'gpu_busy_pct', unit: null, decimals: 1 },
-    ...stages.map((stage) => ({ key: `stage:${stage}`, name: `${snake(stage)}_s`, unit: null, decimals: 3 })),
+    { key: 'step', name: 'step', label: 'Step', unit: null },
+    { key: 'iteration', name: 'iteration', label: 'Iteration', unit: null, description: 'lengths-trace iteration it is compared with' },
+    { key: 'durationS', name: 'step_s', label: 'Step time', unit: 's', decimals: 3 },
+    { key: 'busyPct', name: 'gpu_busy_pct', label: 'GPUs busy', unit: '%', decimals: 1 },
+    ...stages.map((stage) => ({ key: `stage:${stage}`, name: `${snake(stage)}_s`, label: stage, unit: 's', decimals: 3 })),
   ];
   return {
     columns,
@@ -31,12 +32,12 @@ export function recordedStepsTable(report: WhatIfReport): Table {
 export function mappingTable(report: WhatIfReport): Table {
   return {
     columns: [
-      { key: 'name', name: 'annotation', unit: null },
-      { key: 'stage', name: 'stage', unit: null },
-      { key: 'tasks', name: 'simulator_tasks', unit: null },
-      { key: 'count', name: 'ranges', unit: null },
-      { key: 'totalS', name: 'total_s', unit: null, decimals: 3 },
-      { key: 'via', name: 'mapped_by', unit: null },
+      { key: 'name', name: 'annotation', label: 'Annotation', unit: null },
+      { key: 'stage', name: 'stage', label: 'Stage', unit: null },
+      { key: 'tasks', name: 'simulator_tasks', label: 'Simulator tasks', unit: null },
+      { key: 'count', name: 'ranges', label: 'Ranges', unit: null },
+      { key: 'totalS', name: 'total_s', label: 'Total', unit: 's', decimals: 3 },
+      { key: 'via', name: 'mapped_by', label: 'Mapped by', unit: null },
     ],
     rows: report.recorded.annotations.map((a) => ({
       name: a.name,
@@ -52,13 +53,13 @@ export function mappingTable(report: WhatIfReport): Table {
 export function fidelityTable(report: WhatIfReport): Table {
   return {
     columns: [
-      { key: 'stage', name: 'stage', unit: null },
-      { key: 'tasks', name: 'simulator_tasks', unit: null },
-      { key: 'steps', name: 'steps', unit: null },
-      { key: 'recordedMeanS', name: 'recorded_mean_s', unit: null, decimals: 3 },
-      { key: 'simulatedMeanS', name: 'simulated_mean_s', unit: null, decimals: 3 },
-      { key: 'meanErrorPct', name: 'mean_error_pct', unit: null, decimals: 1 },
-      { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', unit: null, decimals: 1 },
+      { key: 'stage', name: 'stage', label: 'Stage', unit: null },
+      { key: 'tasks', name: 'simulator_tasks', label: 'Simulator tasks', unit: null },
+      { key: 'steps', name: 'steps', label: 'Steps', unit: null },
+      { key: 'recordedMeanS', name: 'recorded_mean_s', label: 'Recorded, mean', unit: 's', decimals: 3 },
+      { key: 'simulatedMeanS', name: 'simulated_mean_s', label: 'Simulated, mean', unit: 's', decimals: 3 },
+      { key: 'meanErrorPct', name: 'mean_error_pct', label: 'Mean error', unit: '%', decimals: 1 },
+      { key: 'meanAbsErrorPct', name: 'mean_abs_error_pct', label: 'Mean absolute error', unit: '%', decimals: 1 },
     ],
     rows: report.fidelity.stages.map((s) => ({
       stage: s.stage,
@@ -78,17 +79,17 @@ export function schedulersTable(report: WhatIfReport): Table {
   const recordedUtilisation = report.utilisation.meanUtilisation['recorded'];
   return {
     columns: [
-      { key: 'run', name: 'run', unit: null },
-      { key: 'iterationTimeS', name: 'iteration_time_s', unit: null, decimals: 2 },
-      { key: 'timePct', name: 'time_vs_baseline_pct', unit: null, decimals: 1 },
-      { key: 'speedupX', name: 'speedup_x', unit: null, decimals: 2 },
-      { key: 'gpuSeconds', name: 'gpu_s', unit: null, decimals: 0 },
-      { key: 'gpuPct', name: 'gpu_s_vs_baseline_pct', unit: null, decimals: 1 },
-      { key: 'costUsd', name: 'cost_usd', unit: null, decimals: 3 },
-      { key: 'costPct', name: 'cost_vs_baseline_pct', unit: null, decimals: 1 },
-      { key: 'utilisationPct', name: 'gpu_busy_pct', unit: null, decimals: 1 },
-      { key: 'projectedTimeS', name: 'projected_iteration_time_s', unit: null, decimals: 2 },
-      { key: 'projectedCostUsd', name: 'projected_cost_usd', unit: null, decimals: 3 },
+      { key: 'run', name: 'run', label: 'Run', unit: null },
+      metricColumn(catalogMetric('iterationTimeS'), { key: 'iterationTimeS', decimals: 2 }),
+      { key: 'timePct', name: 'time_vs_baseline_pct', label: 'Time vs baseline', unit: '%', decimals: 1 },
+      { key: 'speedupX', name: 'speedup_x', label: 'Speedup', unit: '×', decimals: 2 },
+      metricColumn(catalogMetric('gpuSecondsAllocated'), { key: 'gpuSeconds', decimals: 0 }),
+      { key: 'gpuPct', name: 'gpu_s_vs_baseline_pct', label: 'GPU time vs baseline', unit: '%', decimals: 1 },
+      metricColumn(catalogMetric('costUsd'), { key: 'costUsd', decimals: 3 }),
+      { key: 'costPct', name: 'cost_vs_baseline_pct', label: 'Cost vs baseline', unit: '%', decimals: 1 },
+      { key: 'utilisationPct', name: 'gpu_busy_pct', label: 'GPUs busy', unit: '%', decimals: 1 },
+      { key: 'projectedTimeS', name: 'projected_iteration_time_s', label: 'Projected iteration time', unit: 's', decimals: 2 },
+      { key: 'projectedCostUsd', name: 'projected_cost_usd', label: 'Projected cost', unit: 'USD', decimals: 3 },
     ],
     rows: [
       ...(recorded

@@ -1,4 +1,4 @@
-import type { SchedulerSummary } from '../schedulers/replay.js';
+import type { SchedulerSummary } from '../run/summary.js';
 
 /**
  * What each scheduler would change on the recorded workload. Every scheduler is compared with the

@@ -1,13 +1,13 @@
-import type { CostModel } from '../cost/types.js';
 import { totalGpus, type Scenario } from '../scenario/scenario.js';
-import { replayIterations, summarizeReplay } from '../schedulers/replay.js';
+import type { SchedulerNotes } from '../run/notes.js';
+import { runExperiment } from '../run/experiment.js';
+import { summarizeResults } from '../run/summary.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
 import type { IterationResult } from '../sim/types.js';
 import type { DeviceActivity } from '../traces/gpu/device-activity.js';
 import type { GpuTraceSummary } from '../traces/gpu/summarize.js';
 import type { GpuTrace } from '../traces/gpu/types.js';
 import type { WorkloadIteration } from '../traces/types.js';
-import { isInputError } from '../util/input-error.js';
 import { replayFidelity, type Fidelity } from './fidelity.js';
 import { measureRecordedRun, type RecordedRun } from './recorded-run.js';
 import { recordedCost, schedulerOutcomes, type RecordedCost, type SchedulerOutcome } from './scheduler-outcomes.js';
@@ -27,17 +27,68 @@ export interface WhatIfInput {
   /** The lengths trace's iterations under the scenario (`scenarioIterations`). */
   readonly iterations: readonly WorkloadIteration[];
   readonly scenario: Scenario;
-  readonly cost: CostModel;
   readonly baseline: SchedulerEntry;
   /** Schedulers to compare (the baseline is added first when missing). */
   readonly schedulers: readonly SchedulerEntry[];
   readonly stageMap: StageMap;
-  readonly seed: number;
   /** Compare at most this many steps (or simulate this many iterations when nothing is recorded per step). */
   readonly iterationLimit?: number;
   /** Utilisation bin width of every series, seconds (default: `seriesBinWidths`). */
   readonly binS?: number;
-  readonly onProgress?: (done: number, total: number, label: string) => void;
+}
+
+/** What to simulate for a what-if: the recorded run measured, its steps paired with the trace's iterations, and the schedulers in order (baseline first). */
+export interface WhatIfPlan {
+  readonly recorded: RecordedRun;
+  readonly pairing: StepPairing;
+  /** The iterations to replay: those paired with recorded steps. */
+  readonly iterations: readonly WorkloadIteration[];
+  readonly schedulers: readonly SchedulerEntry[];
+}
+
+export function planWhatIf(input: WhatIfInput): WhatIfPlan {
+  const recorded = measureRecordedRun(input.trace, input.summary, input.stageMap);
+  const pairing = pairSteps(recorded.steps, input.iterations.map((it) => it.iteration), input.iterationLimit);
+  return {
+    recorded,
+    pairing,
+    iterations: pairing.iterationIndices.map((i) => input.iterations[i]!),
+    schedulers: [input.baseline, ...input.schedulers.filter((s) => s.name !== input.baseline.name)],
+  };
+}
+
+/** What the replay of a plan gave: every result of the schedulers that ran (the baseline must run; others may not apply). */
+export interface WhatIfSimulation {
+  readonly results: readonly IterationResult[];
+  readonly notApplicable: readonly NotApplicable[];
+  /** What the schedulers noted, as the run collected it. */
+  readonly notes: SchedulerNotes;
+  /** The cost model's description. */
+  readonly costModel: string;
+}
+
+/**
+ * Replays the plan's iterations through its schedulers with the one runner: the baseline must
+ * run; any other scheduler that cannot run the scenario (an InputError) is reported, not fatal.
+ */
+export async function simulateWhatIf(plan: WhatIfPlan, scenario: Scenario, seed: number, onProgress?: (done: number, total: number, label: string) => void): Promise<WhatIfSimulation> {
+  const baseline = plan.schedulers[0]!.name;
+  const results: IterationResult[] = [];
+  const outcome = await runExperiment(
+    { scenario, workload: { kind: 'iterations', iterations: plan.iterations }, schedulers: plan.schedulers, seed, mayFail: (name) => name !== baseline },
+    {
+      result: (result, progress) => {
+        results.push(result);
+        onProgress?.(progress.done, progress.total, `${result.scheduler} iteration ${result.iteration}`);
+      },
+    },
+  );
+  const dropped = new Set(outcome.dropped.map((d) => d.scheduler));
+  // Results in scheduler order, each scheduler's iterations in order (as if each had been replayed alone).
+  const order = new Map(plan.schedulers.map((s, i) => [s.name, i]));
+  const kept = results.filter((r) => !dropped.has(r.scheduler)).sort((a, b) => order.get(a.scheduler)! - order.get(b.scheduler)!);
+  const notApplicable = outcome.dropped.map((d) => ({ scheduler: d.scheduler, reason: d.reason })).sort((a, b) => order.get(a.scheduler)! - order.get(b.scheduler)!);
+  return { results: kept, notApplicable, notes: outcome.schedulerNotes, costModel: outcome.costModel.description };
 }
 
 export interface NotApplicable {
@@ -58,6 +109,8 @@ export interface WhatIfReport {
   readonly notes: readonly string[];
   /** What schedulers noted while simulating (a note all of them made appears once). */
   readonly simulationNotes: readonly string[];
+  /** The cost model's description. */
+  readonly costModel: string;
 }
 
 function inputNotes(recorded: RecordedRun, summary: GpuTraceSummary, scenario: Scenario): string[] {
@@ -73,34 +126,17 @@ function inputNotes(recorded: RecordedRun, summary: GpuTraceSummary, scenario: S
   return notes;
 }
 
-function simulationNotes(results: readonly IterationResult[], names: readonly string[]): string[] {
-  const all = [...new Set(results.flatMap((r) => r.notes))];
-  const shared = all.filter((note) => names.every((name) => results.some((r) => r.scheduler === name && r.notes.includes(note))));
-  const own = [...new Set(results.flatMap((r) => r.notes.filter((n) => !shared.includes(n)).map((n) => `${r.scheduler}: ${n}`)))];
-  return [...shared, ...own];
+/** The whole what-if: plan, simulate, report. */
+export async function whatIf(input: WhatIfInput & { readonly seed: number; readonly onProgress?: (done: number, total: number, label: string) => void }): Promise<WhatIfReport> {
+  const plan = planWhatIf(input);
+  return whatIfReport(input, plan, await simulateWhatIf(plan, input.scenario, input.seed, input.onProgress));
 }
 
-export function whatIf(input: WhatIfInput): WhatIfReport {
+/** The what-if report of a plan and its simulation. Pure. */
+export function whatIfReport(input: WhatIfInput, plan: WhatIfPlan, simulation: WhatIfSimulation): WhatIfReport {
   const { summary, scenario, baseline } = input;
-  const recorded = measureRecordedRun(input.trace, summary, input.stageMap);
-  const pairing = pairSteps(recorded.steps, input.iterations.map((it) => it.iteration), input.iterationLimit);
-  const iterations = pairing.iterationIndices.map((i) => input.iterations[i]!);
-
-  const schedulers = [baseline, ...input.schedulers.filter((s) => s.name !== baseline.name)];
-  const total = iterations.length * schedulers.length;
-  const results: IterationResult[] = [];
-  const notApplicable: NotApplicable[] = [];
-  for (const scheduler of schedulers) {
-    const before = results.length;
-    try {
-      // Each (scheduler, iteration) has its own random stream, so running them one scheduler at a time gives the same results as together.
-      results.push(...replayIterations(scenario, iterations, [scheduler], input.cost, input.seed, (done, _t, label) => input.onProgress?.(before + done, total, label)));
-    } catch (error) {
-      // A scheduler that cannot run this scenario is reported, not fatal; the baseline must run.
-      if (!isInputError(error) || scheduler === baseline) throw error;
-      notApplicable.push({ scheduler: scheduler.name, reason: error.message });
-    }
-  }
+  const { recorded, pairing, schedulers } = plan;
+  const { results, notApplicable } = simulation;
   const ran = schedulers.filter((s) => !notApplicable.some((n) => n.scheduler === s.name)).map((s) => s.name);
   const baselineResults = results.filter((r) => r.scheduler === baseline.name);
   const fidelity = replayFidelity(baseline.name, pairing.pairs, baselineResults, recorded, input.stageMap);
@@ -110,7 +146,7 @@ export function whatIf(input: WhatIfInput): WhatIfReport {
     stepTimes.length > 0 && stepTimes.every((t): t is number => t !== undefined)
       ? recordedCost(stepTimes.reduce((a, b) => a + b, 0) / stepTimes.length, recorded.runGpus, scenario.cluster.priceUsdPerGpuHour)
       : null;
-  const outcomes = schedulerOutcomes(summarizeReplay(results), baseline.name, perStep);
+  const outcomes = schedulerOutcomes(summarizeResults(results), baseline.name, perStep);
 
   // One time axis: 0 is the start of the first compared step (or of the trace); the recording ends with the last compared step.
   const firstStep = pairing.pairs[0]?.step;
@@ -149,6 +185,7 @@ export function whatIf(input: WhatIfInput): WhatIfReport {
     utilisation: { series, meanUtilisation: Object.fromEntries(series.map((s) => [s.name, meanUtilisation(s)])) },
     results,
     notes,
-    simulationNotes: simulationNotes(results, ran),
+    simulationNotes: simulation.notes.sharedThenOwn(ran, schedulers.map((s) => s.name)),
+    costModel: simulation.costModel,
   };
 }

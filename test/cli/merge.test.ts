@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { memoryIo } from '../../harness/util/cli-io.js';
 import { main } from '../../harness/cli/main.js';
-import { shardIndexOf } from '../../harness/jobs/sharding.js';
+import { shardAssignment } from '../../harness/jobs/sharding.js';
 import { runCli, scratchDir } from './run-cli.js';
 
 const SUITE = fileURLToPath(new URL('../nightly/fixtures/small-suite.json', import.meta.url));
@@ -70,7 +70,10 @@ describe('rlhf-replay merge', async () => {
     const dir = await prepared('missing');
     for (let index = 0; index < 3; index++) await shard(dir, ['--shard', `${index}/3`]);
     await rm(join(dir, 'shards', 'nightly.shard-0-of-3.json'));
-    const ids = ['cost/h100-7b', 'pipeline/exp2', 'sim/gen512/realhf', 'sim/gen512/verl', 'traces/default'].filter((id) => shardIndexOf(id, 3) === 0);
+    // The plan every shard carries says which cases shard 0 had.
+    const { plan } = JSON.parse(await readFile(join(dir, 'shards', 'nightly.shard-1-of-3.json'), 'utf8')) as { plan: { cases: { id: string; costEstimateS?: number }[] } };
+    const assignment = shardAssignment(plan.cases, 3);
+    const ids = plan.cases.map((c) => c.id).filter((id) => assignment.get(id) === 0).sort();
     const run = await runCli(['merge', join(dir, 'shards'), ...finalizeFlags(dir)]);
     expect(run.code).toBe(2);
     expect(run.err).toBe(`shard 0/3: field 'case' value '${ids.join(', ')}': no results: the file nightly.shard-0-of-3.json is missing (did that shard fail?)\n`);

@@ -45,10 +45,10 @@ describe('rlhf-replay replay', () => {
     expect(second.out).toBe(first.out);
   });
 
-  it('prints a table with units in the column names by default', async () => {
+  it('prints a table with human headers and units by default', async () => {
     const run = await runCli([...base(), '--scheduler', 'deepspeed-chat,verl', '--iterations', '1']);
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/scheduler\s+iterations\s+iteration_time_s\s+samples_per_s\s+speedup_vs_first_x/);
+    expect(run.out).toMatch(/Scheduler\s+Iterations\s+Iteration time \(s\)\s+Throughput \(samples\/s\)\s+Speedup vs first \(×\)/);
     expect(run.out).toMatch(/deepspeed-chat\s+1\s/);
   });
 
@@ -75,7 +75,7 @@ describe('rlhf-replay replay', () => {
     expect(doc.stageTimings.summary.map((s: { stage: string }) => s.stage)).toContain('step');
     const text = await runCli([...base(), '--scheduler', 'verl', '--stage-timings', log]);
     expect(text.out).toMatch(/verl vs recorded stage times/);
-    expect(text.out).toMatch(/stage\s+iterations\s+recorded_mean_s\s+simulated_mean_s\s+mean_abs_error_pct/);
+    expect(text.out).toMatch(/Stage\s+Iterations\s+Recorded, mean \(s\)\s+Simulated, mean \(s\)\s+Mean absolute error \(%\)/);
   });
 
   it('exits 2 with a clear message for an unknown scheduler, a bad flag or a bad scenario', async () => {

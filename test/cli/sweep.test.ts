@@ -50,7 +50,7 @@ describe('rlhf-replay sweep', () => {
     const chart = join(dir, 'threshold.html');
     const { code, out } = await runCli(sweep('--chart', chart));
     expect(code).toBe(0);
-    expect(out).toContain('iterationTimeS, mean (s)');
+    expect(out).toContain('Iteration time, mean (s)');
     expect(out).toMatch(/optimum \(min iterationTimeS\): migration-threshold = [0-9.]+ → [0-9.]+ s/);
     expect(existsSync(chart)).toBe(true);
     const html = readFileSync(chart, 'utf8');

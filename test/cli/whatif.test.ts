@@ -59,12 +59,12 @@ describe('rlhf-replay whatif', () => {
     const run = await runCli([...base(), '--scheduler', 'verl,rlhfuse-base', '--chart', chart]);
     expect(run.code, run.err).toBe(0);
     expect(run.out).toMatch(/1\. Recorded run: kineto, 4 files, 4 of 16 GPUs recorded/);
-    expect(run.out).toMatch(/annotation\s+stage\s+simulator_tasks\s+ranges\s+total_s\s+mapped_by/);
+    expect(run.out).toMatch(/Annotation\s+Stage\s+Simulator tasks\s+Ranges\s+Total \(s\)\s+Mapped by/);
     expect(run.out).toMatch(/adv\s+—\s+—\s+12\s+[\d.]+\s+not matched/);
     expect(run.out).toMatch(/2\. Fidelity: verl simulated on the workload of the 3 recorded steps vs recorded/);
-    expect(run.out).toMatch(/stage\s+simulator_tasks\s+steps\s+recorded_mean_s\s+simulated_mean_s\s+mean_error_pct\s+mean_abs_error_pct/);
+    expect(run.out).toMatch(/Stage\s+Simulator tasks\s+Steps\s+Recorded, mean \(s\)\s+Simulated, mean \(s\)\s+Mean error \(%\)\s+Mean absolute error \(%\)/);
     expect(run.out).toMatch(/gen\s+weight-sync\+generate\s+3\s/);
-    expect(run.out).toMatch(/run\s+iteration_time_s\s+time_vs_baseline_pct\s+speedup_x\s+gpu_s\s+gpu_s_vs_baseline_pct\s+cost_usd/);
+    expect(run.out).toMatch(/Run\s+Iteration time \(s\)\s+Time vs baseline \(%\)\s+Speedup \(×\)\s+GPU time allocated \(GPU·s\)\s+GPU time vs baseline \(%\)\s+Cost \(USD\)/);
     expect(run.out).toMatch(/\nrecorded\s+[\d.]+\s+—/);
     expect(run.out).toMatch(/verl \(baseline\)\s+[\d.]+\s+0\.0\s+1\.00/);
     expect(run.out).toMatch(/rlhfuse-base\s+[\d.]+\s+-?[\d.]+\s+[\d.]+/);

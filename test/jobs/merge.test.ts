@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { executePlan } from '../../harness/jobs/execute.js';
 import { mergeShardFiles } from '../../harness/jobs/merge.js';
 import { readShardFiles, serializeShardFile } from '../../harness/jobs/shard-file.js';
-import { shardIndexOf } from '../../harness/jobs/sharding.js';
+import { shardAssignment } from '../../harness/jobs/sharding.js';
 import { isInputError } from '../../harness/util/input-error.js';
 import { scratchDir } from '../cli/run-cli.js';
 import { FIXTURE_KINDS_REF, fixtureKinds } from './cases-fixture-kinds.js';
@@ -57,7 +57,8 @@ describe('shard files + merge', async () => {
     const dir = join(root, 'missing');
     await runShards(dir, 3);
     await rm(join(dir, 'toy.shard-1-of-3.json'));
-    const lost = plan.cases.map((c) => c.id).filter((id) => shardIndexOf(id, 3) === 1);
+    const assignment = shardAssignment(plan.cases, 3);
+    const lost = plan.cases.map((c) => c.id).filter((id) => assignment.get(id) === 1).sort();
     expect(lost.length).toBeGreaterThan(0);
     const message = await mergeError(dir);
     expect(message).toContain(`shard 1/3: field 'case' value '${lost.join(', ')}': no results: the file toy.shard-1-of-3.json is missing`);

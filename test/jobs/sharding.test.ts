@@ -1,8 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { casesInShard, parseShard, resolveShard, shardIndexOf, WHOLE_PLAN } from '../../harness/jobs/sharding.js';
+import { casesInShard, parseShard, resolveShard, shardAssignment, WHOLE_PLAN } from '../../harness/jobs/sharding.js';
 import { isInputError } from '../../harness/util/input-error.js';
-import { stableHash32 } from '../../harness/util/rng.js';
 
 function errorOf(f: () => unknown): string {
   try {
@@ -43,18 +42,34 @@ describe('resolveShard', () => {
   });
 });
 
-describe('shardIndexOf', () => {
-  it('is the stable hash of the id modulo n', () => {
-    expect(shardIndexOf('sim/x/verl', 7)).toBe(stableHash32('sim/x/verl') % 7);
+describe('shardAssignment', () => {
+  it('assigns the longest estimated case first, each to the least-loaded shard', () => {
+    const cases = [
+      { id: 'e', costEstimateS: 1 },
+      { id: 'a', costEstimateS: 10 },
+      { id: 'c', costEstimateS: 5 },
+      { id: 'b', costEstimateS: 6 },
+      { id: 'd', costEstimateS: 4 },
+    ];
+    // a → 0 (10); b → 1 (6); c → 1 (11); d → 0 (14); e → 1 (12).
+    expect(Object.fromEntries(shardAssignment(cases, 2))).toEqual({ a: 0, b: 1, c: 1, d: 0, e: 1 });
+    expect(casesInShard(cases, { index: 0, count: 2 }).map((c) => c.id)).toEqual(['a', 'd']);
   });
-  it('puts every case in exactly one shard, whatever else is in the plan', () => {
+
+  it('counts a case without an estimate as the mean of the others, and breaks ties by id', () => {
+    expect(Object.fromEntries(shardAssignment([{ id: 'x', costEstimateS: 4 }, { id: 'y' }, { id: 'z', costEstimateS: 2 }], 2))).toEqual({ x: 0, y: 1, z: 1 });
+    expect(Object.fromEntries(shardAssignment([{ id: 'b' }, { id: 'a' }, { id: 'c' }], 3))).toEqual({ a: 0, b: 1, c: 2 });
+  });
+
+  it('puts every case in exactly one shard, and no shard gets more than its share plus one case', () => {
     fc.assert(
-      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 40 }), fc.integer({ min: 1, max: 9 }), (ids, n) => {
-        const cases = ids.map((id) => ({ id }));
-        const shards = Array.from({ length: n }, (_, index) => casesInShard(cases, { index, count: n }).map((c) => c.id));
-        expect(shards.flat().sort()).toEqual([...ids].sort());
-        // A case's shard does not depend on the other cases.
-        for (const id of ids) expect(casesInShard([{ id }], { index: shardIndexOf(id, n), count: n })).toHaveLength(1);
+      fc.property(fc.uniqueArray(fc.string({ minLength: 1, maxLength: 12 }), { maxLength: 40 }), fc.integer({ min: 1, max: 9 }), fc.integer({ min: 0, max: 1000 }), (ids, n, salt) => {
+        const cases = ids.map((id, i) => ({ id, costEstimateS: ((i * 7919 + salt) % 97) + 1 }));
+        const shards = Array.from({ length: n }, (_, index) => casesInShard(cases, { index, count: n }));
+        expect(shards.flat().map((c) => c.id).sort()).toEqual([...ids].sort());
+        const total = cases.reduce((sum, c) => sum + c.costEstimateS, 0);
+        const largest = Math.max(0, ...cases.map((c) => c.costEstimateS));
+        for (const shard of shards) expect(shard.reduce((sum, c) => sum + c.costEstimateS, 0)).toBeLessThanOrEqual(total / n + largest);
       }),
       { seed: 1 },
     );

@@ -36,13 +36,13 @@ describe('runCases on a worker pool', () => {
   it('turns a worker that dies into an error outcome and keeps running the other cases', async () => {
     const pool = createCasePool({ kinds: FIXTURE_KINDS_REF, threads: 1, seed: 1, baseDir: '/' });
     try {
-      const crashed = await pool.run({ id: 'c', kind: 'crash' });
+      const { outcome: crashed } = await pool.run({ id: 'c', kind: 'crash' });
       expect(crashed.status).toBe('error');
       if (crashed.status === 'error') {
         expect(crashed.error.inputError).toBe(false);
         expect(crashed.error.message).toBe('worker failed: uncaught in a timer');
       }
-      const after = await pool.run({ id: 'draw-0', kind: 'draw', scale: 1 } as never);
+      const { outcome: after } = await pool.run({ id: 'draw-0', kind: 'draw', scale: 1 } as never);
       expect(after.status).toBe('ok');
     } finally {
       await pool.destroy();

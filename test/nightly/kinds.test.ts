@@ -19,7 +19,8 @@ import type { BenchCase, CostModelCase, PipelineSearchCase, SimFigureCase, Trace
 import { findScheduler } from '../../harness/schedulers/index.js';
 import { flexFusionLayout } from '../../harness/schedulers/rlhfuse/fused-pipeline/flexfusion-instances.js';
 import { searchFusedSchedule } from '../../harness/schedulers/rlhfuse/fused-pipeline/search.js';
-import { replayIterations, summarizeReplay } from '../../harness/schedulers/replay.js';
+import { summarizeResults } from '../../harness/run/summary.js';
+import { replayIterations } from '../run/fixtures/replay.js';
 import { readWorkload } from '../../harness/traces/read.js';
 import { lengthStats } from '../../harness/traces/stats.js';
 import { createRng } from '../../harness/util/rng.js';
@@ -59,7 +60,7 @@ describe('nightly case kinds measure what the harness computes', async () => {
     const measured = await simFigureMeasurer(DEFAULT_DEPENDENCIES).measure(testCase, context);
     const scenario = await loadScenario(join(suite.dir, testCase.scenario));
     const { iterations } = scenarioIterations(await readWorkload(join(suite.dir, testCase.trace)), scenario, { iterations: 1 });
-    const summary = summarizeReplay(replayIterations(scenario, iterations, [findScheduler('verl')!], await scenarioCostModel(scenario), 1))[0]!;
+    const summary = summarizeResults(replayIterations(scenario, iterations, [findScheduler('verl')!], await scenarioCostModel(scenario), 1))[0]!;
     expect(measured.figures).toEqual([
       { name: 'iterationTimeS', unit: 's', mode: 'exact', value: summary.iterationTimeS },
       { name: 'costUsd', unit: 'USD', mode: 'exact', value: summary.costUsd },

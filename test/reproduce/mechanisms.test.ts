@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { RUN_KIND, runReproduceCase, type RunCase } from '../../harness/reproduce/cases/run.js';
 import type { ExperimentConfig, TraceUse } from '../../harness/reproduce/experiments/types.js';
+import { EstimateBook } from '../../harness/reproduce/figures/book.js';
 import { FigureData } from '../../harness/reproduce/figures/data.js';
 import { findFigure } from '../../harness/reproduce/figures/index.js';
 import { buildReproducePlan, type ReproducePlan } from '../../harness/reproduce/plan.js';
@@ -31,7 +32,7 @@ function mainCase(configId: string): RunCase {
 async function figure(id: string, configs: readonly ExperimentConfig[], base: RunCase): Promise<number> {
   const runs = [];
   for (const config of configs) runs.push({ config, rows: (await runReproduceCase({ ...base, config, timeline: [] })).iterations });
-  const outcome = findFigure(id)!.compute(new FigureData(runs), { ci: false, resamples: 1, seed: 'mechanism' });
+  const outcome = findFigure(id)!.compute(new EstimateBook(new FigureData(runs), { ci: false, resamples: 1, seed: 'mechanism' }));
   if (!outcome.ok) throw new Error(outcome.reason);
   return outcome.estimate.mean;
 }

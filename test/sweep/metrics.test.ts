@@ -12,8 +12,8 @@ const figures: IterationFigures = {
 
 describe('metricSpec', () => {
   it('reads headline metrics with their unit, column and better end', () => {
-    expect(metricSpec('iterationTimeS')).toMatchObject({ unit: 's', column: 'iteration_time_s', better: 'min' });
-    expect(metricSpec('samplesPerS')).toMatchObject({ unit: 'samples/s', better: 'max' });
+    expect(metricSpec('iterationTimeS')).toMatchObject({ unit: 's', column: 'iteration_time_s', better: 'lower' });
+    expect(metricSpec('samplesPerS')).toMatchObject({ unit: 'samples/s', better: 'higher' });
     expect(metricSpec('samplesPerS').read(figures)).toBe(51.2);
   });
 

@@ -11,13 +11,32 @@ function manualClock(startMs = 1000) {
 const CLEAR = '\r\x1b[2K';
 
 describe('createProgress', () => {
-  it('prints nothing when stderr is not a terminal', () => {
+  it('prints nothing off a terminal when the run is short', () => {
     const io = memoryIo({ tty: false });
-    const progress = createProgress(io, 10, 'replay');
+    const clock = manualClock();
+    const progress = createProgress(io, 10, 'replay', clock.now);
     progress.update(1, 'a');
+    clock.advance(29_999);
     progress.update(10);
     progress.finish();
     expect(io.err).toBe('');
+    expect(io.out).toBe('');
+  });
+
+  it('off a terminal, prints a plain line at most every 30 s of a long run, never on stdout', () => {
+    const io = memoryIo({ tty: false });
+    const clock = manualClock();
+    const progress = createProgress(io, 100, 'replay', clock.now);
+    clock.advance(30_000);
+    progress.update(10, 'it 1'); // 30 s in: the first line
+    clock.advance(29_000);
+    progress.update(20); // 29 s after it: skipped
+    clock.advance(1_000);
+    progress.update(30, 'it 3'); // 30 s after it
+    clock.advance(5_000);
+    progress.update(100);
+    progress.finish();
+    expect(io.err).toBe('replay 10/100 (10%) 30.0s it 1\nreplay 30/100 (30%) 60.0s it 3\n');
     expect(io.out).toBe('');
   });
 

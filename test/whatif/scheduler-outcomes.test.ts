@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SchedulerSummary } from '../../harness/schedulers/replay.js';
+import type { SchedulerSummary } from '../../harness/run/summary.js';
 import { recordedCost, schedulerOutcomes } from '../../harness/whatif/scheduler-outcomes.js';
 
 const summary = (scheduler: string, iterationTimeS: number, gpuSecondsAllocated: number, costUsd: number): SchedulerSummary => ({

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { scenarioCostModel } from '../../harness/scenario/cost-model.js';
 import { totalGpus } from '../../harness/scenario/scenario.js';
 import { findScheduler, schedulers } from '../../harness/schedulers/index.js';
 import { readGpuTrace } from '../../harness/traces/gpu/read-gpu-trace.js';
@@ -32,7 +31,6 @@ async function runWhatIf(fixture: VerlFixture): Promise<WhatIfReport> {
     activities,
     iterations: fixture.iterations,
     scenario: fixture.scenario,
-    cost: await scenarioCostModel(fixture.scenario),
     baseline: findScheduler('verl')!,
     schedulers,
     stageMap: DEFAULT_STAGE_MAP,

@@ -1,14 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
+import { IterationReplayer, prepareExperiment } from '../../run/experiment.js';
 import { loadScenario, parseScenarioObject } from '../../scenario/loader.js';
-import { scenarioCostModel } from '../../scenario/cost-model.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { schedulers } from '../../schedulers/index.js';
 import { generateWorkload } from '../../traces/generate/generate-workload.js';
 import { parseLengthModel } from '../../traces/generate/length-model.js';
 import type { WorkloadIteration } from '../../traces/types.js';
-import { createRng } from '../../util/rng.js';
 import { projectRoot } from '../../util/shared-data.js';
 import type { BenchFigure, BenchOptions, BenchSuite } from '../types.js';
 
@@ -62,13 +61,14 @@ export const engineBenchSuite: BenchSuite = {
   async run(options: BenchOptions): Promise<readonly BenchFigure[]> {
     const figures: BenchFigure[] = [];
     const base = await loadScenario(BASE_SCENARIO);
-    const cost = await scenarioCostModel(base);
-    const rng = createRng(1);
+    // The runner builds the cost model as every run does; each timed call is one step of its replay loop.
+    const { cost } = await prepareExperiment({ scenario: base, workload: { kind: 'iterations', iterations: [] }, schedulers, seed: 1 });
+    const step = (scenario: Scenario, entry: (typeof schedulers)[number], iteration: WorkloadIteration, seed: number) => new IterationReplayer(scenario, [entry], cost, seed).step(iteration);
 
     // (1) The paper-sized iteration, repeated with tinybench.
     const paper = await workloadOf(512, 1);
     const bench = new Bench({ retainSamples: true, time: options.quick ? 200 : 2000, iterations: options.quick ? 3 : 20, warmupIterations: options.quick ? 1 : 3 });
-    for (const entry of schedulers) bench.add(entry.name, () => void entry.run(base, paper, cost, rng.fork(entry.name)));
+    for (const entry of schedulers) bench.add(entry.name, () => void step(base, entry, paper, 1));
     await bench.run();
     for (const task of bench.tasks) {
       const result = task.result;
@@ -88,7 +88,7 @@ export const engineBenchSuite: BenchSuite = {
     for (const entry of schedulers) {
       const runs = options.quick ? 3 : 20;
       const before = process.cpuUsage();
-      for (let i = 0; i < runs; i++) entry.run(base, paper, cost, rng.fork(entry.name));
+      for (let i = 0; i < runs; i++) step(base, entry, paper, 1);
       const used = process.cpuUsage(before);
       figures.push({ name: `iteration 512x8 samples, 256 GPUs, CPU time: ${entry.name}`, value: (used.user + used.system) / 1000 / runs, unit: 'ms', better: 'lower' });
     }
@@ -108,7 +108,7 @@ export const engineBenchSuite: BenchSuite = {
         for (let r = 0; r < repeats; r++) {
           const t0 = performance.now();
           const cpu0 = process.cpuUsage();
-          entry.run(scenario, iteration, cost, rng.fork(`${entry.name}-${samples}`));
+          step(scenario, entry, iteration, samples);
           times.push((performance.now() - t0) / 1000);
           const cpu = process.cpuUsage(cpu0);
           cpuTimes.push((cpu.user + cpu.system) / 1e6);

@@ -1,6 +1,5 @@
-import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { projectRoot } from '../../util/shared-data.js';
+import { runNode } from '../child-process.js';
 
 export interface ProbeResult {
   readonly mode: 'stats' | 'collect';
@@ -36,20 +35,10 @@ export function runIngestionProbe(path: string, mode: 'stats' | 'collect', optio
     path,
     mode,
   ];
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, args, { cwd: projectRoot, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      if (stderr.length < 1 << 16) stderr += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (exitCode, signal) => {
-      const line = stdout.trim().split('\n').pop();
-      let result: ProbeResult | undefined;
-      if (exitCode === 0 && line) result = JSON.parse(line) as ProbeResult;
-      resolve({ ...(result ? { result } : {}), exitCode, signal, stderr });
-    });
+  return runNode(args).then(({ exitCode, signal, stdout, stderr }) => {
+    const line = stdout.trim().split('\n').pop();
+    let result: ProbeResult | undefined;
+    if (exitCode === 0 && line) result = JSON.parse(line) as ProbeResult;
+    return { ...(result ? { result } : {}), exitCode, signal, stderr };
   });
 }

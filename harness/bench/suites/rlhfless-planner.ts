@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Bench } from 'tinybench';
 import { scenarioCostModel } from '../../scenario/cost-model.js';
+import { historyAfter } from '../../schedulers/history.js';
 import { loadScenario, parseScenarioObject } from '../../scenario/loader.js';
 import type { Scenario } from '../../scenario/scenario.js';
 import { IterationContext } from '../../schedulers/iteration-context.js';
@@ -67,7 +68,7 @@ export const rlhflessPlannerSuite: BenchSuite = {
       const cost = await scenarioCostModel(c.costFrom);
       const { previous, current } = await twoEpochs(c.prompts, c.samples, c.scenario.lengths.maxResponseTokens);
       const settings = rlhflessSettings(entry.name, c.scenario);
-      const history = { previousIterations: [previous] };
+      const history = historyAfter(entry, c.scenario, [previous]);
       bench.add(c.name, () => {
         const ctx = new IterationContext(entry.name, c.scenario, current, cost, rng);
         decideStep(ctx, settings, history);

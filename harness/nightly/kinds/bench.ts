@@ -28,7 +28,7 @@ export function benchMeasurer(benchSuites: readonly BenchSuite[]): Measurer<Benc
       for (let repeat = 0; repeat < testCase.repeats; repeat++) {
         const scratchDir = await mkdtemp(join(tmpdir(), `rlhf-replay-nightly-${suite.name}-`));
         try {
-          for (const figure of await suite.run({ quick: testCase.quick, io: silentIo, scratchDir })) {
+          for (const figure of await suite.run({ quick: testCase.quick, io: silentIo, scratchDir, ...(testCase.figures ? { only: testCase.figures } : {}) })) {
             const entry = samples.get(figure.name) ?? { unit: figure.unit, better: figure.better, values: [] };
             entry.values.push(...(figure.samples && figure.samples.length > 0 ? figure.samples : [figure.value]));
             samples.set(figure.name, entry);

@@ -1,26 +1,14 @@
 import { resolve } from 'node:path';
-import { gpuById } from '../../cost/catalog/index.js';
-import { scenarioIterations } from '../../scenario/batches.js';
-import { scenarioCalibration, scenarioCostOptions } from '../../scenario/cost-model.js';
-import { loadScenario } from '../../scenario/loader.js';
 import { findScheduler } from '../../schedulers/index.js';
-import { replayIterations, summarizeReplay, type SchedulerSummary } from '../../schedulers/replay.js';
-import { readWorkload } from '../../traces/read.js';
+import { runExperiment } from '../../run/experiment.js';
+import { loadRunInputs } from '../../run/inputs.js';
+import type { SchedulerSummary } from '../../run/summary.js';
+import { catalogMetric, stageMetric, type ResultMetricName } from '../../metrics/catalog.js';
 import { InputError } from '../../util/input-error.js';
 import type { Measurer } from '../measure-and-compare.js';
 import type { Measurement, SimFigureCase } from '../types.js';
 import type { NightlyDependencies } from './dependencies.js';
 
-const UNITS: Readonly<Record<string, string>> = {
-  iterationTimeS: 's',
-  samplesPerS: 'samples/s',
-  tokensPerS: 'tokens/s',
-  gpuSecondsAllocated: 'GPU·s',
-  gpuSecondsBusy: 'GPU·s',
-  costUsd: 'USD',
-  utilization: 'fraction',
-  bubbleRatio: 'fraction',
-};
 
 function metricValue(summary: SchedulerSummary, metric: string, caseId: string): number {
   if (metric.startsWith('stages.')) {
@@ -44,22 +32,27 @@ export function simFigureMeasurer(dependencies: NightlyDependencies): Measurer<S
     async measure(testCase, { rng, baseDir }) {
       const scheduler = findScheduler(testCase.scheduler);
       if (!scheduler) throw new InputError({ file: testCase.id, field: 'scheduler', value: testCase.scheduler, message: 'unknown scheduler' });
-      const scenario = await loadScenario(resolve(baseDir, testCase.scenario));
-      const workload = await readWorkload(resolve(baseDir, testCase.trace));
-      const { iterations, notes } = scenarioIterations(workload, scenario, { iterations: testCase.iterations, keepTraceBatches: testCase.keepTraceBatches });
-      if (iterations.length === 0) throw new InputError({ file: testCase.trace, message: 'has no prompt groups to replay' });
-      const calibration = await scenarioCalibration(scenario);
-      const cost = dependencies.createCostModel(gpuById(scenario.cluster.gpu), calibration, scenarioCostOptions(scenario, calibration));
+      const inputs = await loadRunInputs({
+        scenario: resolve(baseDir, testCase.scenario),
+        trace: resolve(baseDir, testCase.trace),
+        traceShownAs: testCase.trace,
+        batching: { iterations: testCase.iterations, keepTraceBatches: testCase.keepTraceBatches },
+      });
       const seed = testCase.seed ?? rng.int(0x100000000);
-      const results = replayIterations(scenario, iterations, [scheduler], cost, seed);
-      const summary = summarizeReplay(results)[0]!;
+      const outcome = await runExperiment({
+        ...inputs,
+        schedulers: [scheduler],
+        seed,
+        createCostModel: dependencies.createCostModel,
+      });
+      const summary = outcome.summaries[0]!;
       const figures: Measurement[] = testCase.metrics.map((metric) => ({
         name: metric,
-        unit: metric.startsWith('stages.') ? 's' : UNITS[metric]!,
+        unit: metric.startsWith('stages.') ? stageMetric(metric.slice('stages.'.length)).unit : catalogMetric(metric as ResultMetricName).unit,
         mode: 'exact',
         value: metricValue(summary, metric, testCase.id),
       }));
-      return { figures, notes: [`replay seed ${seed}; ${iterations.length} iteration(s); cost model: ${cost.description}`, ...notes] };
+      return { figures, notes: [`replay seed ${seed}; ${outcome.iterations} iteration(s); cost model: ${outcome.costModel.description}`, ...outcome.batchNotes] };
     },
   };
 }

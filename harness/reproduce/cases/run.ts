@@ -1,14 +1,18 @@
 import { totalGpus } from '../../scenario/scenario.js';
 import { findScheduler } from '../../schedulers/index.js';
-import { replayIterations } from '../../schedulers/replay.js';
+import { runExperiment } from '../../run/experiment.js';
+import type { RunSpec } from '../../run/spec.js';
+import { applyVariation, type Variation } from '../../run/variation.js';
 import type { SchedulerEntry } from '../../schedulers/types.js';
 import type { Case, CaseKind } from '../../jobs/cases.js';
 import { InputError, isInputError } from '../../util/input-error.js';
-import type { ExperimentConfig, ParameterOverrides, Perturbation } from '../experiments/types.js';
-import { iterationMetrics, type MetricName } from '../metrics.js';
-import { configScenario, perturbScenario, runCostModel, withOverrides } from '../scenario-variant.js';
+import type { ParameterOverrides } from '../../scenario/patch.js';
+import { withOverrides } from '../../scenario/patch.js';
+import type { ExperimentConfig, Perturbation, TraceUse } from '../experiments/types.js';
+import { iterationMetrics, type MetricName } from '../../metrics/iteration.js';
+import { configScenario } from '../scenario-variant.js';
 import { loadShapedTrace } from '../traces/load.js';
-import { isMeasured } from '../traces/shape.js';
+import { isMeasured, type ShapedWorkload } from '../traces/shape.js';
 
 /**
  * One simulation run of the reproduction: a configuration replayed under one experiment seed
@@ -81,47 +85,57 @@ export async function runReproduceCase(testCase: RunCase): Promise<RunResult> {
   }
 }
 
+/** The reproduction's perturbation as the runner's variation (a trace perturbation loads and shapes its trace). */
+async function variationOf(perturbation: Perturbation, shaped: (trace: TraceUse) => Promise<ShapedWorkload>): Promise<Variation> {
+  if (perturbation.kind !== 'trace') return perturbation;
+  const { iterations, notes } = await shaped(perturbation.trace);
+  return { kind: 'trace', assumption: perturbation.assumption, value: perturbation.value, workload: { kind: 'iterations', iterations, notes } };
+}
+
 async function simulate(testCase: RunCase): Promise<RunResult> {
   const { config } = testCase;
   const entries = schedulerEntries(testCase.schedulers, testCase.id);
-  let scenario = await configScenario(config);
-  scenario = perturbScenario(scenario, entries, testCase.perturbation);
-  if (testCase.overrides) scenario = withOverrides(scenario, testCase.overrides);
-  const trace = testCase.perturbation?.kind === 'trace' ? testCase.perturbation.trace : config.trace;
-  const shaped = await loadShapedTrace(trace, config.samplesPerPrompt, config.shape, testCase.seed);
-  const cost = await runCostModel(scenario, testCase.perturbation);
-  const results = replayIterations(scenario, shaped.iterations, entries, cost, testCase.seed);
+  const shapedOf = (trace: TraceUse) => loadShapedTrace(trace, config.samplesPerPrompt, config.shape, testCase.seed);
+  const variation = testCase.perturbation ? await variationOf(testCase.perturbation, shapedOf) : undefined;
+  const shaped = variation?.kind === 'trace' ? variation.workload : { kind: 'iterations' as const, ...(await shapedOf(config.trace)) };
+  if (shaped.kind !== 'iterations') throw new Error('unreachable: the reproduction replays shaped iterations');
+  let spec: RunSpec = { scenario: await configScenario(config), workload: { kind: 'iterations', iterations: shaped.iterations, notes: shaped.notes ?? [] }, schedulers: entries, seed: testCase.seed };
+  if (variation) spec = applyVariation(spec, variation);
+  if (testCase.overrides) spec = { ...spec, scenario: withOverrides(spec.scenario, testCase.overrides) };
+  const { scenario } = spec;
   const gpus = totalGpus(scenario);
   const iterations: IterationRow[] = [];
   const timelines: RunResult['timelines'][number][] = [];
   const wanted = new Set(testCase.timeline ?? []);
   const firstMeasured = shaped.iterations.findIndex((_, index) => isMeasured(config.shape, index));
-  for (const result of results) {
-    if (!isMeasured(config.shape, result.iteration)) continue;
-    const metrics = iterationMetrics(result, gpus);
-    iterations.push({
-      scheduler: result.scheduler,
-      seed: testCase.seed,
-      iteration: result.iteration,
-      metrics: Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, Number.isFinite(value) ? value : null])) as IterationRow['metrics'],
-    });
-    if (wanted.has(result.scheduler) && result.iteration === firstMeasured) {
-      timelines.push({
-        scheduler: result.scheduler,
-        iteration: result.iteration,
-        spans: result.spans.map((s) => ({ pool: s.pool, firstGpu: s.firstGpu, gpus: s.gpus, stage: s.stage, task: s.task, startS: s.startS, endS: s.endS })),
-      });
-    }
-  }
-  const notes = [...new Set([...shaped.notes, ...results.flatMap((r) => r.notes.map((note) => `${r.scheduler}: ${note}`))])];
+  const outcome = await runExperiment(spec, {
+    result: (result) => {
+        if (!isMeasured(config.shape, result.iteration)) return;
+        const metrics = iterationMetrics(result, gpus);
+        iterations.push({
+          scheduler: result.scheduler,
+          seed: testCase.seed,
+          iteration: result.iteration,
+          metrics: Object.fromEntries(Object.entries(metrics).map(([name, value]) => [name, Number.isFinite(value) ? value : null])) as IterationRow['metrics'],
+        });
+        if (wanted.has(result.scheduler) && result.iteration === firstMeasured) {
+          timelines.push({
+            scheduler: result.scheduler,
+            iteration: result.iteration,
+            spans: result.spans.map((s) => ({ pool: s.pool, firstGpu: s.firstGpu, gpus: s.gpus, stage: s.stage, task: s.task, startS: s.startS, endS: s.endS })),
+          });
+        }
+      },
+    },
+  );
   return {
-    costModel: cost.description,
+    costModel: outcome.costModel.description,
     totalGpus: gpus,
     iterations,
     timelines,
-    samplesPerIteration: shaped.iterations[0]?.groups.reduce((sum, group) => sum + group.responseTokens.length, 0) ?? 0,
-    notes,
-    costModelOutOfRangeShare: cost.rangeCounter.queries > 0 ? cost.rangeCounter.outOfRange / cost.rangeCounter.queries : 0,
+    samplesPerIteration: outcome.samplesPerIteration,
+    notes: [...new Set([...outcome.notes, ...outcome.schedulerNotes.attributed()])],
+    costModelOutOfRangeShare: outcome.costModel.queries > 0 ? outcome.costModel.outOfRange / outcome.costModel.queries : 0,
   };
 }
 

@@ -1,11 +1,10 @@
+import type { Json } from '../../scenario/patch.js';
 import type { AssumptionValue } from '../../schedulers/types.js';
 import type { PaperId } from '../paper-id.js';
 import type { HashedFile } from '../traces/resolve.js';
 import type { DatasetId, TraceSourceId } from '../traces/sources.js';
 import type { WorkloadShape } from '../traces/shape.js';
 
-/** A JSON value (configs and cases are plain data: they cross threads and shard files). */
-export type Json = string | number | boolean | null | readonly Json[] | { readonly [key: string]: Json };
 
 /** Which trace a configuration replays, decided when the plan is built (traces/resolve.ts). */
 export interface TraceUse {
@@ -49,6 +48,3 @@ export type Perturbation =
   | { readonly kind: 'cost'; readonly assumption: string; readonly value: number | boolean }
   | { readonly kind: 'scenario'; readonly assumption: string; readonly value: number | string | boolean }
   | { readonly kind: 'trace'; readonly assumption: string; readonly value: string; readonly trace: TraceUse };
-
-/** Scheduler parameters fixed for a run (the migration-threshold curve). */
-export type ParameterOverrides = Readonly<Record<string, Readonly<Record<string, AssumptionValue>>>>;

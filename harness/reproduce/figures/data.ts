@@ -1,5 +1,5 @@
 import type { ExperimentConfig } from '../experiments/types.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { IterationRow } from '../cases/run.js';
 import type { PipelineResult } from '../cases/pipeline.js';
 

@@ -1,25 +1,22 @@
 import { mean } from '../../stats/mean.js';
 import type { ExperimentConfig } from '../experiments/types.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
-import { reductionPct, speedup, type ConfigEstimate, type Estimate, type StatOptions } from './estimates.js';
+import type { ConfigEstimate } from '../../stats/estimate.js';
+import type { EstimateBook } from './book.js';
 import type { FigureOutcome } from './types.js';
 
-export type Comparison = (baseline: readonly number[], candidate: readonly number[], options: StatOptions, label: string) => Estimate;
+/** How two schedulers are compared: the speedup (a time) or the reduction in percent (a cost). */
+export type Comparison = 'speedup' | 'reductionPct';
 
-/** Per configuration: baseline vs candidate scheduler on one metric (speedup or reduction), over paired units. */
-export function perConfig(data: FigureData, configs: readonly ExperimentConfig[], baseline: string, candidate: string, metric: MetricName, compare: Comparison, options: StatOptions, figureId: string): ConfigEstimate[] {
+/** Per configuration: baseline vs candidate scheduler on one metric, over paired units, from the book. */
+export function perConfig(book: EstimateBook, configs: readonly ExperimentConfig[], baseline: string, candidate: string, metric: MetricName, compare: Comparison): ConfigEstimate[] {
+  const { data } = book;
   return configs
     .filter((config) => data.has(config.id, baseline, metric) && data.has(config.id, candidate, metric))
-    .map((config) => {
-      const [base, cand] = data.paired({ config: config.id, scheduler: baseline }, { config: config.id, scheduler: candidate }, metric);
-      return { config: config.id, label: config.label, ...compare(base, cand, options, `${figureId}/${config.id}`) };
-    })
+    .map((config) => ({ config: config.id, label: config.label, ...book[compare]({ config: config.id, scheduler: baseline }, { config: config.id, scheduler: candidate }, metric) }))
     .filter((estimate) => estimate.n > 0);
 }
-
-export const bySpeedup: Comparison = speedup;
-export const byReduction: Comparison = reductionPct;
 
 export function missing(what: string): FigureOutcome {
   return { ok: false, reason: `no simulated results for ${what} (a case failed, or the run was restricted to another paper)` };

@@ -1,8 +1,9 @@
 import { ABLATION_CONFIG, ASSIGNMENT_CONFIG, SIM_PROBE_CONFIG } from '../experiments/rlhfless.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
-import { averageOver, bestOf, reductionPct } from './estimates.js';
-import { byReduction, bySpeedup, fmt, meanOf, missing, perConfig, stageSummary, type Comparison } from './helpers.js';
+import { averageOver, bestOf } from '../../stats/estimate.js';
+import type { EstimateBook } from './book.js';
+import { fmt, meanOf, missing, perConfig, stageSummary, type Comparison } from './helpers.js';
 import type { FigureComputation, FigureOutcome } from './types.js';
 
 const GRID = 'rlhfless-grid';
@@ -22,8 +23,9 @@ function bestOnGrid(id: string, candidate: string, metric: MetricName, compare: 
     headline,
     how: `${what} of ${candidate} against veRL (3 fixed decode actors) per model × algorithm × dataset on 16 L40S, over 3 epochs; reported for the best configuration (the paper's "up to")`,
     probe: { configs: [ABLATION_CONFIG], schedulers: ['verl', candidate] },
-    compute(data, options): FigureOutcome {
-      const estimates = perConfig(data, data.configs(GRID), 'verl', candidate, metric, compare, options, id);
+    compute(book): FigureOutcome {
+      const { data } = book;
+      const estimates = perConfig(book, data.configs(GRID), 'verl', candidate, metric, compare);
       const best = bestOf(estimates);
       if (!best) return missing(`veRL and ${candidate} on the testbed grid`);
       return { ok: true, estimate: best, perConfig: estimates, selected: best.config, context: `best in ${best.label}: ${actorsContext(data, best.config, ['verl', candidate])}` };
@@ -39,21 +41,22 @@ function averageOnSim(id: string, metric: MetricName, compare: Comparison, what:
     headline: true,
     how: `${what} of RLHFless against the veRL-style generation baseline (every GPU pair decoding), Llama2-70B generation only, per response cap (2k/4k/8k) × node count (5/10/20); the average over these settings`,
     probe: { configs: [SIM_PROBE_CONFIG], schedulers: ['verl', 'rlhfless'] },
-    compute(data, options): FigureOutcome {
-      const estimates = perConfig(data, data.configs(SIM), 'verl', 'rlhfless', metric, compare, options, id);
+    compute(book): FigureOutcome {
+      const { data } = book;
+      const estimates = perConfig(book, data.configs(SIM), 'verl', 'rlhfless', metric, compare);
       if (estimates.length === 0) return missing('the 70B simulation settings');
       const config = data.config(SIM_PROBE_CONFIG) ?? data.configs(SIM)[0]!;
       const held = (scheduler: string) => fmt(meanOf(data, config.id, scheduler, 'gpuSecondsAllocated') / meanOf(data, config.id, scheduler, 'iterationTimeS'), 1);
       const gpus = `verl holds ${held('verl')} GPUs for the whole phase (every GPU pair decodes; the paper does not give its baseline's actor count, §8 item 13), rlhfless ${held('rlhfless')} on average (actors released when drained or cut); either way generation cannot end before the longest response is decoded`;
-      return { ok: true, estimate: averageOver(estimates, options), perConfig: estimates, context: `${config.label}: ${actorsContext(data, config.id, ['verl', 'rlhfless'])}; ${gpus}` };
+      return { ok: true, estimate: averageOver(estimates, book.options), perConfig: estimates, context: `${config.label}: ${actorsContext(data, config.id, ['verl', 'rlhfless'])}; ${gpus}` };
     },
   };
 }
 
-function kvRecomputeShare(data: FigureData, options: Parameters<FigureComputation['compute']>[1]): FigureOutcome {
-  const [own, shared] = data.paired({ config: KV[0], scheduler: 'verl' }, { config: KV[1], scheduler: 'verl' }, 'gpuSecondsAllocated');
-  if (own.length === 0) return missing('veRL with and without shared prompt KV');
-  const estimate = reductionPct(own, shared, options, 'rlhfless.kv-recompute-share');
+function kvRecomputeShare(book: EstimateBook): FigureOutcome {
+  const { data } = book;
+  const estimate = book.reductionPct({ config: KV[0], scheduler: 'verl' }, { config: KV[1], scheduler: 'verl' }, 'gpuSecondsAllocated');
+  if (estimate.n === 0) return missing('veRL with and without shared prompt KV');
   const prefill = [meanOf(data, KV[0], 'verl', 'prefillTokens'), meanOf(data, KV[1], 'verl', 'prefillTokens')];
   return {
     ok: true,
@@ -63,35 +66,37 @@ function kvRecomputeShare(data: FigureData, options: Parameters<FigureComputatio
   };
 }
 
-function dedupSaving(data: FigureData, options: Parameters<FigureComputation['compute']>[1]): FigureOutcome {
-  const [without, withDedup] = data.paired({ config: DEDUP, scheduler: 'rlhfless-no-dedup' }, { config: DEDUP, scheduler: 'rlhfless' }, 'prefillTokens');
-  if (without.length === 0) return missing('RLHFless with and without deduplicated prefill');
+function dedupSaving(book: EstimateBook): FigureOutcome {
+  const { data } = book;
+  const estimate = book.reductionPct({ config: DEDUP, scheduler: 'rlhfless-no-dedup' }, { config: DEDUP, scheduler: 'rlhfless' }, 'prefillTokens');
+  if (estimate.n === 0) return missing('RLHFless with and without deduplicated prefill');
   return {
     ok: true,
-    estimate: reductionPct(without, withDedup, options, 'rlhfless.dedup-prefill-saving'),
+    estimate,
     perConfig: [],
     context: `prefilled tokens per step ${fmt(meanOf(data, DEDUP, 'rlhfless-no-dedup', 'prefillTokens'), 0)} without, ${fmt(meanOf(data, DEDUP, 'rlhfless', 'prefillTokens'), 0)} with deduplication`,
   };
 }
 
-function assignmentVsRlhfuse(data: FigureData, options: Parameters<FigureComputation['compute']>[1]): FigureOutcome {
-  const [global, sorted] = data.paired({ config: ASSIGNMENT_CONFIG, scheduler: 'rlhfuse-global-migrate' }, { config: ASSIGNMENT_CONFIG, scheduler: 'rlhfless-no-scale' }, 'gpuSecondsAllocated');
-  if (global.length === 0) return missing('the prompt-assignment study');
+function assignmentVsRlhfuse(book: EstimateBook): FigureOutcome {
+  const { data } = book;
+  const estimate = book.reductionPct({ config: ASSIGNMENT_CONFIG, scheduler: 'rlhfuse-global-migrate' }, { config: ASSIGNMENT_CONFIG, scheduler: 'rlhfless-no-scale' }, 'gpuSecondsAllocated');
+  if (estimate.n === 0) return missing('the prompt-assignment study');
   return {
     ok: true,
-    estimate: reductionPct(global, sorted, options, 'rlhfless.assignment-vs-rlhfuse-cost'),
+    estimate,
     perConfig: [],
     context: actorsContext(data, ASSIGNMENT_CONFIG, ['rlhfuse-global-migrate', 'rlhfless-no-scale']),
   };
 }
 
 export const rlhflessFigures: readonly FigureComputation[] = [
-  bestOnGrid('rlhfless.testbed-best-speedup', 'rlhfless', 'iterationTimeS', bySpeedup, 'per-step speedup', true),
-  bestOnGrid('rlhfless.testbed-best-cost-reduction', 'rlhfless', 'gpuSecondsAllocated', byReduction, 'per-step cost reduction (GPU-seconds allocated)', true),
-  averageOnSim('rlhfless.sim-average-speedup', 'iterationTimeS', bySpeedup, 'generation-time speedup'),
-  averageOnSim('rlhfless.sim-average-cost-reduction', 'gpuSecondsAllocated', byReduction, 'generation cost reduction (GPU-seconds allocated)'),
-  bestOnGrid('rlhfless.weak-predictor-speedup', 'rlhfless-weak-predictor', 'iterationTimeS', bySpeedup, 'per-step speedup', false),
-  bestOnGrid('rlhfless.weak-predictor-cost-reduction', 'rlhfless-weak-predictor', 'decodeGpuSeconds', byReduction, 'generation cost reduction (decode cost, §3.5: GPU-seconds the generating GPUs are held until generation ends; veRL’s 3 actors, not its idle GPUs)', false),
+  bestOnGrid('rlhfless.testbed-best-speedup', 'rlhfless', 'iterationTimeS', 'speedup', 'per-step speedup', true),
+  bestOnGrid('rlhfless.testbed-best-cost-reduction', 'rlhfless', 'gpuSecondsAllocated', 'reductionPct', 'per-step cost reduction (GPU-seconds allocated)', true),
+  averageOnSim('rlhfless.sim-average-speedup', 'iterationTimeS', 'speedup', 'generation-time speedup'),
+  averageOnSim('rlhfless.sim-average-cost-reduction', 'gpuSecondsAllocated', 'reductionPct', 'generation cost reduction (GPU-seconds allocated)'),
+  bestOnGrid('rlhfless.weak-predictor-speedup', 'rlhfless-weak-predictor', 'iterationTimeS', 'speedup', 'per-step speedup', false),
+  bestOnGrid('rlhfless.weak-predictor-cost-reduction', 'rlhfless-weak-predictor', 'decodeGpuSeconds', 'reductionPct', 'generation cost reduction (decode cost, §3.5: GPU-seconds the generating GPUs are held until generation ends; veRL’s 3 actors, not its idle GPUs)', false),
   {
     id: 'rlhfless.assignment-vs-rlhfuse-cost',
     paper: 'rlhfless',

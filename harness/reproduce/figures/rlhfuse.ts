@@ -1,11 +1,11 @@
-import { bootstrapPaired, bootstrapSettings } from '../../stats/bootstrap.js';
+import { bootstrapPaired } from '../../stats/bootstrap.js';
+import { exactEstimate, rangeOver, type ConfigEstimate } from '../../stats/estimate.js';
 import { mean } from '../../stats/mean.js';
-import { quantileSorted } from '../../stats/quantile.js';
 import { RLHFUSE_PROBE_CONFIG, RLHFUSE_SCHEDULERS } from '../experiments/rlhfuse.js';
-import type { MetricName } from '../metrics.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
-import { exact, meanEstimate, rangeOver, type ConfigEstimate, type StatOptions } from './estimates.js';
-import { bySpeedup, fmt, meanOf, missing, perConfig, stageSummary } from './helpers.js';
+import type { EstimateBook } from './book.js';
+import { fmt, meanOf, missing, perConfig, stageSummary } from './helpers.js';
 import type { FigureComputation, FigureOutcome } from './types.js';
 
 const MAIN = 'rlhfuse-main';
@@ -19,8 +19,9 @@ function rangeSpeedup(id: string, baseline: string, candidate: string, metric: M
     headline,
     how: `${what}: mean ${metric} of ${baseline} over that of ${candidate} on the same iterations, per pair × generation cap; reported as the range over configurations (mean of their speedups, envelope of their 95 % CIs)`,
     probe: PROBE,
-    compute(data, options): FigureOutcome {
-      const estimates = perConfig(data, data.configs(MAIN), baseline, candidate, metric, bySpeedup, options, id);
+    compute(book): FigureOutcome {
+      const { data } = book;
+      const estimates = perConfig(book, data.configs(MAIN), baseline, candidate, metric, 'speedup');
       if (estimates.length === 0) return missing(`${baseline} and ${candidate} on the RLHFuse grid`);
       return { ok: true, estimate: rangeOver(estimates), perConfig: estimates, context: context(data) };
     },
@@ -56,7 +57,8 @@ function trainingContext(data: FigureData): string {
 }
 
 /** Argmin of the mean curve, with a bootstrap interval over the units (paired across thresholds). */
-function thresholdOptimum(data: FigureData, options: StatOptions): FigureOutcome {
+function thresholdOptimum(book: EstimateBook): FigureOutcome {
+  const { data } = book;
   const config = data.configs('rlhfuse-threshold')[0];
   if (!config) return missing('the migration-threshold curve');
   const { points, matrix } = data.curve(config.id, 'rlhfuse-inter', 'generationInferenceS');
@@ -67,25 +69,18 @@ function thresholdOptimum(data: FigureData, options: StatOptions): FigureOutcome
     for (let k = 1; k < means.length; k++) if (means[k]! < means[best]! - 1e-9 * Math.max(1, Math.abs(means[best]!))) best = k;
     return points[best]!;
   };
-  const estimate = argmin(matrix);
-  let ciLow = estimate;
-  let ciHigh = estimate;
-  if (options.ci) {
-    const replicates = bootstrapPaired(matrix, (resampled) => argmin(resampled), bootstrapSettings({ seed: `${options.seed}/rlhfuse.migration-threshold-optimum`, resamples: options.resamples }));
-    replicates.sort();
-    ciLow = quantileSorted(replicates, 0.025);
-    ciHigh = quantileSorted(replicates, 0.975);
-  }
+  const estimate = book.custom(`argmin/${config.id}:rlhfuse-inter/generationInferenceS`, argmin(matrix), matrix[0]!.length, (settings) => bootstrapPaired(matrix, (resampled) => argmin(resampled), settings));
   const means = matrix.map((row) => mean(row));
-  const interior = estimate !== points[0] && estimate !== points[points.length - 1];
+  const interior = estimate.mean !== points[0] && estimate.mean !== points[points.length - 1];
   const context = `${config.label}: generation + inference ${points.map((p, k) => `${fmt(p, 2)} → ${fmt(means[k]!, 1)} s`).join(', ')}; the minimum is ${interior ? 'inside the grid (U-shaped)' : 'at an end of the grid (not U-shaped)'}`;
-  return { ok: true, estimate: { mean: estimate, ciLow, ciHigh, n: matrix[0]!.length }, perConfig: [], context };
+  return { ok: true, estimate, perConfig: [], context };
 }
 
-function tailShare(data: FigureData, options: StatOptions): FigureOutcome {
+function tailShare(book: EstimateBook): FigureOutcome {
+  const { data } = book;
   const configs = data.configs(MAIN).filter((config) => config.dims['maxGenerationTokens'] === 2048);
   const estimates: ConfigEstimate[] = configs
-    .map((config) => ({ config: config.id, label: config.label, ...meanEstimate(data.series(config.id, 'rlhfuse-base', 'generationTailSharePct'), options, `rlhfuse.long-tail-share/${config.id}`) }))
+    .map((config) => ({ config: config.id, label: config.label, ...book.mean({ config: config.id, scheduler: 'rlhfuse-base' }, 'generationTailSharePct') }))
     .filter((e) => e.n > 0);
   if (estimates.length === 0) return missing('RLHFuse-Base at the 2048 cap');
   const context = configs
@@ -95,10 +90,11 @@ function tailShare(data: FigureData, options: StatOptions): FigureOutcome {
   return { ok: true, estimate: rangeOver(estimates), perConfig: estimates, context };
 }
 
-function worstOverheadShare(data: FigureData, options: StatOptions): FigureOutcome {
+function worstOverheadShare(book: EstimateBook): FigureOutcome {
+  const { data } = book;
   const estimates: ConfigEstimate[] = data
     .configs(MAIN)
-    .map((config) => ({ config: config.id, label: config.label, ...meanEstimate(data.series(config.id, 'rlhfuse', 'overheadSharePct'), options, `rlhfuse.overhead-share/${config.id}`) }))
+    .map((config) => ({ config: config.id, label: config.label, ...book.mean({ config: config.id, scheduler: 'rlhfuse' }, 'overheadSharePct') }))
     .filter((e) => e.n > 0);
   if (estimates.length === 0) return missing('RLHFuse on its grid');
   const worst = estimates.reduce((a, b) => (b.mean > a.mean ? b : a));
@@ -122,11 +118,11 @@ function flexFusion(exp: number, field: PipelineField, what: string): FigureComp
     how: `${what} of the harness's fused-pipeline search on the artifact's instance ${exp} (deterministic: seeded, fixed evaluation budgets)`,
     probe: { configs: [], schedulers: [] },
     noSensitivity: 'a deterministic search on fixed published inputs with the plan’s evaluation budget (`rlhf-replay pipeline --max-evaluations/--memory-evaluations` searches with others)',
-    compute(data): FigureOutcome {
-      const result = data.pipeline.find((p) => p.name === `flexfusion-exp${exp}`);
+    compute(book): FigureOutcome {
+      const result = book.data.pipeline.find((p) => p.name === `flexfusion-exp${exp}`);
       if (!result) return missing(`FlexFusion instance ${exp}`);
       const context = `lower bound ${result.lowerBound}, greedy ${result.greedyMakespan} (memory ${fmt(result.greedyPeakMemory)}), searched ${result.makespan} (memory ${fmt(result.peakMemory)}; serial-1F1B stage peak ${fmt(result.memoryLowerBound)}, the artifact's reference; proven floor at this makespan ${fmt(result.provenMemoryLowerBound)}), serial 1F1B ${result.serialOneFOneB}; search stopped by ${result.stoppedBy} after ${result.evaluations.latency} + ${result.evaluations.memory} evaluations`;
-      return { ok: true, estimate: exact(result[field]), perConfig: [], context };
+      return { ok: true, estimate: exactEstimate(result[field]), perConfig: [], context };
     },
   };
 }

@@ -1,6 +1,6 @@
 import type { PaperId } from '../paper-id.js';
-import type { FigureData } from './data.js';
-import type { ConfigEstimate, Estimate, StatOptions } from './estimates.js';
+import type { ConfigEstimate, Estimate } from '../../stats/estimate.js';
+import type { EstimateBook } from './book.js';
 
 /**
  * How one published figure is re-derived from simulated mechanisms. A computation knows which
@@ -17,7 +17,8 @@ export interface FigureComputation {
   /** The configurations and schedulers its sensitivity analysis re-runs (empty: not analysed, with `noSensitivity`). */
   readonly probe: { readonly configs: readonly string[]; readonly schedulers: readonly string[] };
   readonly noSensitivity?: string;
-  compute(data: FigureData, options: StatOptions): FigureOutcome;
+  /** The figure from the book's estimates (the book holds the data). */
+  compute(book: EstimateBook): FigureOutcome;
 }
 
 export type FigureOutcome =

@@ -9,9 +9,8 @@ import { tornadoChart } from '../../report/charts/tornado.js';
 import type { CompactSpan } from '../cases/run.js';
 import { ABLATION_CONFIG, ABLATION_SCHEDULERS, GRID_SCHEDULERS } from '../experiments/rlhfless.js';
 import { RLHFUSE_PROBE_CONFIG, RLHFUSE_SCHEDULERS } from '../experiments/rlhfuse.js';
-import { FigureData } from '../figures/data.js';
-import { meanEstimate, pairedRatio, type StatOptions } from '../figures/estimates.js';
-import type { MetricName } from '../metrics.js';
+import type { EstimateBook } from '../figures/book.js';
+import type { MetricName } from '../../metrics/iteration.js';
 import type { ReproduceResults } from '../results.js';
 
 /**
@@ -26,21 +25,16 @@ export interface ReportCharts {
   readonly sensitivity: readonly ChartEntry[];
 }
 
-function mainData(results: ReproduceResults): FigureData {
-  return new FigureData(results.main.map((run) => ({ config: run.testCase.config, rows: run.result.iterations })));
-}
-
-function bars(results: ReproduceResults, data: FigureData, group: string, schedulers: readonly string[], metric: MetricName, options: StatOptions): GroupedBarRow[] {
+/** Mean bars with their intervals, read from the book (the same estimates the figures and tables show). */
+function bars(book: EstimateBook, group: string, schedulers: readonly string[], metric: MetricName): GroupedBarRow[] {
   const rows: GroupedBarRow[] = [];
-  for (const config of data.configs(group)) {
+  for (const config of book.data.configs(group)) {
     for (const scheduler of schedulers) {
-      const values = data.series(config.id, scheduler, metric);
-      if (values.length === 0) continue;
-      const e = meanEstimate(values, options, `chart/${config.id}/${scheduler}/${metric}`);
+      if (!book.data.has(config.id, scheduler, metric)) continue;
+      const e = book.mean({ config: config.id, scheduler }, metric);
       rows.push({ group: config.label, series: scheduler, mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh });
     }
   }
-  void results;
   return rows;
 }
 
@@ -77,21 +71,21 @@ function timelineCharts(results: ReproduceResults, configId: string, rowGpus: nu
   }));
 }
 
-function rlhfuseCharts(results: ReproduceResults, data: FigureData, options: StatOptions): ChartEntry[] {
+function rlhfuseCharts(results: ReproduceResults, book: EstimateBook): ChartEntry[] {
+  const { data } = book;
   const charts: ChartEntry[] = [];
   if (data.configs('rlhfuse-main').length === 0) return charts;
   charts.push({
     id: 'rlhfuse-throughput',
     title: 'RLHFuse: throughput per system and configuration',
-    spec: groupedBarChart(bars(results, data, 'rlhfuse-main', RLHFUSE_SCHEDULERS, 'samplesPerS', options), { valueTitle: 'Throughput (samples/s)', valueUnit: 'samples/s', groupTitle: 'Actor/critic pair, max generation (tokens)', seriesTitle: 'System' }),
+    spec: groupedBarChart(bars(book, 'rlhfuse-main', RLHFUSE_SCHEDULERS, 'samplesPerS'), { valueTitle: 'Throughput (samples/s)', valueUnit: 'samples/s', groupTitle: 'Actor/critic pair, max generation (tokens)', seriesTitle: 'System' }),
     description: 'Mean sample throughput over the measured iterations (after the warm-up), with 95 % bootstrap intervals; 256 Hopper GPUs, batch 512.',
   });
   const rows: LineCiRow[] = [];
   for (const baseline of ['deepspeed-chat', 'realhf', 'rlhfuse-base']) {
     for (const config of data.configs('rlhfuse-main')) {
-      const [base, cand] = data.paired({ config: config.id, scheduler: baseline }, { config: config.id, scheduler: 'rlhfuse' }, 'iterationTimeS');
-      if (base.length === 0) continue;
-      const e = pairedRatio(base, cand, options, `chart/speedup/${config.id}/${baseline}`);
+      const e = book.speedup({ config: config.id, scheduler: baseline }, { config: config.id, scheduler: 'rlhfuse' }, 'iterationTimeS');
+      if (e.n === 0) continue;
       rows.push({ series: `${config.dims['pair']} vs ${baseline}`, x: Number(config.dims['maxGenerationTokens']), mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh });
     }
   }
@@ -106,7 +100,7 @@ function rlhfuseCharts(results: ReproduceResults, data: FigureData, options: Sta
   charts.push({
     id: 'rlhfuse-ablation',
     title: 'RLHFuse ablation: which fusion buys what',
-    spec: groupedBarChart(bars(results, data, 'rlhfuse-main', ['rlhfuse-base', 'rlhfuse-inter', 'rlhfuse-intra', 'rlhfuse'], 'iterationTimeS', options), {
+    spec: groupedBarChart(bars(book, 'rlhfuse-main', ['rlhfuse-base', 'rlhfuse-inter', 'rlhfuse-intra', 'rlhfuse'], 'iterationTimeS'), {
       valueTitle: 'Iteration time (s)',
       valueUnit: 's',
       groupTitle: 'Actor/critic pair, max generation (tokens)',
@@ -116,11 +110,10 @@ function rlhfuseCharts(results: ReproduceResults, data: FigureData, options: Sta
   });
   const curveConfig = results.curve[0]?.testCase.config;
   if (curveConfig) {
-    const curveData = new FigureData(results.curve.map((run) => ({ config: run.testCase.config, rows: run.result.iterations, point: Number(Object.values(run.testCase.overrides ?? {})[0]?.['migration-threshold']) })));
-    const { points, matrix } = curveData.curve(curveConfig.id, 'rlhfuse-inter', 'generationInferenceS');
+    const { points, matrix } = book.data.curve(curveConfig.id, 'rlhfuse-inter', 'generationInferenceS');
     if (points.length > 0 && matrix[0]!.length > 0) {
-      const curveRows = points.map((point, k) => {
-        const e = meanEstimate(matrix[k]!, options, `chart/threshold/${point}`);
+      const curveRows = points.map((point) => {
+        const e = book.curveMean({ config: curveConfig.id, scheduler: 'rlhfuse-inter' }, 'generationInferenceS', point);
         return { series: String(curveConfig.dims['pair']), x: point, mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh };
       });
       charts.push({
@@ -144,23 +137,22 @@ function rlhfuseCharts(results: ReproduceResults, data: FigureData, options: Sta
   return charts;
 }
 
-function rlhflessCharts(results: ReproduceResults, data: FigureData, options: StatOptions): ChartEntry[] {
+function rlhflessCharts(results: ReproduceResults, book: EstimateBook): ChartEntry[] {
+  const { data } = book;
   const charts: ChartEntry[] = [];
   if (data.configs('rlhfless-grid').length > 0) {
     charts.push({
       id: 'rlhfless-throughput',
       title: 'RLHFless testbed: throughput per system and configuration',
-      spec: groupedBarChart(bars(results, data, 'rlhfless-grid', GRID_SCHEDULERS, 'samplesPerS', options), { valueTitle: 'Throughput (samples/s)', valueUnit: 'samples/s', groupTitle: 'Model, algorithm, dataset-like lengths', seriesTitle: 'System' }),
+      spec: groupedBarChart(bars(book, 'rlhfless-grid', GRID_SCHEDULERS, 'samplesPerS'), { valueTitle: 'Throughput (samples/s)', valueUnit: 'samples/s', groupTitle: 'Model, algorithm, dataset-like lengths', seriesTitle: 'System' }),
       description: 'Mean samples per second of a step over the 3 epochs, 16 L40S, with 95 % bootstrap intervals.',
     });
     const costRows: CostTimeRow[] = [];
     for (const config of data.configs('rlhfless-grid')) {
       for (const scheduler of GRID_SCHEDULERS) {
-        const time = data.series(config.id, scheduler, 'iterationTimeS');
-        const cost = data.series(config.id, scheduler, 'costUsd');
-        if (time.length === 0) continue;
-        const t = meanEstimate(time, options, `chart/cost-time/${config.id}/${scheduler}/t`);
-        const c = meanEstimate(cost, options, `chart/cost-time/${config.id}/${scheduler}/c`);
+        if (!data.has(config.id, scheduler, 'iterationTimeS')) continue;
+        const t = book.mean({ config: config.id, scheduler }, 'iterationTimeS');
+        const c = book.mean({ config: config.id, scheduler }, 'costUsd');
         costRows.push({ label: config.label, series: scheduler, timePerStepS: t.mean, costPerStepUsd: c.mean, timeCiLow: t.ciLow, timeCiHigh: t.ciHigh, costCiLow: c.ciLow, costCiHigh: c.ciHigh });
       }
     }
@@ -180,8 +172,7 @@ function rlhflessCharts(results: ReproduceResults, data: FigureData, options: St
         ['iterationTimeS', 'time per step'],
         ['gpuSecondsAllocated', 'GPU-seconds per step'],
       ] as const) {
-        const [base, cand] = data.paired({ config: ABLATION_CONFIG, scheduler: 'verl' }, { config: ABLATION_CONFIG, scheduler }, metric);
-        const e = pairedRatio(cand, base, options, `chart/ablation/${scheduler}/${metric}`, (r) => 100 * r);
+        const e = book.ratioPct({ config: ABLATION_CONFIG, scheduler }, { config: ABLATION_CONFIG, scheduler: 'verl' }, metric);
         rows.push({ group: scheduler, series: label, mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh });
       }
     }
@@ -196,9 +187,8 @@ function rlhflessCharts(results: ReproduceResults, data: FigureData, options: St
   if (sim.length > 0) {
     const rows: LineCiRow[] = [];
     for (const config of sim) {
-      const [base, cand] = data.paired({ config: config.id, scheduler: 'verl' }, { config: config.id, scheduler: 'rlhfless' }, 'iterationTimeS');
-      if (base.length === 0) continue;
-      const e = pairedRatio(base, cand, options, `chart/sim/${config.id}`);
+      const e = book.speedup({ config: config.id, scheduler: 'verl' }, { config: config.id, scheduler: 'rlhfless' }, 'iterationTimeS');
+      if (e.n === 0) continue;
       rows.push({ series: `${config.dims['nodes']} nodes`, x: { '2k': 2048, '4k': 4096, '8k': 8192 }[String(config.dims['maxResponse'])] ?? 0, mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh });
     }
     charts.push({
@@ -246,11 +236,9 @@ function sensitivityCharts(results: ReproduceResults, units: ReadonlyMap<string,
 }
 
 export function reportCharts(results: ReproduceResults, units: ReadonlyMap<string, string>): ReportCharts {
-  const data = mainData(results);
-  const options: StatOptions = { ci: true, resamples: results.plan.config.sizes.bootstrapResamples, seed: `chart/${results.plan.seed}` };
   return {
-    rlhfuse: rlhfuseCharts(results, data, options),
-    rlhfless: rlhflessCharts(results, data, options),
+    rlhfuse: rlhfuseCharts(results, results.book),
+    rlhfless: rlhflessCharts(results, results.book),
     traces: traceCharts(results),
     sensitivity: sensitivityCharts(results, units),
   };

@@ -51,7 +51,7 @@ async function packageVersion(name: string): Promise<string> {
 export async function collectProvenance(results: ReproduceResults): Promise<Provenance> {
   const project = JSON.parse((await readText(join(projectRoot, 'package.json'))) ?? '{}') as { version?: string };
   const versions: Record<string, string> = { 'rlhf-replay': project.version ?? 'unknown', node: process.version };
-  for (const name of ['vega', 'vega-lite', 'vega-embed', 'arquero', 'tsx', 'tinypool']) versions[name] = await packageVersion(name);
+  for (const name of ['vega', 'vega-lite', 'vega-embed', 'tsx', 'tinypool']) versions[name] = await packageVersion(name);
   const calibrationFile = 'harness/cost/calibrations/public-profiles.json';
   const calibrationText = (await readText(join(projectRoot, calibrationFile))) ?? '';
   const calibrationDescription = calibrationText ? ((JSON.parse(calibrationText) as { description?: string }).description ?? '') : 'missing';

@@ -1,26 +1,19 @@
 import { mean } from '../../stats/mean.js';
 import { median } from '../../stats/median.js';
-import { summarise } from '../../stats/summarise.js';
 import type { Table, TableColumn } from '../../report/tables.js';
 import type { ComparisonDocument } from '../compare.js';
 import { describePublished } from '../compare.js';
 import { statusText } from './summary.js';
-import { pairedRatio } from '../figures/estimates.js';
-import { ITERATION_METRICS, type MetricName } from '../metrics.js';
+import { catalogMetric, metricColumn, unitSuffix } from '../../metrics/catalog.js';
+import { ITERATION_METRIC_NAMES, type MetricName } from '../../metrics/iteration.js';
 import type { ReproduceResults } from '../results.js';
 
 /**
  * The reproduction's tables, each with machine column names carrying units (CSV and JSON) and
  * human headers (page, terminal): the comparison, per-figure estimates per configuration,
- * per-configuration statistics of every metric (arquero summaries with bootstrap CIs), the ratios
+ * per-configuration statistics of every metric (the book's means with bootstrap CIs), the ratios
  * against each paper's baselines, the sensitivity analysis, and every simulated iteration.
  */
-const UNIT_SUFFIX: Readonly<Record<string, string>> = { '×': 'x', '%': 'pct', s: 's', ms: 'ms', 'fraction of the batch': 'frac', 'FlexFusion time units': 'units', 'activation units': 'units' };
-
-export function unitSuffix(unit: string): string {
-  return UNIT_SUFFIX[unit] ?? unit.replace(/[^a-z0-9]+/gi, '_').toLowerCase();
-}
-
 export function comparisonTable(doc: ComparisonDocument): Table {
   return {
     columns: [
@@ -66,7 +59,7 @@ export function figureTable(results: ReproduceResults, figureId: string, unit: s
   };
 }
 
-const METRICS = Object.keys(ITERATION_METRICS) as MetricName[];
+const METRICS: readonly MetricName[] = ITERATION_METRIC_NAMES;
 
 function iterationRows(results: ReproduceResults): Record<string, string | number | null>[] {
   const rows: Record<string, string | number | null>[] = [];
@@ -87,35 +80,43 @@ export function iterationsTable(results: ReproduceResults): Table {
       { key: 'scheduler', name: 'scheduler', unit: null },
       { key: 'seed', name: 'seed', unit: null },
       { key: 'iteration', name: 'iteration', unit: null },
-      ...METRICS.map((metric): TableColumn => ({ key: metric, name: ITERATION_METRICS[metric].column, unit: ITERATION_METRICS[metric].unit, decimals: 3, description: ITERATION_METRICS[metric].what })),
+      ...METRICS.map((metric): TableColumn => metricColumn(catalogMetric(metric), { decimals: 3 })),
     ],
     rows: iterationRows(results),
   };
 }
 
-/** Mean, median and a 95 % bootstrap CI of the mean of every metric, per configuration × scheduler (arquero groups). */
-export function metricsTable(results: ReproduceResults, seed: string, resamples: number): Table {
-  const rows = iterationRows(results);
-  const summary = summarise(rows, { by: ['paper', 'config', 'scheduler'], metrics: METRICS, seed, resamples });
+/**
+ * Mean, median and a 95 % bootstrap CI of the mean of every metric, per configuration ×
+ * scheduler (in the order the runs first show them). The means and intervals are the book's: the
+ * charts' bars show the same ones.
+ */
+export function metricsTable(results: ReproduceResults): Table {
+  const { book } = results;
   const grouped = new Map<string, Record<string, string | number | null>>();
-  for (const row of summary) {
-    const key = `${row.key['config']}|${row.key['scheduler']}`;
-    const out = grouped.get(key) ?? { paper: row.key['paper'] as string, config: row.key['config'] as string, scheduler: row.key['scheduler'] as string, n: row.n };
-    const metric = row.metric as MetricName;
-    out[`${metric}:mean`] = row.mean;
-    out[`${metric}:median`] = row.median;
-    out[`${metric}:ciLow`] = row.ciLow;
-    out[`${metric}:ciHigh`] = row.ciHigh;
-    out['n'] = Math.max(Number(out['n'] ?? 0), row.n);
+  for (const row of iterationRows(results)) {
+    const key = `${row['config']}|${row['scheduler']}`;
+    if (grouped.has(key)) continue;
+    const side = { config: row['config'] as string, scheduler: row['scheduler'] as string };
+    const out: Record<string, string | number | null> = { paper: row['paper'] as string, config: side.config, scheduler: side.scheduler, n: 0 };
+    for (const metric of METRICS) {
+      const values = book.data.series(side.config, side.scheduler, metric);
+      const e = book.mean(side, metric);
+      out[`${metric}:mean`] = e.mean;
+      out[`${metric}:median`] = values.length > 0 ? median(values) : Number.NaN;
+      out[`${metric}:ciLow`] = e.ciLow;
+      out[`${metric}:ciHigh`] = e.ciHigh;
+      out['n'] = Math.max(Number(out['n']), e.n);
+    }
     grouped.set(key, out);
   }
   const metricColumns = METRICS.flatMap((metric): TableColumn[] => {
-    const { column, unit, what } = ITERATION_METRICS[metric];
+    const spec = catalogMetric(metric);
     return [
-      { key: `${metric}:mean`, name: `${column}_mean`, unit, decimals: 3, description: `mean ${what}` },
-      { key: `${metric}:median`, name: `${column}_median`, unit, decimals: 3 },
-      { key: `${metric}:ciLow`, name: `${column}_ci_low`, unit, decimals: 3, description: '95 % percentile-bootstrap interval of the mean' },
-      { key: `${metric}:ciHigh`, name: `${column}_ci_high`, unit, decimals: 3 },
+      metricColumn(spec, { key: `${metric}:mean`, suffix: '_mean', labelSuffix: ', mean', decimals: 3, description: `mean ${spec.description}` }),
+      metricColumn(spec, { key: `${metric}:median`, suffix: '_median', labelSuffix: ', median', decimals: 3, description: `median ${spec.description}` }),
+      metricColumn(spec, { key: `${metric}:ciLow`, suffix: '_ci_low', labelSuffix: ', 95 % CI low', decimals: 3, description: '95 % percentile-bootstrap interval of the mean' }),
+      metricColumn(spec, { key: `${metric}:ciHigh`, suffix: '_ci_high', labelSuffix: ', 95 % CI high', decimals: 3, description: '95 % percentile-bootstrap interval of the mean' }),
     ];
   });
   return {
@@ -133,44 +134,33 @@ export function metricsTable(results: ReproduceResults, seed: string, resamples:
 /** The baselines each paper compares against, for the ratio table. */
 const RATIO_BASELINES: Readonly<Record<string, readonly string[]>> = { rlhfuse: ['deepspeed-chat', 'realhf', 'rlhfuse-base'], rlhfless: ['verl'] };
 
-/** Speedup and cost reduction of every scheduler against each of its paper's baselines, per configuration: ratio of means with CI, and the median of per-iteration ratios. */
-export function ratiosTable(results: ReproduceResults, seed: string, resamples: number): Table {
+/** Speedup and cost reduction of every scheduler against each of its paper's baselines, per configuration: the book's ratio of means with its CI, and the median of per-iteration ratios. */
+export function ratiosTable(results: ReproduceResults): Table {
+  const { book } = results;
   const rows: Record<string, string | number | null>[] = [];
-  const options = { ci: true, resamples, seed };
   for (const config of results.configs) {
-    const byScheduler = new Map<string, Map<string, { time: number; cost: number }>>();
-    for (const run of results.main.filter((r) => r.testCase.config.id === config.id)) {
-      for (const row of run.result.iterations) {
-        const units = byScheduler.get(row.scheduler) ?? new Map();
-        units.set(`${row.seed}/${row.iteration}`, { time: row.metrics.iterationTimeS ?? Number.NaN, cost: row.metrics.gpuSecondsAllocated ?? Number.NaN });
-        byScheduler.set(row.scheduler, units);
-      }
-    }
     for (const baseline of RATIO_BASELINES[config.paper] ?? []) {
-      const base = byScheduler.get(baseline);
-      if (!base) continue;
+      if (!book.data.has(config.id, baseline)) continue;
       for (const scheduler of config.schedulers) {
-        const candidate = byScheduler.get(scheduler);
-        if (!candidate || scheduler === baseline) continue;
-        const keys = [...base.keys()].filter((key) => candidate.has(key)).sort();
-        if (keys.length === 0) continue;
-        const bt = keys.map((k) => base.get(k)!.time);
-        const ct = keys.map((k) => candidate.get(k)!.time);
-        const bc = keys.map((k) => base.get(k)!.cost);
-        const cc = keys.map((k) => candidate.get(k)!.cost);
-        const speed = pairedRatio(bt, ct, options, `ratio/${config.id}/${baseline}/${scheduler}/time`);
-        const cost = pairedRatio(cc, bc, options, `ratio/${config.id}/${baseline}/${scheduler}/cost`, (r) => 100 * (1 - r));
+        if (scheduler === baseline || !book.data.has(config.id, scheduler)) continue;
+        const base = { config: config.id, scheduler: baseline };
+        const candidate = { config: config.id, scheduler };
+        const speed = book.speedup(base, candidate, 'iterationTimeS');
+        if (speed.n === 0) continue;
+        const cost = book.reductionPct(base, candidate, 'gpuSecondsAllocated');
+        const [bt, ct] = book.data.paired(base, candidate, 'iterationTimeS');
+        const [bc, cc] = book.data.paired(base, candidate, 'gpuSecondsAllocated');
         rows.push({
           config: config.id,
           scheduler,
           baseline,
-          n: keys.length,
+          n: speed.n,
           speedupMean: speed.mean,
-          speedupMedian: median(keys.map((_, i) => bt[i]! / ct[i]!)),
+          speedupMedian: median(bt.map((b, i) => b / ct[i]!)),
           speedupLow: speed.ciLow,
           speedupHigh: speed.ciHigh,
           costMean: cost.mean,
-          costMedian: median(keys.map((_, i) => 100 * (1 - cc[i]! / bc[i]!))),
+          costMedian: bc.length > 0 ? median(bc.map((b, i) => 100 * (1 - cc[i]! / b))) : Number.NaN,
           costLow: cost.ciLow,
           costHigh: cost.ciHigh,
         });

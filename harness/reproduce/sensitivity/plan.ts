@@ -5,7 +5,7 @@ import { RUN_KIND, type RunCase } from '../cases/run.js';
 import type { ExperimentConfig, Perturbation, TraceUse } from '../experiments/types.js';
 import type { FigureComputation } from '../figures/types.js';
 import type { PaperId } from '../paper-id.js';
-import { patchScenario, pathPatch } from '../scenario-variant.js';
+import { patchScenario, pathPatch } from '../../scenario/patch.js';
 import type { WorkloadShape } from '../traces/shape.js';
 import { TRACE_MAPPINGS, type TraceMapping, type TraceSourceId } from '../traces/sources.js';
 import { costVariations, SCENARIO_RANGES, schedulerVariations, type VariedAssumption } from './catalog.js';

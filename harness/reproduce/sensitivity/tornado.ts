@@ -3,7 +3,8 @@ import type { RunCase, RunResult } from '../cases/run.js';
 import type { PipelineResult } from '../cases/pipeline.js';
 import { FigureData, type RunRows } from '../figures/data.js';
 import type { FigureComputation } from '../figures/types.js';
-import type { StatOptions } from '../figures/estimates.js';
+import { EstimateBook } from '../figures/book.js';
+import type { EstimateOptions } from '../../stats/estimate.js';
 import type { VariedAssumption } from './catalog.js';
 
 /**
@@ -69,7 +70,7 @@ const describeValue = (value: AssumptionValue) => (typeof value === 'number' ? S
 
 export function figureSensitivity(figure: FigureComputation, probes: readonly ProbeRun[], varied: readonly VariedAssumption[], pipeline: readonly PipelineResult[]): FigureSensitivity {
   if (figure.probe.configs.length === 0) return { figure: figure.id, baseline: Number.NaN, probeConfigs: [], entries: [], dependsOn: [], infeasible: [], none: figure.noSensitivity ?? 'no probe configuration' };
-  const options: StatOptions = { ci: false, resamples: 1, seed: 'sensitivity' };
+  const options: EstimateOptions = { ci: false, resamples: 1, seed: 'sensitivity' };
   const inProbe = probes.filter((run) => figure.probe.configs.includes(run.testCase.config.id) && run.testCase.schedulers.some((s) => figure.probe.schedulers.includes(s)));
   const infeasible = inProbe
     .filter((run) => run.result.infeasible !== undefined && run.testCase.perturbation !== undefined)
@@ -77,7 +78,7 @@ export function figureSensitivity(figure: FigureComputation, probes: readonly Pr
   const relevant = inProbe.filter((run) => run.result.infeasible === undefined);
   const baselines = new Map(relevant.filter((run) => run.testCase.variant === 'baseline').map((run) => [run.testCase.config.id, run]));
   const evaluate = (rows: RunRows[]) => {
-    const outcome = figure.compute(new FigureData(rows, pipeline), options);
+    const outcome = figure.compute(new EstimateBook(new FigureData(rows, pipeline), options));
     return outcome.ok ? outcome.estimate.mean : Number.NaN;
   };
   const baseline = evaluate(substituted(baselines, []));

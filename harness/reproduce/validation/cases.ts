@@ -10,11 +10,12 @@ import type { ServingEngine } from '../../cost/engine-eras.js';
 import type { Case, CaseKind } from '../../jobs/cases.js';
 import { loadScenario } from '../../scenario/loader.js';
 import { findScheduler } from '../../schedulers/index.js';
-import { replayIterations } from '../../schedulers/replay.js';
+import { runExperiment } from '../../run/experiment.js';
+import type { IterationResult } from '../../sim/types.js';
 import { reshardS } from '../../schedulers/weight-sync.js';
 import { projectRoot } from '../../util/shared-data.js';
 import type { TraceUse } from '../experiments/types.js';
-import { patchScenario, runCostModel } from '../scenario-variant.js';
+import { patchScenario } from '../../scenario/patch.js';
 import { loadShapedTrace } from '../traces/load.js';
 
 /**
@@ -140,19 +141,21 @@ export async function runValidationReplayCase(testCase: ValidationReplayCase): P
   });
   const shape = { kind: 'batches', batchPrompts: testCase.batchPrompts, warmup: 0, measured: 1 } as const;
   const shaped = await loadShapedTrace(testCase.trace, testCase.samplesPerPrompt, shape, testCase.seed);
-  const cost = await runCostModel(scenario, undefined);
-  const verl = findScheduler('verl')!;
-  const [result] = replayIterations(scenario, shaped.iterations, [verl], cost, testCase.seed);
+  let result: IterationResult | undefined;
+  const outcome = await runExperiment(
+    { scenario, workload: { kind: 'iterations', iterations: shaped.iterations, notes: shaped.notes }, schedulers: [findScheduler('verl')!], seed: testCase.seed },
+    { result: (r) => void (result ??= r) },
+  );
   const lengths = shaped.iterations[0]!.groups.flatMap((group) => group.responseTokens);
   return {
     gpus: testCase.gpus,
-    costModel: cost.description,
+    costModel: outcome.costModel.description,
     iterationTimeS: result!.iterationTimeS,
     tasksS: result!.tasksS,
     samples: lengths.length,
     meanResponseTokens: lengths.reduce((sum, n) => sum + n, 0) / Math.max(1, lengths.length),
     maxResponseTokens: Math.max(0, ...lengths),
-    notes: [...new Set([...shaped.notes, ...result!.notes])],
+    notes: [...new Set([...outcome.notes, ...result!.notes])],
   };
 }
 

@@ -1,4 +1,5 @@
 import type { SampleGroup, WorkloadIteration } from '../../traces/types.js';
+import type { HistoryFold } from '../types.js';
 import type { GroupReduction } from './parameters.js';
 
 /** A group's response lengths (each capped at `capTokens`) as one per-prompt value. */
@@ -15,48 +16,98 @@ export function reduceGroup(responseTokens: readonly number[], reduction: GroupR
 }
 
 /**
- * What length prediction may know: for every prompt id, its reduced response length in each
- * earlier iteration of the replay where it occurred, oldest first, plus the mean reduced length of
- * the latest earlier iteration. Built from the replay's explicit history (ReplayHistory), so the
- * prediction of iteration k is a pure function of iterations 0..k−1.
+ * Every earlier capped length observation of the replay, per prompt id, under both group
+ * reductions (RLHFless may reduce a group by its max or its mean; both are kept so the fold reads
+ * no scheduler parameter and one state serves every RLHFless variant of a replay). Built one
+ * iteration at a time by `lengthObservations`, the replay fold.
  */
-export class LengthHistory {
-  private constructor(
-    private readonly byPrompt: ReadonlyMap<string, readonly number[]>,
-    /** Mean reduced length of the most recent earlier iteration; undefined without history. */
-    readonly latestIterationMeanTokens: number | undefined,
-  ) {}
+export class LengthObservations {
+  /** Per prompt: [max, mean, max, mean, …] of its groups, oldest first. */
+  private readonly byPrompt = new Map<string, number[]>();
+  latestMax: number | undefined;
+  latestMean: number | undefined;
 
-  static empty(): LengthHistory {
-    return new LengthHistory(new Map(), undefined);
-  }
-
-  static fromIterations(previous: readonly WorkloadIteration[], reduction: GroupReduction, capTokens: number): LengthHistory {
-    const byPrompt = new Map<string, number[]>();
-    let latestMean: number | undefined;
-    for (const iteration of previous) {
-      let sum = 0;
-      for (const group of iteration.groups) {
-        const value = reduceGroup(group.responseTokens, reduction, capTokens);
-        sum += value;
-        let list = byPrompt.get(group.promptId);
-        if (!list) byPrompt.set(group.promptId, (list = []));
-        list.push(value);
-      }
-      if (iteration.groups.length > 0) latestMean = sum / iteration.groups.length;
+  add(iteration: WorkloadIteration, capTokens: number): this {
+    let sumMax = 0;
+    let sumMean = 0;
+    for (const group of iteration.groups) {
+      const max = reduceGroup(group.responseTokens, 'max', capTokens);
+      const mean = reduceGroup(group.responseTokens, 'mean', capTokens);
+      sumMax += max;
+      sumMean += mean;
+      let list = this.byPrompt.get(group.promptId);
+      if (!list) this.byPrompt.set(group.promptId, (list = []));
+      list.push(max, mean);
     }
-    return new LengthHistory(byPrompt, latestMean);
+    if (iteration.groups.length > 0) {
+      this.latestMax = sumMax / iteration.groups.length;
+      this.latestMean = sumMean / iteration.groups.length;
+    }
+    return this;
   }
 
-  /** The prompt's last `window` observations, oldest first (empty when never seen). */
-  recent(promptId: string, window: number): readonly number[] {
+  /** The prompt's last `window` observations under `reduction`, oldest first. */
+  recent(promptId: string, reduction: GroupReduction, window: number): number[] {
     const list = this.byPrompt.get(promptId);
     if (!list) return [];
-    return list.length <= window ? list : list.slice(list.length - window);
+    const offset = reduction === 'max' ? 0 : 1;
+    const count = list.length / 2;
+    const out: number[] = [];
+    for (let i = Math.max(0, count - window); i < count; i++) out.push(list[2 * i + offset]!);
+    return out;
   }
 
   get prompts(): number {
     return this.byPrompt.size;
+  }
+}
+
+/** The replay fold of RLHFless's length history (capped at the scenario's response cap). */
+export const lengthObservations: HistoryFold<LengthObservations> = {
+  name: 'rlhfless/length-observations',
+  scope: 'replay',
+  initial: () => new LengthObservations(),
+  add: (state, iteration, _result, scenario) => state.add(iteration, scenario.lengths.maxResponseTokens),
+};
+
+/**
+ * What length prediction may know: for every prompt id, its reduced response length in each
+ * earlier iteration of the replay where it occurred, oldest first, plus the mean reduced length of
+ * the latest earlier iteration. Read from the replay's explicit history (ReplayHistory), so the
+ * prediction of iteration k is a pure function of iterations 0..k−1.
+ */
+export class LengthHistory {
+  private constructor(
+    private readonly observations: LengthObservations | undefined,
+    private readonly reduction: GroupReduction,
+  ) {}
+
+  static empty(): LengthHistory {
+    return new LengthHistory(undefined, 'max');
+  }
+
+  static of(observations: LengthObservations, reduction: GroupReduction): LengthHistory {
+    return new LengthHistory(observations, reduction);
+  }
+
+  static fromIterations(previous: readonly WorkloadIteration[], reduction: GroupReduction, capTokens: number): LengthHistory {
+    const observations = new LengthObservations();
+    for (const iteration of previous) observations.add(iteration, capTokens);
+    return new LengthHistory(observations, reduction);
+  }
+
+  /** Mean reduced length of the most recent earlier iteration; undefined without history. */
+  get latestIterationMeanTokens(): number | undefined {
+    return this.reduction === 'max' ? this.observations?.latestMax : this.observations?.latestMean;
+  }
+
+  /** The prompt's last `window` observations, oldest first (empty when never seen). */
+  recent(promptId: string, window: number): readonly number[] {
+    return this.observations ? this.observations.recent(promptId, this.reduction, window) : [];
+  }
+
+  get prompts(): number {
+    return this.observations?.prompts ?? 0;
   }
 }
 

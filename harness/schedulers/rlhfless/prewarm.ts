@@ -1,4 +1,5 @@
 import type { IterationResult } from '../../sim/types.js';
+import type { HistoryFold } from '../types.js';
 
 /**
  * Pre-warming (RLHFless §2): a function's next start is predicted from the shortest execution
@@ -6,7 +7,7 @@ import type { IterationResult } from '../../sim/types.js';
  * by then. Read as a chain [X]: the function that follows P is predicted to be needed at
  * P's start + P's shortest earlier execution time + buffer (generation counts from the step's
  * start; the next step's decode actors follow the learner, i.e. the step boundary). The history
- * is the scheduler's own earlier results (ReplayHistory.previousResults): every step records each
+ * is the scheduler's own earlier results, folded by the replay (`prewarmHistory`): every step records each
  * function's execution time (counters `prewarm.exec_s.<function>`) and how many decode actors it
  * ran — so the scheduler itself keeps no state.
  */
@@ -22,18 +23,25 @@ export class PrewarmHistory {
     readonly hasHistory: boolean,
   ) {}
 
+  static empty(): PrewarmHistory {
+    return new PrewarmHistory(new Map(), 0, false);
+  }
+
   static fromResults(previous: readonly IterationResult[] | undefined): PrewarmHistory {
-    const shortest = new Map<string, number>();
-    let warm = 0;
-    for (const result of previous ?? []) {
-      for (const [key, value] of Object.entries(result.counters)) {
-        if (!key.startsWith(EXEC_COUNTER_PREFIX)) continue;
-        const name = key.slice(EXEC_COUNTER_PREFIX.length);
-        shortest.set(name, Math.min(shortest.get(name) ?? Infinity, value));
-      }
-      warm = result.counters[DECODE_ACTORS_COUNTER] ?? 0;
+    let history = PrewarmHistory.empty();
+    for (const result of previous ?? []) history = history.after(result);
+    return history;
+  }
+
+  /** The history once `result` is one of the earlier steps (the map is updated in place: a fold's state is owned by its replay). */
+  after(result: IterationResult): PrewarmHistory {
+    const shortest = this.shortestExecS as Map<string, number>;
+    for (const [key, value] of Object.entries(result.counters)) {
+      if (!key.startsWith(EXEC_COUNTER_PREFIX)) continue;
+      const name = key.slice(EXEC_COUNTER_PREFIX.length);
+      shortest.set(name, Math.min(shortest.get(name) ?? Infinity, value));
     }
-    return new PrewarmHistory(shortest, warm, (previous ?? []).length > 0);
+    return new PrewarmHistory(shortest, result.counters[DECODE_ACTORS_COUNTER] ?? 0, true);
   }
 
   /** Shortest earlier execution time of a function; undefined when it never ran before. */
@@ -47,6 +55,14 @@ export class PrewarmHistory {
     return shortest === undefined ? undefined : predecessorStartS + shortest + bufferS;
   }
 }
+
+/** The scheduler fold of pre-warming: the scheduler's own earlier results (an iteration without one changes nothing). */
+export const prewarmHistory: HistoryFold<PrewarmHistory> = {
+  name: 'rlhfless/prewarm',
+  scope: 'scheduler',
+  initial: () => PrewarmHistory.empty(),
+  add: (state, _iteration, result) => (result ? state.after(result) : state),
+};
 
 export interface InvocationInput {
   /** When the function's inputs are ready (its actual need). */

@@ -1,6 +1,8 @@
 import type { ParameterSource } from '../parameters/index.js';
 import type { SchedulerEntry } from '../types.js';
 import { resolveSettings, rlhflessVariantParameters, type RlhflessSettings, type RlhflessValues } from './parameters.js';
+import { lengthObservations } from './length-history.js';
+import { prewarmHistory } from './prewarm.js';
 import { runRlhfless } from './scheduler.js';
 
 const SOURCES = ['papers/rlhfless.md', 'RLHFless, arXiv 2602.22718'];
@@ -13,7 +15,14 @@ const parameterSets = new Map<string, ReturnType<typeof rlhflessVariantParameter
 function variant(name: string, description: string, fixed: Partial<RlhflessValues>, sources: readonly string[] = SOURCES): SchedulerEntry {
   const parameters = rlhflessVariantParameters(name, fixed);
   parameterSets.set(name, parameters);
-  return { name, description, sources, assumptions: parameters.assumptions, run: (scenario, iteration, cost, rng, history) => runRlhfless(parameters, scenario, iteration, cost, rng, history) };
+  return {
+    name,
+    description,
+    sources,
+    assumptions: parameters.assumptions,
+    run: (scenario, iteration, cost, rng, history) => runRlhfless(parameters, scenario, iteration, cost, rng, history),
+    history: [lengthObservations, prewarmHistory],
+  };
 }
 
 /**

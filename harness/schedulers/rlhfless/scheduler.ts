@@ -13,12 +13,12 @@ import type { ReplayHistory } from '../types.js';
 import { DecodeProfile } from './decode-profile.js';
 import { runPreparationAndLearning } from './functions.js';
 import { runServerlessGeneration } from './generation.js';
-import { LengthHistory } from './length-history.js';
+import { LengthHistory, lengthObservations } from './length-history.js';
 import { resolveSettings, type rlhflessParameters, type RlhflessSettings } from './parameters.js';
 import { planStep, type PlannerGroups, type PlannerInput, type StepPlan } from './planner.js';
 import { predictLengths, type Predictions } from './predictor.js';
 import { buildPrefixForest, choosePrefixDepth, prefillWork, PrefixUnion, sharedPrefixTokens, type PrefixDepthChoice, type PrefixForest } from './prefix-dedup.js';
-import { DECODE_ACTORS_COUNTER, EXEC_COUNTER_PREFIX, PrewarmHistory } from './prewarm.js';
+import { DECODE_ACTORS_COUNTER, EXEC_COUNTER_PREFIX, PrewarmHistory, prewarmHistory } from './prewarm.js';
 
 /**
  * Everything the planner decides before a step runs (RLHFless §1 steps 1–4), as plain data: the
@@ -67,7 +67,7 @@ export function decideStep(ctx: IterationContext, settings: RlhflessSettings, hi
   const groups = ctx.iteration.groups;
   const capTokens = scenario.lengths.maxResponseTokens;
 
-  const lengthHistory = settings.predictor.kind === 'ewma' || settings.predictor.kind === 'none' ? LengthHistory.fromIterations(history?.previousIterations ?? [], settings.groupReduction, capTokens) : LengthHistory.empty();
+  const lengthHistory = (settings.predictor.kind === 'ewma' || settings.predictor.kind === 'none') && history ? LengthHistory.of(history.state(lengthObservations), settings.groupReduction) : LengthHistory.empty();
   const predictions = predictLengths(groups, lengthHistory, { predictor: settings.predictor, ewmaWindow: settings.ewmaWindow, ewmaAlpha: settings.ewmaAlpha, groupReduction: settings.groupReduction, capTokens }, ctx.rng.fork('predictor'));
 
   const samples = new Int32Array(groups.length);
@@ -182,7 +182,7 @@ export function runRlhfless(
   countDecision(ctx, decision);
 
   const iterationScope = scenario.scope === 'iteration' && scenario.layout !== undefined;
-  const prewarm = PrewarmHistory.fromResults(history?.previousResults);
+  const prewarm = history ? history.state(prewarmHistory) : PrewarmHistory.empty();
   const replica = ctx.replica('actor', { tp: actorGpus, pp: 1 });
   const generation = runServerlessGeneration(ctx, {
     actors: decision.plan.actors,

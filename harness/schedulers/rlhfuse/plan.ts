@@ -6,12 +6,11 @@ import type { Rng } from '../../util/rng.js';
 import { actorWeightSyncPhase, sequentialGenerationInference, sequentialTraining } from '../baseline/sequential-plan.js';
 import { IterationContext } from '../iteration-context.js';
 import type { ParameterValues } from '../parameters/index.js';
-import type { ReplayHistory } from '../types.js';
 import { fusedGenerationInference, type InterStageSettings } from './generation-inference.js';
 import { fusedTrainingPhase } from './fused-training.js';
 import { withOverheadShares } from './overhead-shares.js';
 import type { interStageParameters, intraStageParameters, rlhfuseBaseParameters } from './parameters.js';
-import { decideThreshold, type ThresholdDecision } from './threshold-tuning.js';
+import { decideThreshold, type ThresholdDecision, type TuningHistory } from './threshold-tuning.js';
 
 const GIB = 1024 ** 3;
 
@@ -25,8 +24,11 @@ export type IntraStageValues = ParameterValues<typeof intraStageParameters>;
  */
 export interface RlhfuseSettings {
   readonly base: RlhfuseBaseValues;
-  /** Generation ⊕ inference (§2); `fixedThreshold`: a migration threshold the scenario set (otherwise it is tuned). */
-  readonly inter?: { readonly values: InterStageValues; readonly fixedThreshold: number | undefined };
+  /**
+   * Generation ⊕ inference (§2); `fixedThreshold`: a migration threshold the scenario set (otherwise
+   * it is tuned); `tuning`: the iteration it is tuned on, from the replay's history (threshold-tuning.ts).
+   */
+  readonly inter?: { readonly values: InterStageValues; readonly fixedThreshold: number | undefined; readonly tuning: TuningHistory };
   /** Actor ‖ critic training (§3). */
   readonly intra?: IntraStageValues;
 }
@@ -60,7 +62,7 @@ function describeDecision(decision: ThresholdDecision): string {
  * stages are the sequential plan's (baseline/sequential-plan.ts), so an ablation differs from the
  * base only in the fusion it adds.
  */
-export function runRlhfuse(name: string, settings: RlhfuseSettings, scenario: Scenario, iteration: WorkloadIteration, cost: CostModel, rng: Rng, history?: ReplayHistory): IterationResult {
+export function runRlhfuse(name: string, settings: RlhfuseSettings, scenario: Scenario, iteration: WorkloadIteration, cost: CostModel, rng: Rng): IterationResult {
   const { base, inter, intra } = settings;
   const ctx = new IterationContext(name, scenario, iteration, cost, rng);
   const all = ctx.allocator.allocate('cluster', ctx.totalGpus, 0);
@@ -79,7 +81,7 @@ export function runRlhfuse(name: string, settings: RlhfuseSettings, scenario: Sc
         retuneDriftKs: inter.values.retuneDriftKs,
       },
       stageSettings,
-      history?.previousIterations ?? [],
+      inter.tuning,
     );
     ctx.note(describeDecision(decision));
     ctx.count('migration_threshold', decision.threshold);

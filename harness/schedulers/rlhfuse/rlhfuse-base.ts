@@ -16,5 +16,5 @@ export const rlhfuseBase: SchedulerEntry = {
   description: 'RLHFuse without fusion: per-task parallel strategies, continuous-batching generation, stages in sequence, actor then critic 1F1B',
   sources: ['papers/rlhfuse.md §4, §6'],
   assumptions: parameters.assumptions,
-  run: (scenario, iteration, cost, rng, history) => runRlhfuse('rlhfuse-base', { base: parameters.resolve(scenario) }, scenario, iteration, cost, rng, history),
+  run: (scenario, iteration, cost, rng) => runRlhfuse('rlhfuse-base', { base: parameters.resolve(scenario) }, scenario, iteration, cost, rng),
 };

@@ -11,8 +11,8 @@ export const rlhfuseIntra: SchedulerEntry = {
   description: 'RLHFuse ablation: intra-stage fusion only (actor and critic in one fused pipeline schedule; generation and inference in sequence)',
   sources: ['papers/rlhfuse.md §3'],
   assumptions: parameters.assumptions,
-  run: (scenario, iteration, cost, rng, history) => {
+  run: (scenario, iteration, cost, rng) => {
     const p = parameters.resolve(scenario);
-    return runRlhfuse('rlhfuse-intra', { base: p, intra: p }, scenario, iteration, cost, rng, history);
+    return runRlhfuse('rlhfuse-intra', { base: p, intra: p }, scenario, iteration, cost, rng);
   },
 };

@@ -2,8 +2,12 @@ import { schedulerParameters } from '../parameters/index.js';
 import type { SchedulerEntry } from '../types.js';
 import { interStageParameters, intraStageParameters, rlhfuseBaseParameters } from './parameters.js';
 import { runRlhfuse } from './plan.js';
+import { tuningHistory } from './threshold-tuning.js';
 
 const parameters = schedulerParameters('rlhfuse', { ...rlhfuseBaseParameters, ...interStageParameters, ...intraStageParameters });
+
+/** What the threshold tuning carries between iterations (nothing while the scenario fixes the threshold). */
+const tuning = tuningHistory((scenario) => ({ retuneDriftKs: parameters.resolve(scenario).retuneDriftKs, fixed: parameters.overrides(scenario).migrationThreshold !== undefined }));
 
 /** RLHFuse with both fusions: generation ⊕ inference with tail migration, and actor ‖ critic fused pipeline training. */
 export const rlhfuse: SchedulerEntry = {
@@ -13,7 +17,8 @@ export const rlhfuse: SchedulerEntry = {
   assumptions: parameters.assumptions,
   run: (scenario, iteration, cost, rng, history) => {
     const p = parameters.resolve(scenario);
-    const inter = { values: p, fixedThreshold: parameters.overrides(scenario).migrationThreshold };
-    return runRlhfuse('rlhfuse', { base: p, inter, intra: p }, scenario, iteration, cost, rng, history);
+    const inter = { values: p, fixedThreshold: parameters.overrides(scenario).migrationThreshold, tuning: history ? history.state(tuning) : { seen: 0 } };
+    return runRlhfuse('rlhfuse', { base: p, inter, intra: p }, scenario, iteration, cost, rng);
   },
+  history: [tuning],
 };

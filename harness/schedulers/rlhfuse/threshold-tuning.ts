@@ -9,6 +9,7 @@ import { flatBatchLimit } from './flat-batch-limit.js';
 import { fusedGenerationInference, type InterStageSettings } from './generation-inference.js';
 import { referenceSequenceTokens } from './inference-roles.js';
 import { ksDistance } from './length-drift.js';
+import type { HistoryFold } from '../types.js';
 
 /**
  * How RLHFuse picks its migration threshold (papers/rlhfuse.md §2.7): by offline simulation over
@@ -50,21 +51,62 @@ function cappedLengths(scenario: Scenario, iteration: WorkloadIteration): Int32A
   return buildSampleTable(iteration.groups, scenario.lengths).responseTokens;
 }
 
+/** The earlier iteration the threshold in force is tuned on, and its tuning curve once computed. */
+export interface TuningReference {
+  /** Its position in the replay (0: the first iteration replayed). */
+  readonly index: number;
+  readonly iteration: WorkloadIteration;
+  /** Its response lengths after the scenario's caps. */
+  readonly lengths: Int32Array;
+  /**
+   * The generation + inference time at every candidate threshold, computed by the first
+   * iteration that tunes on this reference and reused by the later ones: it is a function of
+   * the reference, the scenario and the cost model alone (the inter-stage simulation draws no
+   * random numbers), so every later iteration would compute the same curve.
+   */
+  curve?: readonly ThresholdCandidate[];
+}
+
+/** What RLHFuse carries between iterations: how many it has seen and the one it tunes on. */
+export interface TuningHistory {
+  readonly seen: number;
+  readonly reference?: TuningReference;
+}
+
 /**
- * Which previous iteration the threshold in force was tuned on: the first one, then again on any
- * later iteration whose lengths differ from that one's by more than `retuneDriftKs` (KS distance).
+ * Which iteration the threshold in force was tuned on: the first one, then again any later
+ * iteration whose lengths differ from the current reference's by more than `retuneDriftKs` (KS
+ * distance). One step of the fold, so a replay never looks back over its iterations.
  */
+export function addToTuningHistory(history: TuningHistory, scenario: Scenario, iteration: WorkloadIteration, retuneDriftKs: number): TuningHistory {
+  const lengths = cappedLengths(scenario, iteration);
+  const retune = !history.reference || ksDistance(lengths, history.reference.lengths) > retuneDriftKs;
+  return { seen: history.seen + 1, ...(retune ? { reference: { index: history.seen, iteration, lengths } } : history.reference ? { reference: history.reference } : {}) };
+}
+
+/** What the tuning fold reads of a scenario: the drift that re-tunes, and whether the scenario fixes the threshold (then nothing is kept). */
+export interface TuningPolicyOf {
+  (scenario: Scenario): { readonly retuneDriftKs: number; readonly fixed: boolean };
+}
+
+/** RLHFuse's tuning history as a replay fold (one per scheduler: the drift is its own parameter). */
+export function tuningHistory(policyOf: TuningPolicyOf): HistoryFold<TuningHistory> {
+  return {
+    name: 'rlhfuse/tuning-reference',
+    scope: 'scheduler',
+    initial: () => ({ seen: 0 }),
+    add: (history, iteration, _result, scenario) => {
+      const policy = policyOf(scenario);
+      return policy.fixed ? { seen: history.seen + 1 } : addToTuningHistory(history, scenario, iteration, policy.retuneDriftKs);
+    },
+  };
+}
+
+/** The index (in `previous`) of the iteration the threshold in force was tuned on. */
 export function tuningIterationIndex(scenario: Scenario, previous: readonly WorkloadIteration[], retuneDriftKs: number): number {
-  let tunedOn = 0;
-  let reference = cappedLengths(scenario, previous[0]!);
-  for (let j = 1; j < previous.length; j++) {
-    const lengths = cappedLengths(scenario, previous[j]!);
-    if (ksDistance(lengths, reference) > retuneDriftKs) {
-      tunedOn = j;
-      reference = lengths;
-    }
-  }
-  return tunedOn;
+  let history: TuningHistory = { seen: 0 };
+  for (const iteration of previous) history = addToTuningHistory(history, scenario, iteration, retuneDriftKs);
+  return history.reference?.index ?? 0;
 }
 
 /** Generation + inference time of one iteration at one threshold, in a scratch context (nothing recorded anywhere else). */
@@ -84,22 +126,17 @@ export function halfCapacityThreshold(ctx: IterationContext, settings: InterStag
   return Math.min(1, (Math.floor(gen.instances / 2) * flat) / samples);
 }
 
-export function decideThreshold(
-  ctx: IterationContext,
-  policy: ThresholdPolicy,
-  settings: InterStageSettings,
-  previous: readonly WorkloadIteration[],
-): ThresholdDecision {
+export function decideThreshold(ctx: IterationContext, policy: ThresholdPolicy, settings: InterStageSettings, history: TuningHistory): ThresholdDecision {
   if (policy.fixed !== undefined) return { source: 'fixed', threshold: policy.fixed };
-  if (previous.length === 0) {
+  const reference = history.reference;
+  if (!reference) {
     const threshold = policy.firstIteration === 'half-capacity' ? halfCapacityThreshold(ctx, settings) : policy.configured;
     return { source: 'first-iteration', rule: policy.firstIteration, threshold };
   }
-  const tunedOn = tuningIterationIndex(ctx.scenario, previous, policy.retuneDriftKs);
-  const iteration = previous[tunedOn]!;
   const rng = ctx.rng.fork('threshold-tuning');
-  const curve = thresholdGrid(policy.gridStep).map((threshold) => ({ threshold, stageS: simulateInterStageS(ctx.scenario, iteration, ctx.cost, rng.fork(threshold), settings, threshold) }));
+  reference.curve ??= thresholdGrid(policy.gridStep).map((threshold) => ({ threshold, stageS: simulateInterStageS(ctx.scenario, reference.iteration, ctx.cost, rng.fork(threshold), settings, threshold) }));
+  const curve = reference.curve;
   let best = curve[0]!;
   for (const candidate of curve) if (candidate.stageS < best.stageS - 1e-9 * Math.max(1, best.stageS)) best = candidate;
-  return { source: 'tuned', threshold: best.threshold, tunedOn: iteration.iteration, curve };
+  return { source: 'tuned', threshold: best.threshold, tunedOn: reference.iteration.iteration, curve };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunCase, RunResult } from '../../../harness/reproduce/cases/run.js';
 import type { ExperimentConfig } from '../../../harness/reproduce/experiments/types.js';
-import { speedup } from '../../../harness/reproduce/figures/estimates.js';
 import type { FigureComputation } from '../../../harness/reproduce/figures/types.js';
 import { schedulerVariations, type VariedAssumption } from '../../../harness/reproduce/sensitivity/catalog.js';
 import { DEPENDS_ON_THRESHOLD, figureSensitivity, type ProbeRun } from '../../../harness/reproduce/sensitivity/tornado.js';
@@ -16,9 +15,9 @@ const figure: FigureComputation = {
   headline: true,
   how: '',
   probe: { configs: ['c'], schedulers: ['base', 'new'] },
-  compute: (data, options) => {
-    const [b, n] = data.paired({ config: 'c', scheduler: 'base' }, { config: 'c', scheduler: 'new' }, 'iterationTimeS');
-    return b.length > 0 ? { ok: true, estimate: speedup(b, n, options, 'x'), perConfig: [] } : { ok: false, reason: 'none' };
+  compute: (book) => {
+    const estimate = book.speedup({ config: 'c', scheduler: 'base' }, { config: 'c', scheduler: 'new' }, 'iterationTimeS');
+    return estimate.n > 0 ? { ok: true, estimate, perConfig: [] } : { ok: false, reason: 'none' };
   },
 };
 

@@ -55,6 +55,8 @@ describe('only the validation comparison reads the measured values', () => {
       ...(await sourceFiles(join(projectRoot, 'harness', 'scenario'))),
       ...(await sourceFiles(join(projectRoot, 'harness', 'jobs'))),
       ...(await sourceFiles(join(projectRoot, 'harness', 'sweep'))),
+      ...(await sourceFiles(join(projectRoot, 'harness', 'run'))),
+      ...(await sourceFiles(join(projectRoot, 'harness', 'metrics'))),
       ...(await sourceFiles(join(projectRoot, 'harness', 'reproduce', 'validation'))),
     ];
     const allowed = new Set(['harness/reproduce/validation/compare.ts', 'harness/reproduce/validation/measurements.ts']);

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rlhflessSchedulers } from '../../../harness/schedulers/rlhfless/registry.js';
-import { replayIterations } from '../../../harness/schedulers/replay.js';
+import { replayIterations } from '../../run/fixtures/replay.js';
 import { checkBarrier, checkExactlyOnce, checkPhaseOrder, checkSpans, checkSpansInsideAllocations } from '../../../harness/sim/invariants.js';
 import type { Allocation, IterationResult } from '../../../harness/sim/types.js';
 import { linearCostModel } from '../../sim/fixtures/linear-cost.js';

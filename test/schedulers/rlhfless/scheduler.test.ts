@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { findScheduler } from '../../../harness/schedulers/index.js';
 import { IterationContext } from '../../../harness/schedulers/iteration-context.js';
-import { replayIterations } from '../../../harness/schedulers/replay.js';
+import { historyAfter } from '../../../harness/schedulers/history.js';
+import { replayIterations } from '../../run/fixtures/replay.js';
 import { rlhflessSettings } from '../../../harness/schedulers/rlhfless/registry.js';
 import { decideStep } from '../../../harness/schedulers/rlhfless/scheduler.js';
 import { createRng } from '../../../harness/util/rng.js';
@@ -156,8 +157,8 @@ describe('length prediction across a replay', () => {
     const [first, second] = [iteration(skewed, 0), iteration(skewed, 1)];
     // Same random stream for both, so only the predictions can differ.
     const ewmaFirst = run('rlhfless', scenario, first);
-    const ewmaSecond = run('rlhfless', scenario, second, { previousIterations: [first], previousResults: [ewmaFirst] });
-    const oracleSecond = run('oracle', scenario, second, { previousIterations: [first] });
+    const ewmaSecond = run('rlhfless', scenario, second, historyAfter(findScheduler('rlhfless')!, scenario, [first], [ewmaFirst]));
+    const oracleSecond = run('oracle', scenario, second, historyAfter(findScheduler('oracle')!, scenario, [first]));
     expect(ewmaFirst.counters['predicted_from_fallback']).toBe(8);
     expect(ewmaSecond.counters['predicted_from_history']).toBe(8);
     expect(outcome(ewmaSecond)).toEqual(outcome(oracleSecond));

@@ -1,37 +1,17 @@
 import type { IterationResult, Span } from '../sim/types.js';
+import { DERIVED_METRIC_NAMES, type ResultMetricName } from './catalog.js';
+
+/** The result's own figures the reproduction keeps (tokens/s and the bubble ratio are not among its figures). */
+const REPRODUCED_RESULT_METRICS = ['iterationTimeS', 'samplesPerS', 'gpuSecondsAllocated', 'gpuSecondsBusy', 'costUsd', 'utilization'] as const satisfies readonly ResultMetricName[];
 
 /**
- * What the reproduction keeps of one simulated iteration: plain numbers with their units in
- * their names, derived from the iteration's spans, allocations and ledger the same way for every
- * scheduler (so no figure depends on a counter one scheduler happens to set).
+ * The figures derived from one simulated iteration's spans, allocations and ledger, the same way
+ * for every scheduler (so no figure depends on a counter one scheduler happens to set): the
+ * catalog's derived metrics (harness/metrics/catalog.ts) plus the result's own.
  */
-export const ITERATION_METRICS = {
-  iterationTimeS: { unit: 's', column: 'iteration_time_s', what: 'wall time of the iteration (step)' },
-  samplesPerS: { unit: 'samples/s', column: 'samples_per_s', what: 'samples trained on per second of iteration time' },
-  gpuSecondsAllocated: { unit: 'GPU·s', column: 'gpu_s_allocated', what: 'GPU-seconds held (what is paid for)' },
-  gpuSecondsBusy: { unit: 'GPU·s', column: 'gpu_s_busy', what: 'GPU-seconds occupied by a task' },
-  costUsd: { unit: 'USD', column: 'cost_usd', what: 'allocated GPU-hours × the scenario’s price' },
-  utilization: { unit: 'fraction', column: 'utilization_frac', what: 'useful GPU-seconds over allocated' },
-  generationS: { unit: 's', column: 'generation_s', what: 'wall time during which any generation ran' },
-  inferenceS: { unit: 's', column: 'inference_s', what: 'wall time during which any ref/reward/critic forward ran' },
-  trainingS: { unit: 's', column: 'training_s', what: 'wall time during which any training ran' },
-  generationInferenceS: {
-    unit: 's',
-    column: 'generation_inference_s',
-    what: 'from the first generation span to the end of the last generation, KV-migration, model-load or inference span that starts before training (the stage RLHFuse’s inter-stage fusion shortens)',
-  },
-  generationGpuSeconds: { unit: 'GPU·s', column: 'generation_gpu_s', what: 'GPU-seconds allocated from the iteration start to the end of generation (every allocation, idle GPUs of a serverful pool included)' },
-  decodeGpuSeconds: {
-    unit: 'GPU·s',
-    column: 'decode_gpu_s',
-    what: 'GPU-seconds held, up to the end of generation, by the GPUs that generate, under the allocations they generate in (RLHFless §3.5: C_Decode = Σ actor time × actor GPUs; a serverful actor is held until generation ends)',
-  },
-  overheadSharePct: { unit: '%', column: 'overhead_share_pct', what: 'GPU-seconds of KV migration, weight redistribution (weight-sync, reallocation) and model loading over the cluster’s GPU-seconds in the iteration' },
-  generationTailSharePct: { unit: '%', column: 'generation_tail_share_pct', what: 'share of the generation stage after 99 % of the samples finished (fewer than 1 % still running)' },
-  prefillTokens: { unit: 'tokens', column: 'prefill_tokens', what: 'prompt (and recomputed) tokens prefilled by decode engines and the prefill actor' },
-} as const;
+export const ITERATION_METRIC_NAMES = [...REPRODUCED_RESULT_METRICS, ...DERIVED_METRIC_NAMES] as const;
 
-export type MetricName = keyof typeof ITERATION_METRICS;
+export type MetricName = (typeof ITERATION_METRIC_NAMES)[number];
 export type IterationMetrics = Readonly<Record<MetricName, number>>;
 
 const OVERHEAD_STAGES = new Set(['kv-migration', 'weight-sync', 'reallocation', 'model-load']);

@@ -1,26 +1,26 @@
 import { describe, expect, it } from 'vitest';
-import { averageOver, bestOf, meanEstimate, pairedRatio, rangeOver, reductionPct, speedup, type ConfigEstimate } from '../../../harness/reproduce/figures/estimates.js';
-import { bootstrapPaired, bootstrapSettings } from '../../../harness/stats/bootstrap.js';
-import { quantileSorted } from '../../../harness/stats/quantile.js';
+import { averageOver, bestOf, meanEstimate, rangeOver, ratioPctEstimate, reductionPctEstimate, speedupEstimate, type ConfigEstimate } from '../../harness/stats/estimate.js';
+import { bootstrapPaired, bootstrapSettings } from '../../harness/stats/bootstrap.js';
+import { quantileSorted } from '../../harness/stats/quantile.js';
 
 const options = { ci: true, resamples: 400, seed: 'test' };
 
-describe('figure estimates', () => {
+describe('estimates', () => {
   it('a speedup is the ratio of mean times over paired units', () => {
-    const e = speedup([10, 20, 30], [5, 10, 20], { ...options, ci: false }, 'x');
+    const e = speedupEstimate([10, 20, 30], [5, 10, 20], { ...options, ci: false }, 'x');
     expect(e.mean).toBeCloseTo(60 / 35, 12);
     expect([e.ciLow, e.ciHigh, e.n]).toEqual([e.mean, e.mean, 3]);
   });
 
   it('a reduction is 100 × (1 − candidate / baseline) of the means', () => {
-    expect(reductionPct([100, 300], [50, 50], { ...options, ci: false }, 'x').mean).toBeCloseTo(75, 12);
-    expect(reductionPct([100], [120], { ...options, ci: false }, 'x').mean).toBeCloseTo(-20, 12);
+    expect(reductionPctEstimate([100, 300], [50, 50], { ...options, ci: false }, 'x').mean).toBeCloseTo(75, 12);
+    expect(reductionPctEstimate([100], [120], { ...options, ci: false }, 'x').mean).toBeCloseTo(-20, 12);
   });
 
   it('its interval is the percentile interval of the paired bootstrap, resampling units together', () => {
     const base = [10, 12, 9, 14, 11];
     const cand = [8, 9, 8, 10, 9];
-    const e = speedup(base, cand, options, 'label');
+    const e = speedupEstimate(base, cand, options, 'label');
     const mean = (a: Float64Array) => a.reduce((s, x) => s + x, 0) / a.length;
     const replicates = bootstrapPaired([base, cand], ([b, c]) => mean(b!) / mean(c!), bootstrapSettings({ seed: 'test/label', resamples: 400 }));
     replicates.sort();
@@ -31,13 +31,13 @@ describe('figure estimates', () => {
   });
 
   it('one unit gives a degenerate interval at the estimate', () => {
-    const e = speedup([10], [4], options, 'one');
+    const e = speedupEstimate([10], [4], options, 'one');
     expect([e.mean, e.ciLow, e.ciHigh]).toEqual([2.5, 2.5, 2.5]);
     expect(meanEstimate([3], options, 'm')).toMatchObject({ mean: 3, ciLow: 3, ciHigh: 3, n: 1 });
   });
 
   it('no units: NaN with n = 0 (a figure then reports it as missing)', () => {
-    expect(pairedRatio([], [], options, 'none').n).toBe(0);
+    expect(ratioPctEstimate([], [], options, 'none').n).toBe(0);
     expect(Number.isNaN(meanEstimate([], options, 'none').mean)).toBe(true);
   });
 

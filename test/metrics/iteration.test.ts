@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeGpuSeconds, generationGpuSeconds, generationInferenceWindowS, generationTailSharePct, overheadSharePct } from '../../harness/reproduce/metrics.js';
+import { decodeGpuSeconds, generationGpuSeconds, generationInferenceWindowS, generationTailSharePct, overheadSharePct } from '../../harness/metrics/iteration.js';
 import type { IterationResult, SampleLedgerView, Span } from '../../harness/sim/types.js';
 
 const span = (stage: string, startS: number, endS: number, gpus = 8, firstGpu = 0): Span => ({ pool: stage, firstGpu, gpus, task: stage, stage, iteration: 0, startS, endS });
