@@ -1,5 +1,5 @@
 import type { SampleGroup, WorkloadIteration } from '../../traces/types.js';
-import type { ReplayHistory } from '../types.js';
+import type { HistoryFold, ReplayHistory } from '../types.js';
 
 /**
  * How an asynchronous pipeline's steady state is simulated within one scheduler call.
@@ -41,10 +41,28 @@ export interface AsyncWindow {
   readonly notes: readonly string[];
 }
 
+/** The most warm-up iterations a window takes (warm-up-iterations' range). */
+export const MAX_WARM_UP_ITERATIONS = 4;
+
+/**
+ * The replay's newest iterations (at most MAX_WARM_UP_ITERATIONS, newest last): the only history
+ * the asynchronous schedulers read. A 'replay' fold, so both schedulers share one state.
+ */
+export const recentIterationsFold: HistoryFold<WorkloadIteration[]> = {
+  name: 'recent-iterations',
+  scope: 'replay',
+  initial: () => [],
+  add(state, iteration) {
+    state.push(iteration);
+    if (state.length > MAX_WARM_UP_ITERATIONS) state.shift();
+    return state;
+  },
+};
+
 /** The iterations replayed before this one, newest last (at most `count`). */
 export function recentIterations(history: ReplayHistory | undefined, count: number): readonly WorkloadIteration[] {
   if (!history || count <= 0) return [];
-  const previous = history.previousIterations;
+  const previous = history.state(recentIterationsFold);
   return previous.slice(Math.max(0, previous.length - count));
 }
 

@@ -7,7 +7,7 @@ import { engineLimits, scenarioEngine } from '../phases.js';
 import { sumCounters } from '../generation/run.js';
 import type { SchedulerEntry } from '../types.js';
 import { windowResult } from './async-result.js';
-import { asyncWindow } from './async-window.js';
+import { asyncWindow, recentIterationsFold } from './async-window.js';
 import { fullyAsyncParameters, poolParameters, rolloutLogProbs, warmUpParameter, weightSyncParameter } from './parameters.js';
 import { asyncPools } from './pools.js';
 import { Rollouter, type InterruptedPrompt } from './rollouter.js';
@@ -252,5 +252,6 @@ export const fullyAsync: SchedulerEntry = {
     'volcengine/verl 9f53cd71 recipe/fully_async_policy/exp/qwen2-7B-math_* (the study scripts)',
   ],
   assumptions: fullyAsyncParameterSet.assumptions,
+  history: [recentIterationsFold],
   run: runFullyAsync,
 };

@@ -6,7 +6,7 @@ import { ADMISSION_WATERMARK, REFERENCE_POLICY, schedulerParameters } from '../p
 import { engineLimits, scenarioEngine } from '../phases.js';
 import type { SchedulerEntry } from '../types.js';
 import { windowResult } from './async-result.js';
-import { asyncWindow } from './async-window.js';
+import { asyncWindow, recentIterationsFold } from './async-window.js';
 import { poolParameters, rolloutLogProbs } from './parameters.js';
 import { asyncPools } from './pools.js';
 import { Rollouter } from './rollouter.js';
@@ -128,5 +128,6 @@ export const oneStepOff: SchedulerEntry = {
   description: "veRL's one-step-off-policy trainer: rollout and trainer on separate pools, batch k + 1 generated while batch k trains, weights synced over NCCL at every step (both pools wait)",
   sources: [`${VERL}/ray_trainer.py, fsdp_workers.py (sync_rollout_weights)`, 'volcengine/verl docs/advance/one_step_off.md'],
   assumptions: oneStepOffParameterSet.assumptions,
+  history: [recentIterationsFold],
   run: runOneStepOff,
 };
