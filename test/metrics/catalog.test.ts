@@ -1,0 +1,9 @@
+
+describe('counters the catalog knows (asynchronous schedulers)', () => {
+  it('gives the policy lag and idle shares their label, unit and direction', async () => {
+    const { counterMetric } = await import('../../harness/metrics/catalog.js');
+    expect(counterMetric('trained_tokens_per_s')).toMatchObject({ unit: 'tokens/s', better: 'higher', column: 'counter_trained_tokens_per_s' });
+    expect(counterMetric('rollouter_idle_frac')).toMatchObject({ unit: 'fraction', better: 'lower', label: 'Rollouter idle' });
+    expect(counterMetric('some_other_frac').unit).toBe('fraction');
+  });
+});
