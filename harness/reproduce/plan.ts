@@ -20,6 +20,7 @@ import type { VariedAssumption } from './sensitivity/catalog.js';
 import { buildSensitivityPlan } from './sensitivity/plan.js';
 import { validationCases } from './validation/plan.js';
 import type { ValidationCase } from './validation/cases.js';
+import type { ValidationAsyncCase } from './validation/async-cases.js';
 import { traceAvailability, type TraceAvailability } from './traces/resolve.js';
 import { promptsNeeded, regroupedCount, type WorkloadShape } from './traces/shape.js';
 import { TRACE_MAPPINGS, TRACE_SOURCES, type DatasetId, type TraceSourceId } from './traces/sources.js';
@@ -32,7 +33,7 @@ import { TRACE_MAPPINGS, TRACE_SOURCES, type DatasetId, type TraceSourceId } fro
 export const REPRODUCE_COMMAND = 'reproduce';
 export const PLAN_VERSION = 1;
 
-export type ReproduceCase = RunCase | PipelineCase | TraceCase | ValidationCase;
+export type ReproduceCase = RunCase | PipelineCase | TraceCase | ValidationCase | ValidationAsyncCase;
 
 export interface ReproduceOptions {
   readonly papers: readonly PaperId[];
