@@ -51,7 +51,7 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
       ),
       description: 'A run is one log or one source table: its steps are not independent, so leave-one-run-out holds them out together.',
     },
-    { kind: 'table', id: 'fidelity-summary', title: 'Errors by stage: out of sample and in sample', table: errorTable(report), caption: 'out of sample: every row of the run left out of the fit; in sample: the same rows under the fit on all runs' },
+    { kind: 'table', id: 'fidelity-summary', title: 'Errors by stage: out of sample and in sample', table: fidelityErrorTable(report), caption: 'out of sample: every row of the run left out of the fit; in sample: the same rows under the fit on all runs' },
   ];
   if (framework) {
     sections.push({ kind: 'table', id: 'fidelity-parameters', title: 'Framework calibration: fitted parameters', table: parameterTable(framework), caption: framework.fit.method });
@@ -89,7 +89,8 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
   return sections;
 }
 
-function errorTable(report: FidelityReport): Table {
+/** Out-of-sample and in-sample errors per stage kind. */
+export function fidelityErrorTable(report: Pick<FidelityReport, 'rows' | 'inSampleRows'>): Table {
   const out = summariseByStage(report.rows);
   const inside = summariseByStage(report.inSampleRows);
   return {
