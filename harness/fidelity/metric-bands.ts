@@ -1,7 +1,7 @@
-import type { StageErrorSummary } from '../cost/framework/types.js';
 import type { MetricSpec } from '../metrics/catalog.js';
 import type { ScenarioFramework } from '../scenario/cost-model.js';
-import { errorBand, type ErrorBand } from './bands.js';
+import { BAND_WIDENING_PER_REASON, errorBand, type ErrorBand } from './bands.js';
+import { FIDELITY_STAGES, type FidelityStage } from './fidelity-step.js';
 
 /**
  * The error band of any simulated time or cost an app prints: from the framework calibration's
@@ -23,25 +23,40 @@ export function schedulerOutsideReasons(scheduler: string): string[] {
   return CALIBRATED_SCHEDULERS.includes(scheduler) ? [] : [`the framework calibration was fitted on veRL runs; ${scheduler} is another system (its training and serving engines borrow veRL's values)`];
 }
 
-function summaryFor(metric: MetricSpec, framework: ScenarioFramework): StageErrorSummary | undefined {
-  const stage = metric.fidelityStage;
-  const errors = framework.calibration?.leaveOneRunOut;
-  if (stage === undefined || !errors) return undefined;
-  // 'train' rows are rare in the recorded runs (only sources that time actor + critic together): the actor update stands in.
-  return errors[stage] ?? (stage === 'train' ? errors['update_actor'] : undefined);
+/**
+ * The band of a simulated time of each stage kind as factors of the time (band = [time × low,
+ * time × high]), for a run's framework and scheduler: plain JSON, so a case can carry it across
+ * threads and shard files and the band of any mean be taken later (bandFromFactors).
+ */
+export type BandFactors = Partial<Record<FidelityStage, { readonly low: number; readonly high: number }>>;
+
+export function bandFactors(run: BandedRun): BandFactors {
+  const errors = run.framework.calibration?.leaveOneRunOut;
+  if (!errors) return {};
+  const reasons = run.framework.outsideCalibration.length + schedulerOutsideReasons(run.scheduler).length;
+  const out: BandFactors = {};
+  for (const stage of FIDELITY_STAGES) {
+    // 'train' rows are rare in the recorded runs (only sources that time actor + critic together): the actor update stands in.
+    const summary = errors[stage] ?? (stage === 'train' ? errors['update_actor'] : undefined);
+    if (!summary) continue;
+    const band = errorBand(1, summary, reasons);
+    out[stage] = { low: band.lowS, high: band.highS };
+  }
+  return out;
+}
+
+/** The band of a value of a metric from its stage kind's factors; a rate (better higher) gets the time's band turned over. */
+export function bandFromFactors(metric: MetricSpec, value: number, factors: BandFactors, widening = 1): ErrorBand | undefined {
+  if (!Number.isFinite(value) || value <= 0 || metric.fidelityStage === undefined) return undefined;
+  const f = factors[metric.fidelityStage];
+  if (!f) return undefined;
+  // A rate is work over time: a time band [T·lo, T·hi] is a rate band [R/hi, R/lo].
+  return metric.better === 'higher' ? { lowS: value / f.high, highS: value / f.low, nominal: 0.8, widening } : { lowS: value * f.low, highS: value * f.high, nominal: 0.8, widening };
 }
 
 export function metricBand(metric: MetricSpec, value: number, run: BandedRun): ErrorBand | undefined {
-  if (!Number.isFinite(value) || value <= 0) return undefined;
-  const summary = summaryFor(metric, run.framework);
-  if (!summary) return undefined;
-  const reasons = run.framework.outsideCalibration.length + schedulerOutsideReasons(run.scheduler).length;
-  if (metric.better === 'higher') {
-    // A rate is work over time: its log-ratio is the time's, negated.
-    const flipped = { bandLogRatioLow: -summary.bandLogRatioHigh, bandLogRatioHigh: -summary.bandLogRatioLow };
-    return errorBand(value, flipped, reasons);
-  }
-  return errorBand(value, summary, reasons);
+  const widening = BAND_WIDENING_PER_REASON ** (run.framework.outsideCalibration.length + schedulerOutsideReasons(run.scheduler).length);
+  return bandFromFactors(metric, value, bandFactors(run), widening);
 }
 
 /** What a report says once about the bands it prints. */

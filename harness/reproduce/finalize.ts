@@ -15,6 +15,9 @@ import { comparisonTable, figureTable, iterationsTable, metricsTable, ratiosTabl
 import { computeResults, type ReproduceResults } from './results.js';
 import { fidelityGroup, fidelityMarkdown, fidelityOutcome, fidelityRowsTable, fidelityTerminal } from './fidelity/report.js';
 import { buildValidation } from './validation/compare.js';
+import { RUN_KIND } from './cases/run.js';
+import { configScenario } from './scenario-variant.js';
+import { scenarioFramework, type ScenarioFramework } from '../scenario/cost-model.js';
 import { validationMarkdown, validationSection, validationTable, validationTerminal } from './validation/report.js';
 
 /**
@@ -49,6 +52,16 @@ export function comparisonJson(doc: ComparisonDocument): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** The framework calibration each configuration's scenario runs under (for the bands of its times and costs). */
+async function configFrameworks(plan: ReproducePlan): Promise<Map<string, ScenarioFramework>> {
+  const out = new Map<string, ScenarioFramework>();
+  for (const c of plan.cases) {
+    if (c.kind !== RUN_KIND || out.has(c.config.id)) continue;
+    out.set(c.config.id, await scenarioFramework(await configScenario(c.config)));
+  }
+  return out;
+}
+
 export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly CaseOutcome[], options: FinalizeOptions): Promise<FinalizedReproduction> {
   const results = computeResults(plan, outcomes);
   const paperFiles = await Promise.all(plan.config.papers.map((paper) => loadPaperFigures(paper, options.paperDir ?? PAPER_BASELINE_DIR)));
@@ -56,7 +69,7 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const comparison = { ...buildComparison(paperFiles, results.figures, results.sensitivity), validation };
   const provenance = await collectProvenance(results);
   const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
-  const tables = { metrics: metricsTable(results), ratios: ratiosTable(results) };
+  const tables = { metrics: metricsTable(results, await configFrameworks(plan)), ratios: ratiosTable(results) };
   const charts = reportCharts(results, units);
   const assumptions = assumptionTables(plan);
   const page = reportPage({ results, comparison, charts, assumptions, provenance, tables });
