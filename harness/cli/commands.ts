@@ -10,6 +10,7 @@ import { mergeCommand } from './merge.js';
 import { sweepCommand } from './sweep.js';
 import { whatifCommand } from './whatif.js';
 import { reproduceCommand } from './reproduce.js';
+import { fidelityCommand } from './fidelity.js';
 import { scenarioCommand } from './scenario.js';
 
 /** A command file exports one factory; it receives the context so handlers can print and set the exit code. */
@@ -17,4 +18,4 @@ import { scenarioCommand } from './scenario.js';
 export type CommandFactory = (context: CliContext) => CommandModule<any, any>;
 
 /** The registry of top-level commands, in the order `--help` lists them (`reproduce`, the main job, first). One file per command. */
-export const commandFactories: readonly CommandFactory[] = [reproduceCommand, tracesCommand, benchCommand, replayCommand, calibrateCommand, pipelineCommand, nightlyCommand, mergeCommand, whatifCommand, sweepCommand, scenarioCommand];
+export const commandFactories: readonly CommandFactory[] = [reproduceCommand, tracesCommand, benchCommand, replayCommand, fidelityCommand, calibrateCommand, pipelineCommand, nightlyCommand, mergeCommand, whatifCommand, sweepCommand, scenarioCommand];

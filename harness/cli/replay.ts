@@ -2,7 +2,10 @@ import type { CommandFactory } from './commands.js';
 import type { CliIo } from '../util/cli-io.js';
 import { inputPath, knownSchedulerNames, optionError, positiveIntegerOption, schedulerListOption, seedOption } from './options.js';
 import { scenarioAssumptions, type Scenario } from '../scenario/scenario.js';
-import { catalogMetric, metricColumn, stageMetric } from '../metrics/catalog.js';
+import { catalogMetric, metricColumn, stageMetric, type MetricSpec } from '../metrics/catalog.js';
+import { bandNote, metricBand } from '../fidelity/metric-bands.js';
+import type { ErrorBand } from '../fidelity/bands.js';
+import type { ScenarioFramework } from '../scenario/cost-model.js';
 import { chromeTrace } from '../sim/chrome-trace.js';
 import { formatTextTable } from '../report/text-table.js';
 import type { Table } from '../report/tables.js';
@@ -16,19 +19,42 @@ import type { IterationResult } from '../sim/types.js';
 import { writeJsonAtomic } from '../util/atomic-write.js';
 import { createProgress } from '../util/progress.js';
 
-const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
+/** `[low, high]` of a band, 3 significant figures (the column header carries the unit). */
+function bandText(band: ErrorBand | undefined): string | null {
+  if (!band) return null;
+  const f = (x: number) => Number(x.toPrecision(3)).toString();
+  return `[${f(band.lowS)}, ${f(band.highS)}]`;
+}
+
+/** Per scheduler, the 80 % bands of its banded figures (JSON). */
+function summaryBands(s: SchedulerSummary, framework: ScenarioFramework): Record<string, readonly [number, number]> {
+  const out: Record<string, readonly [number, number]> = {};
+  const add = (metric: MetricSpec, key: string, value: number) => {
+    const band = metricBand(metric, value, { framework, scheduler: s.scheduler });
+    if (band) out[key] = [band.lowS, band.highS];
+  };
+  for (const name of ['iterationTimeS', 'samplesPerS', 'tokensPerS', 'gpuSecondsAllocated', 'costUsd'] as const) add(catalogMetric(name), name, s[name]);
+  for (const [stage, value] of Object.entries(s.stages)) add(stageMetric(stage), `stage:${stage}`, value);
+  return out;
+}
+
+const summaryTable = (summary: readonly SchedulerSummary[], framework: ScenarioFramework): Table => {
   const stages = [...new Set(summary.flatMap((s) => Object.keys(s.stages)))].sort();
   const base = summary[0]?.samplesPerS ?? 0;
+  const banded = framework.calibration !== undefined;
+  const band = (s: SchedulerSummary, name: 'iterationTimeS' | 'costUsd') => bandText(metricBand(catalogMetric(name), s[name], { framework, scheduler: s.scheduler }));
   return {
     columns: [
       { key: 'scheduler', name: 'scheduler', label: 'Scheduler', unit: null },
       { key: 'iterations', name: 'iterations', label: 'Iterations', unit: null },
       metricColumn(catalogMetric('iterationTimeS'), { key: 'iterationTimeS', decimals: 2 }),
+      ...(banded ? [{ key: 'iterationTimeBand', name: 'iteration_time_band_80pct_s', label: 'Iteration time, 80 % band', unit: 's' }] : []),
       metricColumn(catalogMetric('samplesPerS'), { key: 'samplesPerS', decimals: 3 }),
       { key: 'speedup', name: 'speedup_vs_first_x', label: 'Speedup vs first', unit: '×', decimals: 2 },
       metricColumn(catalogMetric('tokensPerS'), { key: 'tokensPerS', decimals: 0 }),
       metricColumn(catalogMetric('gpuSecondsAllocated'), { key: 'gpuSecondsAllocated', decimals: 0 }),
       metricColumn(catalogMetric('costUsd'), { key: 'costUsd', decimals: 3 }),
+      ...(banded ? [{ key: 'costBand', name: 'cost_band_80pct_usd', label: 'Cost, 80 % band', unit: 'USD' }] : []),
       metricColumn(catalogMetric('utilization'), { key: 'utilization', decimals: 3 }),
       ...stages.map((stage) => metricColumn(stageMetric(stage), { key: `stage:${stage}`, decimals: 2 })),
     ],
@@ -36,11 +62,13 @@ const summaryTable = (summary: readonly SchedulerSummary[]): Table => {
       scheduler: s.scheduler,
       iterations: s.iterations,
       iterationTimeS: s.iterationTimeS,
+      iterationTimeBand: band(s, 'iterationTimeS'),
       samplesPerS: s.samplesPerS,
       speedup: base > 0 ? s.samplesPerS / base : null,
       tokensPerS: s.tokensPerS,
       gpuSecondsAllocated: s.gpuSecondsAllocated,
       costUsd: s.costUsd,
+      costBand: band(s, 'costUsd'),
       utilization: s.utilization,
       ...Object.fromEntries(stages.map((stage) => [`stage:${stage}`, s.stages[stage] ?? 0])),
     })),
@@ -127,6 +155,7 @@ export const replayCommand: CommandFactory = (context) => ({
     });
     progress.finish();
     const summary = outcome.summaries;
+    const { framework } = outcome;
     const stageTimings = stageTimingsPath !== undefined ? await compareWithStageTimings(io, inputPath(io, stageTimingsPath), scenario, kept.filter((r) => r.scheduler === 'verl')) : undefined;
     const meta = {
       scenario: scenario.name,
@@ -134,6 +163,7 @@ export const replayCommand: CommandFactory = (context) => ({
       traceSynthetic: outcome.traceMeta!.synthetic,
       seed,
       costModel: outcome.costModel.description,
+      frameworkCalibration: { file: framework.label, outsideCalibration: framework.outsideCalibration },
       // Cost-model queries outside the calibrated range (ReaLHF-style warning), over the whole replay.
       costModelRange: { queries: outcome.costModel.queries, outOfRange: outcome.costModel.outOfRange },
       schedulers: chosen.map((s) => s.name),
@@ -145,11 +175,14 @@ export const replayCommand: CommandFactory = (context) => ({
       await writeJsonAtomic(inputPath(io, chromePath), chromeTrace(kept, { scenario: scenario.name, trace: argv.trace as string, seed: String(seed) }));
     }
     if (argv.json) {
-      io.stdout(`${JSON.stringify({ meta, iterations: records, summary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
+      const bandedSummary = summary.map((s) => ({ ...s, bands80: summaryBands(s, framework) }));
+      io.stdout(`${JSON.stringify({ meta, iterations: records, summary: bandedSummary, ...(stageTimings ? { stageTimings } : {}) }, null, 2)}\n`);
       return;
     }
     io.stdout(`scenario ${scenario.name} · ${outcome.iterations} iteration(s) · cost model: ${outcome.costModel.description}\n\n`);
-    io.stdout(formatTextTable(summaryTable(summary)));
+    io.stdout(formatTextTable(summaryTable(summary, framework)));
+    const bands = bandNote(framework, summary.map((s) => s.scheduler));
+    if (bands) io.stdout(`bands: ${bands}\n`);
     if (stageTimings) {
       io.stdout(`\nverl vs recorded stage times (${stageTimings.file})\n`);
       io.stdout(formatTextTable(comparisonTable(stageTimings.summary)));

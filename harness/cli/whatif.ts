@@ -1,3 +1,4 @@
+import { EXIT_CHECK_FAILED } from '../util/exit-codes.js';
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { CommandFactory } from './commands.js';
@@ -53,6 +54,7 @@ export const whatifCommand: CommandFactory = (context) => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { meta, recorded, fidelity, schedulers, notApplicable, utilization, stageMap, notes, simulationNotes }' })
       .option('chart', { type: 'string', describe: 'Write an HTML page: recorded and simulated utilisation overlaid, fidelity and scheduler tables' })
       .option('chrome-trace', { type: 'string', describe: 'Write the simulated timelines as a Chrome trace (open in ui.perfetto.dev)' })
+      .option('force', { type: 'boolean', default: false, describe: 'Print the projections even when the recorded run lies outside its simulation’s error band (exit code 1 is kept)' })
       .example('$0 whatif --gpu-trace profiles/ --lengths run.jsonl --scenario my-run.json', 'every scheduler against a recorded veRL run')
       .example('$0 whatif --gpu-trace rank0.pt.trace.json.gz --lengths run.jsonl --scenario s.json --baseline openrlhf --scheduler rlhfuse-base --stage-map names.json --chart whatif.html', 'an OpenRLHF run with its own annotation names'),
   handler: async (argv) => {
@@ -122,17 +124,20 @@ export const whatifCommand: CommandFactory = (context) => ({
     if (chartPath !== undefined) {
       const { writeChartPage } = await import('../report/page.js');
       const { whatIfPage } = await import('../whatif/report-page.js');
-      await writeChartPage(fromCwd(chartPath), whatIfPage(full, meta));
+      await writeChartPage(fromCwd(chartPath), whatIfPage(full, meta, argv.force as boolean));
     }
     const chromePath = argv['chrome-trace'] as string | undefined;
     if (chromePath !== undefined) {
       await writeJsonAtomic(fromCwd(chromePath), chromeTrace(report.results, { scenario: scenario.name, trace: argv.lengths as string, seed: String(seed) }));
     }
+    const force = argv.force as boolean;
+    // A recorded run its simulation does not describe is a failed check: exit 1 (projections only with --force).
+    if (report.mismatch) context.exitCode = EXIT_CHECK_FAILED;
     if (argv.json) {
-      io.stdout(`${JSON.stringify(whatIfJson(full, meta, stageMap), roundForJson, 2)}\n`);
+      io.stdout(`${JSON.stringify(whatIfJson(full, meta, stageMap, force), roundForJson, 2)}\n`);
       return;
     }
-    io.stdout(formatWhatIf(full, meta, stageMap.source));
+    io.stdout(formatWhatIf(full, meta, stageMap.source, force));
     if (chartPath !== undefined) io.stdout(`chart written to ${chartPath}\n`);
     if (chromePath !== undefined) io.stdout(`chrome trace: ${chromePath} (open in ui.perfetto.dev)\n`);
   },

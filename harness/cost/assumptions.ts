@@ -43,6 +43,20 @@ export interface CostAssumptions {
   readonly flashAttentionMfu: number;
   /** HBM bytes moved per logit (token × vocabulary entry) by the log-probability computation after the LM head, in forwards and training. */
   readonly logProbBytesPerLogit: number;
+  /** Multiplier on the kernels of training and inference forwards run by an FSDP / ZeRO training engine (HF models): its achieved fraction of the calibrated roofline. */
+  readonly fsdpKernelScale: number;
+  /** As fsdpKernelScale, for a Megatron training engine (TP / PP / EP layouts). */
+  readonly megatronKernelScale: number;
+  /** An FSDP / ZeRO training engine's framework time per forward pass of one micro-batch, beyond its kernels; a backward pays it in proportion (backwardToForwardRatio, recompute). */
+  readonly fsdpPassOverheadS: number;
+  /** As fsdpPassOverheadS, per pipeline stage, for a Megatron training engine. */
+  readonly megatronPassOverheadS: number;
+  /** Serving engine's time per running sequence per decode step beyond its era's own terms (scheduling, sampling, output processing on the host). */
+  readonly decodeSequenceOverheadS: number;
+  /** Serving engine's time per layer per extra TP rank per decode step beyond its era's own terms (the tensor-parallel all-reduces' synchronisation when the engine runs without its custom all-reduce or CUDA graphs). */
+  readonly decodeTpSyncOverheadS: number;
+  /** Multiplier on every kernel time of the GPU: its achieved efficiency relative to the efficiencies it runs on (its own calibration, or one it borrows). */
+  readonly gpuKernelScale: number;
   /** How MoE routers spread tokens over experts: 'uniform' (each token picks k of E uniformly), for the experts a batch touches and the EP all-to-all balance. */
   readonly moeRouting: 'uniform';
   // Efficiencies and latencies used where a calibration has no fitted value (before calibration).
@@ -91,6 +105,13 @@ export const DEFAULT_COST_ASSUMPTIONS: CostAssumptions = {
   engineOverheadScale: 1,
   flashAttentionMfu: 0.5,
   logProbBytesPerLogit: 14,
+  fsdpKernelScale: 1,
+  megatronKernelScale: 1,
+  fsdpPassOverheadS: 0,
+  megatronPassOverheadS: 0,
+  decodeSequenceOverheadS: 0,
+  decodeTpSyncOverheadS: 0,
+  gpuKernelScale: 1,
   moeRouting: 'uniform',
   defaultGemmMfu: 0.7,
   defaultGemmMbu: 0.8,
@@ -152,6 +173,34 @@ const DESCRIPTIONS: Readonly<Record<AssumptionName, Described>> = {
     unit: 'bytes per logit',
     why:
       'an RLHF log-prob forward (actor old log-prob, reference) and the actor update turn every token’s logits into log-probabilities: the bf16 logits upcast to fp32 (2 bytes read, 4 written) and a log-softmax over them (4 read, 4 written), as torch.log_softmax(logits.float()) does (HF transformers < 4.45 returned fp32 logits from Llama/Qwen2); a fused cross-entropy kernel reading the bf16 logits once moves 2, veRL’s compute_log_prob adds the temperature scaling and the entropy over the vocabulary (≈ 20); a memory-bound element-wise pass at the calibrated streaming efficiency',
+  },
+  fsdpKernelScale: {
+    unit: '×',
+    why: 'an FSDP training engine runs HF model code (unfused element-wise kernels, fp32 norms and log-softmax, launch gaps between small kernels) below the calibrated kernel roofline; 1 = at the roofline; fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  megatronKernelScale: {
+    unit: '×',
+    why: 'as fsdpKernelScale, for Megatron-Core models (fused kernels, TP/PP communication inside the pass); fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  fsdpPassOverheadS: {
+    unit: 's per micro-batch forward pass',
+    why: 'what an FSDP training framework spends per micro-batch beyond kernels (Python dispatch of the model, unpad/pack and position-id preparation, per-micro-batch loss and log-prob bookkeeping); 0 = kernels only; fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  megatronPassOverheadS: {
+    unit: 's per micro-batch forward pass per pipeline stage',
+    why: 'as fsdpPassOverheadS, for Megatron (its pipeline schedule’s per-micro-batch Python, data preparation and broadcast across TP ranks); fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  decodeSequenceOverheadS: {
+    unit: 's per running sequence per decode step',
+    why: 'host work a serving engine does per sequence per step that its era’s terms leave out (vLLM V0 scheduling, sampler metadata, detokenisation and output processing); 0 = the era as fitted; fitted per serving engine on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  decodeTpSyncOverheadS: {
+    unit: 's per layer per extra TP rank per decode step',
+    why: 'tensor-parallel decode all-reduces twice per layer; an engine run eager, or with its custom all-reduce off (veRL’s hybrid engine turns vLLM’s off), waits on NCCL’s latency each time, which the era’s kernel-level terms leave out; 0 = the era as fitted; fitted per serving engine on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
+  },
+  gpuKernelScale: {
+    unit: '×',
+    why: 'kernels reach a GPU-specific fraction of the calibrated efficiencies; 1 on a GPU with its own kernel calibration; a GPU that borrows another family’s efficiencies (MI300X from H100) is fitted on recorded RL runs (harness/cost/calibrations/rl-step-logs.json)',
   },
   moeRouting: {
     unit: 'routing model',

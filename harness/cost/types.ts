@@ -127,6 +127,18 @@ export interface ShardLayout {
    * assumption (OpenRLHF without vLLM generates with HF generate). Default: the assumption's.
    */
   readonly servingEngine?: ServingEngine;
+  /**
+   * Added: the training engine that runs this replica's training and inference forwards: 'fsdp'
+   * (HF model code on FSDP / ZeRO) or 'megatron'. Default: 'megatron' when TP or PP > 1, else 'fsdp'.
+   */
+  readonly trainingEngine?: TrainingEngineKind;
+}
+
+export type TrainingEngineKind = 'fsdp' | 'megatron';
+
+/** The training engine a layout runs on: its own, or Megatron for any TP / PP split. */
+export function trainingEngineOf(layout: ShardLayout): TrainingEngineKind {
+  return layout.trainingEngine ?? (layout.tp > 1 || layout.pp > 1 ? 'megatron' : 'fsdp');
 }
 
 export type OutputHead = 'lm' | 'value';

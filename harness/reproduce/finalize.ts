@@ -13,7 +13,11 @@ import { collectProvenance, type Provenance } from './report/provenance.js';
 import { markdownSummary, terminalSummary } from './report/summary.js';
 import { comparisonTable, figureTable, iterationsTable, metricsTable, ratiosTable, sensitivityTable } from './report/tables.js';
 import { computeResults, type ReproduceResults } from './results.js';
+import { fidelityGroup, fidelityMarkdown, fidelityOutcome, fidelityRowsTable, fidelityTerminal } from './fidelity/report.js';
 import { buildValidation } from './validation/compare.js';
+import { RUN_KIND } from './cases/run.js';
+import { configScenario } from './scenario-variant.js';
+import { scenarioFramework, type ScenarioFramework } from '../scenario/cost-model.js';
 import { validationMarkdown, validationSection, validationTable, validationTerminal } from './validation/report.js';
 
 /**
@@ -48,6 +52,16 @@ export function comparisonJson(doc: ComparisonDocument): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
+/** The framework calibration each configuration's scenario runs under (for the bands of its times and costs). */
+async function configFrameworks(plan: ReproducePlan): Promise<Map<string, ScenarioFramework>> {
+  const out = new Map<string, ScenarioFramework>();
+  for (const c of plan.cases) {
+    if (c.kind !== RUN_KIND || out.has(c.config.id)) continue;
+    out.set(c.config.id, await scenarioFramework(await configScenario(c.config)));
+  }
+  return out;
+}
+
 export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly CaseOutcome[], options: FinalizeOptions): Promise<FinalizedReproduction> {
   const results = computeResults(plan, outcomes);
   const paperFiles = await Promise.all(plan.config.papers.map((paper) => loadPaperFigures(paper, options.paperDir ?? PAPER_BASELINE_DIR)));
@@ -55,13 +69,14 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const comparison = { ...buildComparison(paperFiles, results.figures, results.sensitivity), validation };
   const provenance = await collectProvenance(results);
   const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
-  const tables = { metrics: metricsTable(results), ratios: ratiosTable(results) };
+  const tables = { metrics: metricsTable(results, await configFrameworks(plan)), ratios: ratiosTable(results) };
   const charts = reportCharts(results, units);
   const assumptions = assumptionTables(plan);
   const page = reportPage({ results, comparison, charts, assumptions, provenance, tables });
-  // The validation group goes right after the paper comparison.
+  const fidelity = fidelityOutcome(outcomes);
+  // The validation and fidelity groups go right after the paper comparison.
   const sections = [...(page.sections ?? [])];
-  sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'comparison') + 1, 0, validationSection(validation));
+  sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'comparison') + 1, 0, validationSection(validation), fidelityGroup(fidelity));
   const html = await renderChartPage({ ...page, sections });
 
   const json = comparisonJson(comparison);
@@ -82,13 +97,14 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
     await writeTable('iterations', iterationsTable(results));
     await writeTable('sensitivity', sensitivityTable(results));
     await writeTable('validation', validationTable(validation));
+    if (fidelity.ok) await writeTable('fidelity', fidelityRowsTable(fidelity.result));
     for (const [name, table] of Object.entries(assumptions)) await writeTable(`assumptions-${name}`, table);
-    await write(OUTPUT_FILES.summary, `${markdownSummary(results, comparison, provenance.commit).trimEnd()}\n\n${validationMarkdown(validation)}`);
+    await write(OUTPUT_FILES.summary, `${markdownSummary(results, comparison, provenance.commit).trimEnd()}\n\n${validationMarkdown(validation)}\n${fidelityMarkdown(fidelity)}`);
     await write(OUTPUT_FILES.comparison, json);
     await write(OUTPUT_FILES.page, html);
   });
 
   const misses = comparison.figures.some((figure) => figure.status === 'missed' || figure.status === 'failed');
   const exitCode = results.errors.some((e) => !e.inputError) ? EXIT_INTERNAL_ERROR : results.errors.length > 0 ? EXIT_BAD_INPUT : options.check && misses ? EXIT_CHECK_FAILED : EXIT_OK;
-  return { results, comparison, provenance, summaryText: `${terminalSummary(results, comparison)}${validationTerminal(validation)}`, comparisonJson: json, written, exitCode };
+  return { results, comparison, provenance, summaryText: `${terminalSummary(results, comparison)}${validationTerminal(validation)}${fidelityTerminal(fidelity)}`, comparisonJson: json, written, exitCode };
 }

@@ -18,8 +18,10 @@ import type { PaperId } from './paper-id.js';
 import { configScenario } from './scenario-variant.js';
 import type { VariedAssumption } from './sensitivity/catalog.js';
 import { buildSensitivityPlan } from './sensitivity/plan.js';
+import { fidelityCase, type FidelityCase } from './fidelity/case.js';
 import { validationCases } from './validation/plan.js';
 import type { ValidationCase } from './validation/cases.js';
+import type { ValidationAsyncCase } from './validation/async-cases.js';
 import { traceAvailability, type TraceAvailability } from './traces/resolve.js';
 import { promptsNeeded, regroupedCount, type WorkloadShape } from './traces/shape.js';
 import { TRACE_MAPPINGS, TRACE_SOURCES, type DatasetId, type TraceSourceId } from './traces/sources.js';
@@ -32,7 +34,7 @@ import { TRACE_MAPPINGS, TRACE_SOURCES, type DatasetId, type TraceSourceId } fro
 export const REPRODUCE_COMMAND = 'reproduce';
 export const PLAN_VERSION = 1;
 
-export type ReproduceCase = RunCase | PipelineCase | TraceCase | ValidationCase;
+export type ReproduceCase = RunCase | PipelineCase | TraceCase | ValidationCase | ValidationAsyncCase | FidelityCase;
 
 export interface ReproduceOptions {
   readonly papers: readonly PaperId[];
@@ -191,6 +193,9 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
 
   // Validation against published measurements (validation/): cost-model queries and veRL DAPO replays.
   cases.push(...(await validationCases(env)));
+  // Fidelity against the recorded RL training runs (fidelity/): the cost model every figure runs on, checked out of sample.
+  const fidelity = await fidelityCase(env);
+  if (fidelity.case) cases.push(fidelity.case);
 
   const figures = figuresOf(papers);
   const probeIds = new Set(figures.flatMap((figure) => figure.probe.configs));

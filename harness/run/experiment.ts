@@ -1,5 +1,5 @@
 import { scenarioIterations } from '../scenario/batches.js';
-import { scenarioCostModel } from '../scenario/cost-model.js';
+import { scenarioCostModel, scenarioFramework, type ScenarioFramework } from '../scenario/cost-model.js';
 import type { Scenario } from '../scenario/scenario.js';
 import { ReplayHistories } from '../schedulers/history.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
@@ -25,6 +25,8 @@ import { openScenarioTrace } from './trace.js';
 export interface PreparedExperiment {
   readonly scenario: Scenario;
   readonly cost: CostModel;
+  /** The framework calibration the cost model runs under, resolved for the scenario (bands come from it). */
+  readonly framework: ScenarioFramework;
   /** Iterations the run will replay. */
   readonly iterations: number;
   /** About the inputs: the trace's notes, then how it was cut into batches. */
@@ -61,7 +63,9 @@ async function openIterations(spec: RunSpec): Promise<OpenedIterations> {
 /** Opens the inputs and builds the cost model; nothing is simulated until `run`. */
 export async function prepareExperiment(spec: RunSpec): Promise<PreparedExperiment> {
   const opened = await openIterations(spec);
+  const framework = await scenarioFramework(spec.scenario, spec.framework);
   const cost = await scenarioCostModel(spec.scenario, {
+    framework,
     ...(spec.calibration ? { calibration: spec.calibration } : {}),
     ...(spec.calibrationLabel !== undefined ? { calibrationLabel: spec.calibrationLabel } : {}),
     ...(spec.costAssumptions ? { assumptions: spec.costAssumptions } : {}),
@@ -71,13 +75,14 @@ export async function prepareExperiment(spec: RunSpec): Promise<PreparedExperime
   return {
     scenario: spec.scenario,
     cost,
+    framework,
     iterations: opened.count,
     notes: opened.notes,
     ...(opened.traceMeta ? { traceMeta: opened.traceMeta } : {}),
     run: (sink = {}) => {
       if (started) throw new Error('runExperiment: a prepared experiment runs once');
       started = true;
-      return replay(spec, opened, cost, sink);
+      return replay(spec, opened, cost, framework, sink);
     },
   };
 }
@@ -135,7 +140,7 @@ export class IterationReplayer {
   }
 }
 
-async function replay(spec: RunSpec, opened: OpenedIterations, cost: CostModel, sink: RunSink): Promise<RunOutcome> {
+async function replay(spec: RunSpec, opened: OpenedIterations, cost: CostModel, framework: ScenarioFramework, sink: RunSink): Promise<RunOutcome> {
   const { scenario } = spec;
   const replayer = new IterationReplayer(scenario, spec.schedulers, cost, spec.seed, spec.mayFail);
   const summaries = new Map(spec.schedulers.map((entry) => [entry.name, new RunningSummary(entry.name)]));
@@ -166,6 +171,7 @@ async function replay(spec: RunSpec, opened: OpenedIterations, cost: CostModel, 
     scenario,
     ...(opened.traceMeta ? { traceMeta: opened.traceMeta } : {}),
     costModel: { description: cost.description, queries: cost.rangeCounter.queries, outOfRange: cost.rangeCounter.outOfRange },
+    framework,
     iterations: index,
     samplesPerIteration,
     summaries: [...summaries.values()].filter((summary) => summary.iterations > 0).map((summary) => summary.summary()),

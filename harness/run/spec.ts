@@ -1,6 +1,7 @@
 import type { Calibration } from '../cost/calibration/types.js';
 import type { CostAssumptions } from '../cost/assumptions.js';
-import type { CostModelOverrides } from '../scenario/cost-model.js';
+import type { FrameworkCalibration } from '../cost/framework/types.js';
+import type { CostModelOverrides, ScenarioFramework } from '../scenario/cost-model.js';
 import type { ScenarioIterationOptions } from '../scenario/batches.js';
 import type { Scenario } from '../scenario/scenario.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
@@ -25,8 +26,10 @@ export interface RunSpec {
   readonly calibration?: Calibration;
   /** How the cost model's description names `calibration` (default: the calibration's own description). */
   readonly calibrationLabel?: string;
-  /** Cost assumptions over the scenario's (a sensitivity variation of a cost assumption; a fitted framework calibration). */
+  /** Cost assumptions over the scenario's and its framework calibration's (a sensitivity variation of a cost assumption). */
   readonly costAssumptions?: Partial<CostAssumptions>;
+  /** A framework calibration in memory, or 'none', used instead of the scenario's `costModel.framework`. */
+  readonly framework?: FrameworkCalibration | 'none';
   /** Builds the cost model instead of the roofline model (tests inject a perturbed one). */
   readonly createCostModel?: CostModelOverrides['create'];
   /**
@@ -78,6 +81,8 @@ export interface RunOutcome {
   readonly traceMeta?: WorkloadMeta;
   /** The cost model's description, and its queries outside the calibrated range over the run. */
   readonly costModel: { readonly description: string; readonly queries: number; readonly outOfRange: number };
+  /** The framework calibration the run's cost model ran under, resolved for its scenario. */
+  readonly framework: ScenarioFramework;
   /** Iterations replayed. */
   readonly iterations: number;
   /** Responses in the first iteration replayed (0 without one). */

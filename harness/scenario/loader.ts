@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { DEFAULT_COST_ASSUMPTIONS } from '../cost/assumptions.js';
 import { findGpu, findModel, GPU_CATALOG, MODEL_CATALOG } from '../cost/catalog/index.js';
 import { isModelPath, loadModelReferences, type LoadedModels } from '../cost/catalog/model-reference.js';
 import type { ModelSpec } from '../cost/types.js';
@@ -152,25 +153,33 @@ export async function loadScenario(path: string): Promise<Scenario> {
 }
 
 /**
- * `costModel.calibration` is written relative to the file that writes it (or as `package:<path>`).
- * When a parent scenario (`extends`) wrote it, it is restated for the loaded file — its `package:`
- * form inside the package, else relative to the loaded file — so the Scenario's path means the same
- * file wherever the scenario came from. A path naming no file is reported at the field, with the fix.
+ * `costModel.calibration` and `costModel.framework` are written relative to the file that writes
+ * them (or as `package:<path>`; the framework calibration also as 'none'). When a parent scenario
+ * (`extends`) wrote one, it is restated for the loaded file — its `package:` form inside the
+ * package, else relative to the loaded file — so the Scenario's path means the same file wherever
+ * the scenario came from. A path naming no file is reported at the field, with the fix.
  */
 async function restateCalibration(value: JsonObject, main: SourceText, origins: Map<string, SourceText>): Promise<InputProblem[]> {
-  const costModel = value['costModel'];
-  if (!isObject(costModel) || typeof costModel['calibration'] !== 'string' || costModel['calibration'].trim() === '') return [];
-  const written = costModel['calibration'];
-  const origin = originOf(origins, ['costModel', 'calibration'], main);
-  const target = resolveWrittenPath(written, origin.file);
-  const site = { file: origin.file, ...locatePath(origin.text, ['costModel', 'calibration']), field: 'costModel.calibration', value: written };
-  try {
-    if (!(await stat(target)).isFile()) return [{ ...site, message: `is a directory, not a calibration file (${target})` }];
-  } catch {
-    return [{ ...site, message: `file not found (${target}): ${pathFixHint('costModel.calibration', origin.file)}` }];
+  const problems: InputProblem[] = [];
+  for (const key of ['calibration', 'framework'] as const) {
+    const costModel = value['costModel'];
+    if (!isObject(costModel) || typeof costModel[key] !== 'string' || costModel[key].trim() === '' || (key === 'framework' && costModel[key] === 'none')) continue;
+    const written = costModel[key];
+    const origin = originOf(origins, ['costModel', key], main);
+    const target = resolveWrittenPath(written, origin.file);
+    const site = { file: origin.file, ...locatePath(origin.text, ['costModel', key]), field: `costModel.${key}`, value: written };
+    try {
+      if (!(await stat(target)).isFile()) {
+        problems.push({ ...site, message: `is a directory, not a calibration file (${target})` });
+        continue;
+      }
+    } catch {
+      problems.push({ ...site, message: `file not found (${target}): ${pathFixHint(`costModel.${key}`, origin.file)}` });
+      continue;
+    }
+    if (origin.file !== main.file && !isPackagePath(written)) value['costModel'] = { ...costModel, [key]: restatePath(written, origin.file, main.file) };
   }
-  if (origin.file !== main.file && !isPackagePath(written)) value['costModel'] = { ...costModel, calibration: restatePath(written, origin.file, main.file) };
-  return [];
+  return problems;
 }
 
 const MODEL_ROLES = ['actor', 'critic', 'ref', 'reward'] as const;
@@ -208,6 +217,12 @@ function checkScenario(value: JsonObject, main: SourceText, origins: Map<string,
 
   const scenario = value as unknown as Scenario;
   if (!findGpu(scenario.cluster.gpu)) problem(['cluster', 'gpu'], scenario.cluster.gpu, `unknown GPU id; the catalog has ${GPU_CATALOG.map((g) => g.id).join(', ')}`);
+  for (const [name, assumed] of Object.entries(scenario.costModel.assumptions ?? {})) {
+    const known = (DEFAULT_COST_ASSUMPTIONS as unknown as Record<string, unknown>)[name];
+    if (known === undefined) problem(['costModel', 'assumptions', name], assumed, `is not a cost assumption (known: ${Object.keys(DEFAULT_COST_ASSUMPTIONS).join(', ')})`);
+    else if (name === 'servingEngine') problem(['costModel', 'assumptions', name], assumed, 'name the serving engine in costModel.engine');
+    else if (typeof assumed !== typeof known) problem(['costModel', 'assumptions', name], assumed, `must be a ${typeof known}`);
+  }
   const modelOf = (role: (typeof MODEL_ROLES)[number]): ModelSpec | undefined => {
     const id = scenario.models[role];
     return id === undefined ? undefined : isModelPath(id) ? modelSpecs?.[id] : findModel(id);

@@ -96,6 +96,14 @@ export interface Scenario {
     readonly calibration?: string;
     /** Serving-engine era of the simulated system's generation engine (default: the calibration's, 'splitwise-2023'). */
     readonly engine?: ServingEngine;
+    /**
+     * Framework calibration (fitted on recorded RL runs by `calibrate --runs`): a path written like
+     * `calibration`, or 'none' for kernels and named assumptions only. Default: the shipped one,
+     * package:harness/cost/calibrations/rl-step-logs.json.
+     */
+    readonly framework?: string;
+    /** Named cost assumptions this run fixes (harness/cost/assumptions.ts), e.g. { "activationRecomputation": false } for a run without gradient checkpointing. */
+    readonly assumptions?: Readonly<Record<string, number | string | boolean>>;
   };
   /** 'iteration': the whole RLHF step; 'generation': the generation stage only (RLHFless's 70B simulation). */
   readonly scope: 'iteration' | 'generation';

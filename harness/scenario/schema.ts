@@ -143,6 +143,18 @@ export const SCENARIO_SPEC: FieldSpec = {
           enum: SERVING_ENGINES,
           optional: true,
         },
+        framework: {
+          type: 'string',
+          description:
+            "Framework calibration fitted on recorded RL runs (`rlhf-replay calibrate --runs`): a path written like 'calibration', or 'none' for kernels and named assumptions only. Default: 'package:harness/cost/calibrations/rl-step-logs.json'.",
+          optional: true,
+        },
+        assumptions: {
+          type: 'map',
+          description: 'Named cost assumptions this run fixes (harness/cost/assumptions.ts), e.g. { "activationRecomputation": false } for a run without gradient checkpointing.',
+          values: { type: 'scalar', description: 'The assumption’s value, of its type.' },
+          optional: true,
+        },
       },
     },
     scope: { type: 'string', description: "'iteration' (whole RLHF step) or 'generation' (generation stage only).", enum: ['iteration', 'generation'] },

@@ -97,10 +97,16 @@ export class IterationContext {
    * vocabulary; the critic and the reward model end in a scalar value head.
    */
   replica(role: ModelRole, layout: ShardLayout): ReplicaCost {
-    const key = `${role}|${layout.tp}|${layout.pp}|${layout.servingEngine ?? ''}`;
+    const key = `${role}|${layout.tp}|${layout.pp}|${layout.trainingEngine ?? ''}|${layout.servingEngine ?? ''}`;
     let replica = this.replicas.get(key);
     if (!replica) {
-      replica = this.cost.replica(this.model(role), { tp: layout.tp, pp: layout.pp, head: outputHead(role), ...(layout.servingEngine ? { servingEngine: layout.servingEngine } : {}) });
+      replica = this.cost.replica(this.model(role), {
+        tp: layout.tp,
+        pp: layout.pp,
+        head: outputHead(role),
+        ...(layout.trainingEngine ? { trainingEngine: layout.trainingEngine } : {}),
+        ...(layout.servingEngine ? { servingEngine: layout.servingEngine } : {}),
+      });
       this.replicas.set(key, replica);
     }
     return replica;

@@ -202,6 +202,8 @@ export interface ForwardOptions {
   readonly maxTokensPerGpu?: number;
   /** Ulysses sequence parallelism: dp / degree replicas of degree GPUs each split every batch's tokens. */
   readonly sequenceParallel?: ForwardSequenceParallel;
+  /** Tokens each sample occupies in the forward (default: its prompt + response; a padded batch gives every sample the padded length). */
+  readonly sequenceTokens?: ArrayLike<number>;
 }
 
 /** Inference forwards of one model over every sample, data-parallel over `layout.dp` replicas from the start of `pool`. */
@@ -217,7 +219,7 @@ export function forwardPhase(ctx: IterationContext, pool: PoolRef, options: Forw
   const shards = ctx.dataParallelShards(replicas, options.balance);
   const maxTokens = options.maxTokensPerGpu !== undefined && options.maxTokensPerGpu > 0 ? options.maxTokensPerGpu * sp : Infinity;
   const perBatch = { seconds: options.perBatchOverheadS ?? 0, overlap: options.communicationOverlap ?? 0 };
-  const result = shardedForward(replica, shards, ctx.sequenceTokens, { maxSequences: options.layout.microBatchSamples, maxTokens }, perBatch, sp > 1 ? options.sequenceParallel : undefined);
+  const result = shardedForward(replica, shards, options.sequenceTokens ?? ctx.sequenceTokens, { maxSequences: options.layout.microBatchSamples, maxTokens }, perBatch, sp > 1 ? options.sequenceParallel : undefined);
   const model = ctx.scenario.models[options.role];
   result.shards.forEach((shard, r) => {
     const endS = startS + result.replicaS[r]!;
@@ -251,6 +253,8 @@ export interface TrainOptions {
   >;
   /** Sharded mode: each data rank's samples, from which it takes its mini-batches in order (veRL); default: global mini-batches split over the ranks. */
   readonly rankSamples?: readonly (readonly number[])[];
+  /** Tokens each sample occupies in training (default: its prompt + response; a padded batch gives every sample the padded length). */
+  readonly sequenceTokens?: ArrayLike<number>;
   /** Pipeline mode: Megatron's distributed optimizer, and the passes that pay EP / CP communication (see PipelineParallelOptions). */
   readonly pipeline?: Pick<PipelineParallelOptions, 'distributedOptimizer' | 'communicationPasses'>;
 }
@@ -263,7 +267,7 @@ export function trainPhase(ctx: IterationContext, pool: PoolRef, options: TrainO
   const startS = Math.max(options.readyS, ctx.timeline.freeAtS(taskPool));
   const input = {
     sampleIds: options.sampleOrder ?? ctx.shuffledSampleIds(),
-    sequenceTokens: ctx.sequenceTokens,
+    sequenceTokens: options.sequenceTokens ?? ctx.sequenceTokens,
     samplesPerMiniBatch: options.samplesPerMiniBatch,
     microBatchSamples: options.layout.microBatchSamples,
     balanceDataParallel: options.balance,

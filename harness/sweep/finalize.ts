@@ -5,6 +5,7 @@ import { formatTextTable } from '../report/text-table.js';
 import { bootstrapMeanCi } from '../stats/bootstrap-mean-ci.js';
 import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
 import type { CaseOutcome } from '../jobs/cases.js';
+import { bandFromFactors } from '../fidelity/metric-bands.js';
 import { metricHeader } from '../metrics/catalog.js';
 import { metricSpec } from './metrics.js';
 import { pointId, type SweepPlan } from './plan.js';
@@ -20,6 +21,9 @@ export interface SweepRow {
   /** 95 % percentile-bootstrap interval of the mean over iterations; null with fewer than two. */
   readonly ciLow: number | null;
   readonly ciHigh: number | null;
+  /** 80 % band of the mean for what a real run would measure (fidelity/metric-bands.ts); null for a metric without a stage kind or without a framework calibration. */
+  readonly bandLow: number | null;
+  readonly bandHigh: number | null;
   readonly iterations: number;
   readonly perIteration: readonly { readonly iteration: number; readonly value: number }[];
   /** Notes only this point's replay made (the ones every point made are the report's). */
@@ -58,13 +62,14 @@ export function summarizeSweep(plan: SweepPlan, outcomes: readonly CaseOutcome<S
   const byId = new Map(outcomes.map((o) => [o.id, o]));
   let costModel: string | null = null;
   const errors: SweepReport['errors'][number][] = [];
+  const bandNotes = new Set<string>();
   const rows = config.values.map((value, index): SweepRow => {
     const id = pointId(config.scheduler, config.param, index, value);
     const outcome = byId.get(id);
     if (!outcome || outcome.status === 'error') {
       const message = outcome?.status === 'error' ? outcome.error.message : 'no outcome for this point';
       errors.push({ id, message, inputError: outcome?.status === 'error' ? outcome.error.inputError : false });
-      return { id, value, status: 'error', mean: null, ciLow: null, ciHigh: null, iterations: 0, perIteration: [], notes: [], error: message };
+      return { id, value, status: 'error', mean: null, ciLow: null, ciHigh: null, bandLow: null, bandHigh: null, iterations: 0, perIteration: [], notes: [], error: message };
     }
     costModel ??= outcome.result.costModel;
     const perIteration = outcome.result.iterations.flatMap((f) => {
@@ -73,13 +78,18 @@ export function summarizeSweep(plan: SweepPlan, outcomes: readonly CaseOutcome<S
     });
     const values = perIteration.map((p) => p.value);
     const ci = values.length >= 2 ? bootstrapMeanCi(values, { seed: plan.seed }) : undefined;
+    const m = values.length > 0 ? mean(values) : null;
+    const band = m === null ? undefined : bandFromFactors(spec, m, outcome.result.bandFactors);
+    if (outcome.result.bandNote) bandNotes.add(outcome.result.bandNote);
     return {
       id,
       value,
       status: 'ok',
-      mean: values.length > 0 ? mean(values) : null,
+      mean: m,
       ciLow: ci?.ciLow ?? null,
       ciHigh: ci?.ciHigh ?? null,
+      bandLow: band?.lowS ?? null,
+      bandHigh: band?.highS ?? null,
       iterations: outcome.result.iterations.length,
       perIteration,
       notes: outcome.result.notes,
@@ -110,7 +120,7 @@ export function summarizeSweep(plan: SweepPlan, outcomes: readonly CaseOutcome<S
     },
     rows: rowsWithOwnNotes,
     best,
-    notes: shared,
+    notes: [...shared, ...[...bandNotes].filter((n) => !shared.includes(n)).map((n) => `bands: ${n}`)],
     errors,
   };
 }
@@ -131,6 +141,12 @@ export function sweepTable(report: SweepReport): Table {
       { key: 'mean', name: column, label: `${metric.label}, mean`, unit: metric.unit || null, decimals: 3 },
       { key: 'ciLow', name: `ci_low_${column}`, label: '95 % CI low', unit: metric.unit || null, decimals: 3 },
       { key: 'ciHigh', name: `ci_high_${column}`, label: '95 % CI high', unit: metric.unit || null, decimals: 3 },
+      ...(report.rows.some((row) => row.bandLow !== null)
+        ? [
+            { key: 'bandLow', name: `band80_low_${column}`, label: '80 % band low', unit: metric.unit || null, decimals: 3 },
+            { key: 'bandHigh', name: `band80_high_${column}`, label: '80 % band high', unit: metric.unit || null, decimals: 3 },
+          ]
+        : []),
       { key: 'iterations', name: 'iterations', unit: null },
       { key: 'best', name: 'optimum', unit: null },
     ],
@@ -139,6 +155,8 @@ export function sweepTable(report: SweepReport): Table {
       mean: row.mean,
       ciLow: row.ciLow,
       ciHigh: row.ciHigh,
+      bandLow: row.bandLow,
+      bandHigh: row.bandHigh,
       iterations: row.iterations,
       best: report.best !== null && row.mean !== null && row.value === report.best.value ? '*' : row.status === 'error' ? 'error' : '',
     })),

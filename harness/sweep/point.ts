@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import type { CaseContext, CaseKind } from '../jobs/cases.js';
+import { bandFactors, bandNote, type BandFactors } from '../fidelity/metric-bands.js';
 import { runExperiment } from '../run/experiment.js';
 import { loadRunInputs } from '../run/inputs.js';
 import { withParameter } from '../scenario/patch.js';
@@ -13,6 +14,10 @@ export interface SweepPointResult {
   readonly iterations: readonly IterationFigures[];
   /** Notes of the replay (re-cut batches, clipped lengths) and the scheduler's, each once. */
   readonly notes: readonly string[];
+  /** The 80 % band of a simulated time per stage kind, as factors (fidelity/metric-bands.ts); empty without a framework calibration. */
+  readonly bandFactors: BandFactors;
+  /** What the report says once about the bands; absent without a framework calibration. */
+  readonly bandNote?: string;
 }
 
 /** Runs one point: the scenario with the point's value set for the scheduler's parameter, the trace streamed through the scheduler. */
@@ -30,7 +35,15 @@ export async function runSweepPoint(testCase: SweepPointCase, context: Pick<Case
     { ...inputs, scenario, schedulers: [entry], seed: testCase.replaySeed },
     { result: (result) => void iterations.push(iterationFigures(result)) },
   );
-  return { value: testCase.value, costModel: outcome.costModel.description, iterations, notes: [...new Set([...outcome.notes, ...outcome.schedulerNotes.distinct()])] };
+  const note = bandNote(outcome.framework, [entry.name]);
+  return {
+    value: testCase.value,
+    costModel: outcome.costModel.description,
+    iterations,
+    notes: [...new Set([...outcome.notes, ...outcome.schedulerNotes.distinct()])],
+    bandFactors: bandFactors({ framework: outcome.framework, scheduler: entry.name }),
+    ...(note ? { bandNote: note } : {}),
+  };
 }
 
 export const sweepPointKind: CaseKind<SweepPointCase, SweepPointResult> = { kind: SWEEP_POINT_KIND, run: runSweepPoint };

@@ -18,7 +18,7 @@ export interface WhatIfMeta {
  * The `whatif --json` document (documented in harness/whatif/README.md). Absent values are null,
  * keys are in a fixed order, IterationResults stay out (use --chrome-trace for the timelines).
  */
-export function whatIfJson(report: WhatIfReport, meta: WhatIfMeta, stageMap: StageMap): unknown {
+export function whatIfJson(report: WhatIfReport, meta: WhatIfMeta, stageMap: StageMap, force = false): unknown {
   const { recorded, fidelity } = report;
   const iterationOfStep = new Map(report.pairing.pairs.map((p) => [p.step.step, p.iteration] as const));
   return {
@@ -57,7 +57,9 @@ export function whatIfJson(report: WhatIfReport, meta: WhatIfMeta, stageMap: Sta
       })),
       unrecordedTasks: fidelity.unrecordedTasks,
     },
-    schedulers: report.outcomes,
+    mismatch: report.mismatch ?? null,
+    // A mismatched run's projections are withheld unless forced (whatif --force).
+    schedulers: report.mismatch && !force ? null : report.outcomes,
     notApplicable: report.notApplicable,
     utilization: {
       series: report.utilisation.series.map((s) => ({ name: s.name, kind: s.kind, gpus: s.gpus, horizonS: s.horizonS, binS: s.binS, meanUtilization: report.utilisation.meanUtilisation[s.name] ?? null, utilization: s.utilization })),

@@ -6,11 +6,12 @@ import { DEFAULT_OVERLAY_BINS } from './utilisation.js';
 import type { WhatIfReport } from './what-if.js';
 
 /** The `whatif --chart` page: the utilisation overlay, then the fidelity, scheduler and mapping tables. */
-export function whatIfPage(report: WhatIfReport, meta: WhatIfMeta): ChartPage {
+export function whatIfPage(report: WhatIfReport, meta: WhatIfMeta, force = false): ChartPage {
   const { recorded, fidelity } = report;
   return {
     title: `What-if replay: ${meta.gpuTrace}`,
     intro:
+      (report.mismatch ? `MISMATCH: ${report.mismatch.message}${force ? '' : ' — the projections are withheld (whatif --force prints them).'}\n\n` : '') +
       `Recorded ${recorded.format} trace (${recorded.gpus} GPU${recorded.gpus === 1 ? '' : 's'} recorded of ${recorded.runGpus}) against the workload ${meta.lengths} ` +
       `simulated under scenario ${meta.scenario}: ${fidelity.baseline} as the baseline that matches how the run went, and ${meta.schedulers.filter((s) => s !== fidelity.baseline).join(', ') || 'no other scheduler'}.` +
       `\n\nRecorded utilisation is the busy share of the recorded GPUs (union of kernel and memory-operation intervals, or the sampled counter); simulated utilisation is the share of the scenario's GPUs inside a task's span, pipeline bubbles counted idle. Each line is binned over about ${DEFAULT_OVERLAY_BINS} bins of its own length or shared with the others (--json gives each series' bin width).`,
@@ -24,13 +25,13 @@ export function whatIfPage(report: WhatIfReport, meta: WhatIfMeta): ChartPage {
         description: 'Time 0 is the start of the first compared recorded step; the simulated iterations run back to back from 0.',
       },
       { kind: 'table', id: 'fidelity', title: `Fidelity: ${fidelity.baseline} simulated vs recorded`, table: fidelityTable(report), caption: 'error = (simulated − recorded) / recorded × 100' },
-      {
-        kind: 'table',
+      ...(report.mismatch && !force ? [] : [{
+        kind: 'table' as const,
         id: 'schedulers',
         title: 'What each scheduler would change',
         table: schedulersTable(report),
         caption: `Per iteration, simulated on the same iterations; percentages against ${fidelity.baseline}. Projected = recorded × (scheduler / ${fidelity.baseline}), an assumption that the baseline's model error carries over in proportion.`,
-      },
+      }]),
       { kind: 'table', id: 'mapping', title: 'Annotation → simulated stage', table: mappingTable(report) },
       ...(report.notes.length + report.simulationNotes.length > 0 ? [{ kind: 'text' as const, id: 'notes', title: 'Notes', paragraphs: [...report.notes, ...report.simulationNotes] }] : []),
     ],

@@ -8,10 +8,11 @@ const MAX_UNMATCHED_SHOWN = 10;
 
 const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 
-/** The what-if report as a person reads it in a terminal. */
-export function formatWhatIf(report: WhatIfReport, meta: WhatIfMeta, stageMapSource: string): string {
+/** The what-if report as a person reads it in a terminal; without `force`, a mismatched run's projections are withheld. */
+export function formatWhatIf(report: WhatIfReport, meta: WhatIfMeta, stageMapSource: string, force = false): string {
   const { recorded, fidelity } = report;
   const out: string[] = [];
+  if (report.mismatch) out.push(`MISMATCH: ${report.mismatch.message}\n`);
   const compared = report.pairing.pairs.length;
   const simulated = report.pairing.iterationIndices.length;
   out.push(`what-if replay of ${meta.gpuTrace} · lengths ${meta.lengths}${meta.lengthsSynthetic ? ' (synthetic)' : ''} · scenario ${meta.scenario} · seed ${meta.seed}`);
@@ -42,7 +43,8 @@ export function formatWhatIf(report: WhatIfReport, meta: WhatIfMeta, stageMapSou
   else out.push('   nothing to compare: the trace records no step or stage that could be matched (see the notes)\n');
 
   out.push(`3. What each scheduler would change (simulated on ${plural(simulated, 'iteration')}; vs ${fidelity.baseline}; projected = recorded × simulated ratio to ${fidelity.baseline})`);
-  out.push(formatTextTable(schedulersTable(report)));
+  if (report.mismatch && !force) out.push('   withheld: the recorded run does not match its simulation (see MISMATCH above); pass --force to print the projections anyway\n');
+  else out.push(formatTextTable(schedulersTable(report)));
 
   for (const note of [...report.notes, ...report.simulationNotes]) out.push(`note: ${note}`);
   return `${out.join('\n')}\n`;

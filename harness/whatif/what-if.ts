@@ -9,6 +9,8 @@ import type { GpuTraceSummary } from '../traces/gpu/summarize.js';
 import type { GpuTrace } from '../traces/gpu/types.js';
 import type { WorkloadIteration } from '../traces/types.js';
 import { replayFidelity, type Fidelity } from './fidelity.js';
+import { stepMismatch, type Mismatch } from './mismatch.js';
+import type { ScenarioFramework } from '../scenario/cost-model.js';
 import { measureRecordedRun, type RecordedRun } from './recorded-run.js';
 import { recordedCost, schedulerOutcomes, type RecordedCost, type SchedulerOutcome } from './scheduler-outcomes.js';
 import type { StageMap } from './stage-map.js';
@@ -65,6 +67,8 @@ export interface WhatIfSimulation {
   readonly notes: SchedulerNotes;
   /** The cost model's description. */
   readonly costModel: string;
+  /** The framework calibration the cost model ran under (the bands come from it). */
+  readonly framework: ScenarioFramework;
 }
 
 /**
@@ -88,7 +92,7 @@ export async function simulateWhatIf(plan: WhatIfPlan, scenario: Scenario, seed:
   const order = new Map(plan.schedulers.map((s, i) => [s.name, i]));
   const kept = results.filter((r) => !dropped.has(r.scheduler)).sort((a, b) => order.get(a.scheduler)! - order.get(b.scheduler)!);
   const notApplicable = outcome.dropped.map((d) => ({ scheduler: d.scheduler, reason: d.reason })).sort((a, b) => order.get(a.scheduler)! - order.get(b.scheduler)!);
-  return { results: kept, notApplicable, notes: outcome.schedulerNotes, costModel: outcome.costModel.description };
+  return { results: kept, notApplicable, notes: outcome.schedulerNotes, costModel: outcome.costModel.description, framework: outcome.framework };
 }
 
 export interface NotApplicable {
@@ -111,6 +115,8 @@ export interface WhatIfReport {
   readonly simulationNotes: readonly string[];
   /** The cost model's description. */
   readonly costModel: string;
+  /** Set when the recorded step lies outside the band of its simulation: projections are then withheld unless forced. */
+  readonly mismatch?: Mismatch;
 }
 
 function inputNotes(recorded: RecordedRun, summary: GpuTraceSummary, scenario: Scenario): string[] {
@@ -140,6 +146,7 @@ export function whatIfReport(input: WhatIfInput, plan: WhatIfPlan, simulation: W
   const ran = schedulers.filter((s) => !notApplicable.some((n) => n.scheduler === s.name)).map((s) => s.name);
   const baselineResults = results.filter((r) => r.scheduler === baseline.name);
   const fidelity = replayFidelity(baseline.name, pairing.pairs, baselineResults, recorded, input.stageMap);
+  const mismatch = stepMismatch(fidelity, simulation.framework);
 
   const stepTimes = pairing.pairs.map((p) => p.step.durationS);
   const perStep =
@@ -187,5 +194,6 @@ export function whatIfReport(input: WhatIfInput, plan: WhatIfPlan, simulation: W
     notes,
     simulationNotes: simulation.notes.sharedThenOwn(ran, schedulers.map((s) => s.name)),
     costModel: simulation.costModel,
+    ...(mismatch ? { mismatch } : {}),
   };
 }

@@ -48,7 +48,9 @@ describe('rlhf-replay replay', () => {
   it('prints a table with human headers and units by default', async () => {
     const run = await runCli([...base(), '--scheduler', 'deepspeed-chat,verl', '--iterations', '1']);
     expect(run.code).toBe(0);
-    expect(run.out).toMatch(/Scheduler\s+Iterations\s+Iteration time \(s\)\s+Throughput \(samples\/s\)\s+Speedup vs first \(×\)/);
+    expect(run.out).toMatch(/Scheduler\s+Iterations\s+Iteration time \(s\)\s+Iteration time, 80 % band \(s\)\s+Throughput \(samples\/s\)\s+Speedup vs first \(×\)/);
+    expect(run.out).toMatch(/Cost \(USD\)\s+Cost, 80 % band \(USD\)/);
+    expect(run.out).toMatch(/^bands: \[low, high\]: 80 % bands from the leave-one-run-out errors/m);
     expect(run.out).toMatch(/deepspeed-chat\s+1\s/);
   });
 

@@ -30,7 +30,7 @@ describe('rlhf-replay whatif', () => {
     const run = await runCli([...base(), '--json']);
     expect(run.code, run.err).toBe(0);
     const doc = JSON.parse(run.out) as WhatIfJson;
-    expect(Object.keys(doc)).toEqual(['meta', 'recorded', 'fidelity', 'schedulers', 'notApplicable', 'utilization', 'stageMap', 'notes', 'simulationNotes']);
+    expect(Object.keys(doc)).toEqual(['meta', 'recorded', 'fidelity', 'mismatch', 'schedulers', 'notApplicable', 'utilization', 'stageMap', 'notes', 'simulationNotes']);
     expect(doc.meta.baseline).toBe('verl');
     expect(doc.meta.schedulers).toEqual(['verl', ...schedulers.map((s) => s.name).filter((n) => n !== 'verl')]);
     expect([doc.recorded.gpus, doc.recorded.runGpus, doc.recorded.stepsFrom]).toEqual([4, 16, 'profiler-steps']);
@@ -121,11 +121,21 @@ describe('rlhf-replay whatif', () => {
     expect(run.err).toMatch(/missing\.json: no such file or folder/);
   });
 
-  it.skipIf(!hasSharedData(...HTA))('on a real Kineto trace of a non-RLHF job: notes that no stage matched and still shows utilisation', async () => {
+  it.skipIf(!hasSharedData(...HTA))('on a real Kineto trace of a non-RLHF job: says first that the run does not match its simulation, exits 1, withholds the projections, still shows utilisation', async () => {
     const chart = join(dir, 'hta.html');
     const run = await runCli(['whatif', '--gpu-trace', sharedDataPath(...HTA), '--lengths', LENGTHS_PATH, '--scenario', SCENARIO_PATH, '--keep-trace-batches', '--scheduler', 'verl', '--json', '--chart', chart]);
-    expect(run.code, run.err).toBe(0);
-    const doc = JSON.parse(run.out) as WhatIfJson;
+    expect(run.code, run.err).toBe(1);
+    const doc = JSON.parse(run.out) as WhatIfJson & { mismatch: { recordedS: number; simulatedS: number; band: { lowS: number; highS: number } } | null };
+    expect(doc.mismatch).not.toBeNull();
+    expect(doc.mismatch!.recordedS < doc.mismatch!.band.lowS || doc.mismatch!.recordedS > doc.mismatch!.band.highS).toBe(true);
+    expect(doc.schedulers).toBeNull();
+    const text = await runCli(['whatif', '--gpu-trace', sharedDataPath(...HTA), '--lengths', LENGTHS_PATH, '--scenario', SCENARIO_PATH, '--keep-trace-batches', '--scheduler', 'verl']);
+    expect(text.code).toBe(1);
+    expect(text.out.split('\n')[0]).toMatch(/^MISMATCH: the recorded run does not match its simulation/);
+    expect(text.out).toMatch(/withheld: .* pass --force/);
+    const forced = await runCli(['whatif', '--gpu-trace', sharedDataPath(...HTA), '--lengths', LENGTHS_PATH, '--scenario', SCENARIO_PATH, '--keep-trace-batches', '--scheduler', 'verl', '--json', '--force']);
+    expect(forced.code).toBe(1);
+    expect((JSON.parse(forced.out) as WhatIfJson).schedulers).not.toBeNull();
     expect(doc.recorded.annotations.length).toBeGreaterThan(0);
     expect(doc.recorded.annotations.every((a) => a.stage === null)).toBe(true);
     expect(doc.notes.some((n) => n.startsWith('no annotation matched an RLHF stage'))).toBe(true);
@@ -135,12 +145,14 @@ describe('rlhf-replay whatif', () => {
     const measured = recorded.utilization.filter((u): u is number => u !== null);
     expect(measured.length).toBeGreaterThan(10);
     expect(measured.some((u) => u > 0)).toBe(true);
-    expect(await readFile(chart, 'utf8')).toContain('recorded (1 of 2 GPUs)');
+    const page = await readFile(chart, 'utf8');
+    expect(page).toContain('recorded (1 of 2 GPUs)');
+    expect(page).toContain('MISMATCH: the recorded run does not match its simulation');
   });
 
   it('documents itself in --help', async () => {
     const run = await runCli(['whatif', '--help']);
     expect(run.code).toBe(0);
-    for (const flag of ['--gpu-trace', '--lengths', '--scenario', '--baseline', '--scheduler', '--stage-map', '--iterations', '--seed', '--json', '--chart']) expect(run.out).toContain(flag);
+    for (const flag of ['--gpu-trace', '--lengths', '--scenario', '--baseline', '--scheduler', '--stage-map', '--iterations', '--seed', '--json', '--chart', '--force']) expect(run.out).toContain(flag);
   });
 });

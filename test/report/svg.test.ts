@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { renderSvg, writeSvg } from '../../harness/report/svg.js';
+import { numberDefinitionsLocally, renderSvg, writeSvg } from '../../harness/report/svg.js';
 import { compileVegaLite, type VegaLiteSpec } from '../../harness/report/vega-lite-spec.js';
 
 const spec: VegaLiteSpec = {
@@ -28,6 +28,21 @@ describe('renderSvg', () => {
 
   it('is deterministic', async () => {
     expect(await renderSvg(spec)).toBe(await renderSvg(spec));
+  });
+
+  it('gives the same bytes for a clipped chart whatever the process drew before (Vega numbers clip paths process-wide)', async () => {
+    const clipped: VegaLiteSpec = { ...spec, mark: { type: 'bar', clip: true } } as VegaLiteSpec;
+    const first = await renderSvg(clipped);
+    await renderSvg(clipped);
+    const third = await renderSvg(clipped);
+    expect(first).toContain('id="clip1"');
+    expect(first).toContain('url(#clip1)');
+    expect(third).toBe(first);
+  });
+
+  it('renumbers each kind of definition from 1 in order of appearance, references with them', () => {
+    const svg = '<g clip-path="url(#clip7)"/><defs><clipPath id="clip7"/><clipPath id="clip9"/><linearGradient id="gradient3"/></defs><rect fill="url(#gradient3)" clip-path="url(#clip9)"/>';
+    expect(numberDefinitionsLocally(svg)).toBe('<g clip-path="url(#clip1)"/><defs><clipPath id="clip1"/><clipPath id="clip2"/><linearGradient id="gradient1"/></defs><rect fill="url(#gradient1)" clip-path="url(#clip2)"/>');
   });
 
   it('writes the file atomically', async () => {

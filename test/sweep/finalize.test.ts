@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CaseOutcome } from '../../harness/jobs/cases.js';
-import { summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../../harness/sweep/finalize.js';
+import { sweepTable, summarizeSweep, sweepChartPage, sweepExitCode, sweepText } from '../../harness/sweep/finalize.js';
 import { buildSweepPlan, resolveParameter, resolveScheduler } from '../../harness/sweep/plan.js';
 import type { SweepPointResult } from '../../harness/sweep/point.js';
 import { bootstrapMeanCi } from '../../harness/stats/bootstrap-mean-ci.js';
@@ -19,7 +19,7 @@ const plan = buildSweepPlan({
   traceSha256: 'b',
 });
 
-const point = (index: number, times: number[], notes: string[]): CaseOutcome<SweepPointResult> => ({
+const point = (index: number, times: number[], notes: string[], bandFactors: SweepPointResult['bandFactors'] = {}): CaseOutcome<SweepPointResult> => ({
   id: plan.cases[index]!.id,
   kind: 'sweep-point',
   status: 'ok',
@@ -27,6 +27,8 @@ const point = (index: number, times: number[], notes: string[]): CaseOutcome<Swe
     value: plan.cases[index]!.value,
     costModel: 'roofline',
     notes,
+    bandFactors,
+    ...(Object.keys(bandFactors).length > 0 ? { bandNote: 'test bands' } : {}),
     iterations: times.map((t, iteration) => ({
       iteration,
       metrics: { iterationTimeS: t, samplesPerS: 512 / t, tokensPerS: 0, costUsd: 0, gpuSecondsAllocated: 0, gpuSecondsBusy: 0, utilization: 0, bubbleRatio: 0 },
@@ -82,5 +84,22 @@ describe('summarizeSweep', () => {
     const spec = page.charts![0]!.spec as { layer: { mark: { type: string; shape?: string } }[]; data: { values: { x: number; mean: number; optimum: boolean }[] } };
     expect(spec.layer.map((l) => l.mark.type)).toEqual(['area', 'line', 'point']);
     expect(spec.data.values.filter((v) => v.optimum).map((v) => v.x)).toEqual([0.2]);
+  });
+
+  it('bands each mean by the point’s factors (a time directly, a rate turned over) and says so once; no band column without a calibration', () => {
+    const factors = { step: { low: 0.8, high: 1.5 } };
+    const banded = [point(0, [10, 10], [], factors), point(1, [20, 20], [], factors), point(2, [40, 40], [], factors)];
+    const times = summarizeSweep(plan, banded);
+    expect(times.rows.map((r) => [r.bandLow, r.bandHigh])).toEqual([
+      [8, 15],
+      [16, 30],
+      [32, 60],
+    ]);
+    expect(times.notes).toEqual(['bands: test bands']);
+    expect(sweepTable(times).columns.map((c) => c.name)).toContain('band80_high_iteration_time_s');
+    const rates = summarizeSweep({ ...plan, config: { ...plan.config, metric: 'samplesPerS' } }, banded);
+    expect(rates.rows[0]!.bandLow).toBeCloseTo(51.2 / 1.5, 9);
+    expect(rates.rows[0]!.bandHigh).toBeCloseTo(51.2 / 0.8, 9);
+    expect(sweepTable(report).columns.map((c) => c.name).some((n) => n.startsWith('band80'))).toBe(false);
   });
 });

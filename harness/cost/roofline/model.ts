@@ -12,7 +12,7 @@ import {
 } from '../collectives.js';
 import { operatorTimeS, type LayerOperator } from '../operators.js';
 import { createRangeCounter, recordQuery } from '../range-counter.js';
-import type { CostModel, GpuSpec, ModelSpec, Placement, RangeCounter, ReplicaCost, ShardLayout } from '../types.js';
+import { trainingEngineOf, type CostModel, type GpuSpec, type ModelSpec, type Placement, type RangeCounter, type ReplicaCost, type ShardLayout } from '../types.js';
 import { compileRange, type CompiledRange } from './fitted-range.js';
 import { RooflineReplica, type LinearLinkCost, type ReplicaInputs } from './replica.js';
 
@@ -23,6 +23,8 @@ export interface CostModelOptions {
   readonly rangeCounter?: RangeCounter;
   /** Where the calibration came from, for the description (e.g. its file name). */
   readonly calibrationLabel?: string;
+  /** The framework calibration the assumptions carry, for the description (absent: none). */
+  readonly frameworkLabel?: string;
 }
 
 /** The replica type this module returns: the contract plus a few added members. */
@@ -66,7 +68,7 @@ export function createRooflineCostModel(gpu: GpuSpec, calibration?: Calibration,
 
   return {
     gpu,
-    description: `roofline on ${gpu.id} (${calibrated}; ${engine})`,
+    description: `roofline on ${gpu.id} (${calibrated}; ${engine}${options.frameworkLabel ? `; framework: ${options.frameworkLabel}` : ''})`,
     rangeCounter: counter,
     assumptions,
     parameters,
@@ -85,7 +87,7 @@ export function memoizeReplicas(build: (model: ModelSpec, layout: ShardLayout) =
   return (model, layout) => {
     let byLayout = replicas.get(model);
     if (!byLayout) replicas.set(model, (byLayout = new Map()));
-    const key = `${layout.tp}x${layout.pp}${layout.head === 'value' ? 'v' : ''}${layout.servingEngine ? `@${layout.servingEngine}` : ''}`;
+    const key = `${layout.tp}x${layout.pp}${layout.head === 'value' ? 'v' : ''}${trainingEngineOf(layout)}${layout.servingEngine ? `@${layout.servingEngine}` : ''}`;
     let replica = byLayout.get(key);
     if (!replica) byLayout.set(key, (replica = build(model, layout)));
     return replica;

@@ -15,10 +15,11 @@ import {
   type LayerOperator,
   OPERATOR_CLASS,
   type RooflineCoefficients,
+  type KernelEfficiency,
 } from '../operators.js';
 import { sumMaxOfTwoLines } from '../piecewise-sum.js';
 import { recordQuery } from '../range-counter.js';
-import type { GpuSpec, ModelSpec, RangeCounter, ReplicaCost, ShardLayout } from '../types.js';
+import { trainingEngineOf, type GpuSpec, type ModelSpec, type RangeCounter, type ReplicaCost, type ShardLayout } from '../types.js';
 import { compileRange, type CompiledRange } from './fitted-range.js';
 import { mlaDecodeCoefficients, mlaPrefillCoefficients, mlaProjectionCoefficients, mlaRopeCoefficients } from './mla-attention.js';
 import { moeMlpCoefficients, moeMlpTimeS, type MoeMlpCoefficients } from './moe-mlp.js';
@@ -29,6 +30,20 @@ import { moeMlpCoefficients, moeMlpTimeS, type MoeMlpCoefficients } from './moe-
  */
 export function logProbCoefficients(vocabPerGpu: number, bytesPerLogit: number, streamingBytesPerS: number, overheadS: number): RooflineCoefficients {
   return { computeSPerToken: 0, fixedBytesS: 0, bytesSPerToken: (vocabPerGpu * bytesPerLogit) / streamingBytesPerS, overheadS, tileTokens: 1 };
+}
+
+/**
+ * Kernel efficiencies with every kernel time multiplied by `scale` (the GPU's achieved efficiency
+ * relative to the efficiencies it runs on): rates divided, fixed overheads multiplied.
+ */
+export function scaledKernels<K extends string>(kernels: Readonly<Record<K, KernelEfficiency>>, scale: number): Readonly<Record<K, KernelEfficiency>> {
+  if (scale === 1) return kernels;
+  const out = {} as Record<K, KernelEfficiency>;
+  for (const key of Object.keys(kernels) as K[]) {
+    const k = kernels[key];
+    out[key] = { mfu: k.mfu / scale, mbu: k.mbu / scale, overheadS: k.overheadS * scale };
+  }
+  return out;
 }
 
 /** Time of a link use as fixed + per-byte parts, so the hot path never branches on placement. */
@@ -128,6 +143,8 @@ export class RooflineReplica implements ReplicaCost {
   private readonly prefillRange: CompiledRange;
   private readonly kernelRange: CompiledRange;
   private readonly trainingKernelScale: number;
+  private readonly passOverheadS: number;
+  private readonly decodeSequenceOverheadS: number;
   /** MoE models: the MoE layer's MLP, and how many layers (and of the busiest stage) are MoE. */
   private readonly moeMlp: MoeMlpCoefficients | undefined;
   private readonly moeLayers: number;
@@ -158,7 +175,7 @@ export class RooflineReplica implements ReplicaCost {
     this.kvBytesPerToken = kvBytesPerToken(model, assumptions.kvCacheBytesPerElement);
 
     const shape = layerShape(model, layout.tp);
-    const kernels = parameters.kernels;
+    const kernels = scaledKernels(parameters.kernels, assumptions.gpuKernelScale);
     const tile = assumptions.gemmTileTokens;
     const linear = LAYER_LINEAR_OPERATORS.map(([op]) => operatorCoefficients(op, shape, gpu, kernels[OPERATOR_CLASS[op]], tile));
     const mla = model.mla;
@@ -187,10 +204,12 @@ export class RooflineReplica implements ReplicaCost {
       assumptions.flashAttentionMfu,
       assumptions.engineOverheadScale,
     );
-    const forwardAttention = { mfu: assumptions.flashAttentionMfu, mbu: kernels.attention_prefill.mbu, overheadS: 0 };
+    const kernelScale = assumptions.gpuKernelScale;
+    const forwardAttention = { mfu: assumptions.flashAttentionMfu / kernelScale, mbu: kernels.attention_prefill.mbu, overheadS: 0 };
+    const prefillAttention = { ...engine.attentionPrefill, mfu: engine.attentionPrefill.mfu / kernelScale };
     this.attentionPrefill = mla
-      ? mlaPrefillCoefficients(model, mla, shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction, layout.tp)
-      : attentionPrefillCoefficients(shape, gpu, engine.attentionPrefill, assumptions.causalAttentionFraction);
+      ? mlaPrefillCoefficients(model, mla, shape, gpu, prefillAttention, assumptions.causalAttentionFraction, layout.tp)
+      : attentionPrefillCoefficients(shape, gpu, prefillAttention, assumptions.causalAttentionFraction);
     this.attentionForward = mla
       ? mlaPrefillCoefficients(model, mla, shape, gpu, forwardAttention, assumptions.causalAttentionFraction, layout.tp)
       : attentionPrefillCoefficients(shape, gpu, forwardAttention, assumptions.causalAttentionFraction);
@@ -203,13 +222,16 @@ export class RooflineReplica implements ReplicaCost {
 
     this.decodeEngine = engine.decode;
     this.prefillEngine = engine.prefill;
-    this.decodePerLayerS = this.decodeEngine.perLayerS + this.decodeEngine.perLayerPerTpPeerS * (layout.tp - 1);
+    this.decodePerLayerS = this.decodeEngine.perLayerS + (this.decodeEngine.perLayerPerTpPeerS + assumptions.decodeTpSyncOverheadS) * (layout.tp - 1);
     const streaming = kernels.residual_add;
     this.optimizerSPerParameter = assumptions.optimizerBytesPerParameter / (gpu.hbmBytesPerS * streaming.mbu);
     this.optimizerOverheadS = streaming.overheadS;
     this.gradientAllReduceS = inputs.gradientAllReduceS;
     this.measuredLinearKernelsS = inputs.measuredLinearKernelsS;
-    this.trainingKernelScale = assumptions.trainingKernelScale;
+    const megatron = trainingEngineOf(layout) === 'megatron';
+    this.trainingKernelScale = assumptions.trainingKernelScale * (megatron ? assumptions.megatronKernelScale : assumptions.fsdpKernelScale);
+    this.passOverheadS = megatron ? assumptions.megatronPassOverheadS : assumptions.fsdpPassOverheadS;
+    this.decodeSequenceOverheadS = assumptions.decodeSequenceOverheadS;
 
     const withinTp = (range: CompiledRange): CompiledRange => (layout.tp >= range.tpLo && layout.tp <= range.tpHi ? range : { ...range, fitted: false });
     this.decodeRange = withinTp(compileRange(parameters.origins.decode));
@@ -281,7 +303,7 @@ export class RooflineReplica implements ReplicaCost {
   /** Everything of a decode step that does not depend on the context length. */
   private decodeStaticS(batch: number): number {
     if (batch === this.memoBatch) return this.memoStaticS;
-    const engine = this.decodeEngine.stepOverheadS + this.decodeEngine.perSequenceS * batch;
+    const engine = this.decodeEngine.stepOverheadS + (this.decodeEngine.perSequenceS + this.decodeSequenceOverheadS) * batch;
     let value: number;
     if (this.moeMlp) {
       // Each MoE layer reads the experts this batch touches: the static part grows with the batch, unlike a dense layer's weights.
@@ -359,7 +381,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const ends = this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + rooflineTimeS(this.embedding, tokens));
-    return this.forwardLayersS(this.layers, tokens, squares, this.moeLayers) + ends + this.stageSendsS(tokens);
+    return this.forwardLayersS(this.layers, tokens, squares, this.moeLayers) + ends + this.stageSendsS(tokens) + this.pp * this.passOverheadS;
   }
 
   /** The busiest stage: its layers plus the output head and the log-probabilities (the last stage), plus the embedding when pp = 1. */
@@ -367,7 +389,7 @@ export class RooflineReplica implements ReplicaCost {
     recordQuery(this.counter, this.kernelInRange(tokens), 'train_forward');
     const squares = squaredTokens ?? (tokens * tokens) / sequences;
     const embedding = this.pp === 1 ? rooflineTimeS(this.embedding, tokens) : 0;
-    return this.forwardLayersS(this.stageLayers, tokens, squares, this.stageMoeLayers) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding);
+    return this.forwardLayersS(this.stageLayers, tokens, squares, this.stageMoeLayers) + this.trainingKernelScale * (rooflineTimeS(this.head, tokens) + this.logProbS(tokens) + embedding) + this.passOverheadS;
   }
 
   /** Added: the log-probabilities of `tokens` tokens over this GPU's share of the vocabulary (0 for a value head). */

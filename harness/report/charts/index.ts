@@ -8,3 +8,5 @@ export { costVsTimeChart, type CostTimeOptions, type CostTimeRow } from './cost-
 export { tornadoChart, type TornadoOptions, type TornadoRow } from './tornado.js';
 export { gpuUtilisationChart, type UtilisationOptions, type UtilisationRow } from './gpu-utilisation.js';
 export { assignLanes } from './timeline-lanes.js';
+export { measuredVsSimulatedChart, type MeasuredSimulatedOptions, type MeasuredSimulatedRow } from './measured-vs-simulated.js';
+export { errorStripChart, type ErrorStripOptions, type ErrorStripRow } from './error-strip.js';

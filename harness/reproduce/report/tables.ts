@@ -7,6 +7,8 @@ import { statusText } from './summary.js';
 import { catalogMetric, metricColumn, unitSuffix } from '../../metrics/catalog.js';
 import { ITERATION_METRIC_NAMES, type MetricName } from '../../metrics/iteration.js';
 import type { ReproduceResults } from '../results.js';
+import { metricBand } from '../../fidelity/metric-bands.js';
+import type { ScenarioFramework } from '../../scenario/cost-model.js';
 
 /**
  * The reproduction's tables, each with machine column names carrying units (CSV and JSON) and
@@ -91,7 +93,12 @@ export function iterationsTable(results: ReproduceResults): Table {
  * scheduler (in the order the runs first show them). The means and intervals are the book's: the
  * charts' bars show the same ones.
  */
-export function metricsTable(results: ReproduceResults): Table {
+/**
+ * Mean, median and bootstrap interval of every iteration metric per configuration and scheduler;
+ * for simulated times and costs, also the 80 % band of the mean from the framework calibration's
+ * out-of-sample errors (fidelity/metric-bands.ts), given each configuration's framework.
+ */
+export function metricsTable(results: ReproduceResults, frameworks: ReadonlyMap<string, ScenarioFramework> = new Map()): Table {
   const { book } = results;
   const grouped = new Map<string, Record<string, string | number | null>>();
   for (const row of iterationRows(results)) {
@@ -107,6 +114,10 @@ export function metricsTable(results: ReproduceResults): Table {
       out[`${metric}:ciLow`] = e.ciLow;
       out[`${metric}:ciHigh`] = e.ciHigh;
       out['n'] = Math.max(Number(out['n']), e.n);
+      const framework = frameworks.get(side.config);
+      const band = framework ? metricBand(catalogMetric(metric), e.mean, { framework, scheduler: side.scheduler }) : undefined;
+      out[`${metric}:bandLow`] = band?.lowS ?? null;
+      out[`${metric}:bandHigh`] = band?.highS ?? null;
     }
     grouped.set(key, out);
   }
@@ -117,6 +128,12 @@ export function metricsTable(results: ReproduceResults): Table {
       metricColumn(spec, { key: `${metric}:median`, suffix: '_median', labelSuffix: ', median', decimals: 3, description: `median ${spec.description}` }),
       metricColumn(spec, { key: `${metric}:ciLow`, suffix: '_ci_low', labelSuffix: ', 95 % CI low', decimals: 3, description: '95 % percentile-bootstrap interval of the mean' }),
       metricColumn(spec, { key: `${metric}:ciHigh`, suffix: '_ci_high', labelSuffix: ', 95 % CI high', decimals: 3, description: '95 % percentile-bootstrap interval of the mean' }),
+      ...(spec.fidelityStage === undefined
+        ? []
+        : [
+            metricColumn(spec, { key: `${metric}:bandLow`, suffix: '_band80_low', labelSuffix: ', 80 % band low', decimals: 3, description: 'what a real run would measure: 80 % band of the mean from the framework calibration’s out-of-sample errors, widened outside its range' }),
+            metricColumn(spec, { key: `${metric}:bandHigh`, suffix: '_band80_high', labelSuffix: ', 80 % band high', decimals: 3, description: 'what a real run would measure: 80 % band of the mean from the framework calibration’s out-of-sample errors, widened outside its range' }),
+          ]),
     ];
   });
   return {

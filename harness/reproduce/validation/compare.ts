@@ -2,6 +2,7 @@ import type { CaseOutcome } from '../../jobs/cases.js';
 import { describePublished, targetInterval } from '../compare.js';
 import type { Published, Tolerance } from '../paper-figures.js';
 import { NOT_COMPARED, PUBLISHED_MEASUREMENTS, type CheckKind, type NotCompared, type PublishedMeasurement } from './measurements.js';
+import { ASYNC_MEASUREMENTS } from './async-measurements.js';
 import { simulatedValues } from './simulated.js';
 
 /**
@@ -72,7 +73,7 @@ export function validationCheck(measurement: PublishedMeasurement, simulated: nu
 }
 
 /** The validation document from the plan's validation outcomes (other outcomes are ignored). */
-export function buildValidation(outcomes: readonly CaseOutcome[], measurements: readonly PublishedMeasurement[] = PUBLISHED_MEASUREMENTS): ValidationDocument {
+export function buildValidation(outcomes: readonly CaseOutcome[], measurements: readonly PublishedMeasurement[] = [...PUBLISHED_MEASUREMENTS, ...ASYNC_MEASUREMENTS]): ValidationDocument {
   const simulated = simulatedValues(outcomes);
   const checks = measurements.map((measurement) => {
     const value = simulated.values.get(measurement.id);

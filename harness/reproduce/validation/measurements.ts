@@ -46,7 +46,7 @@ const REF = 'reference/hardware-and-models.md';
 const LAMBDA = 'LambdaLabsML/vllm-benchmark results/prompt_10 (vLLM v0.6.0, num-scheduler-steps 10, 2024-09-07/08)';
 const VERL_ASYNC = 'veRL recipe/fully_async_policy/README.md ("colocate sync" rows; step times are 400-step averages)';
 const DAPO_STANDIN =
-  'stand-in workload: the measured run’s response lengths are not published (they grow over its 400 steps toward the 28K cap); the replay draws them from the generator fitted to PolyTrace DAPO-32B (mean ≈ 580 tokens), so absolute times compare workloads as much as cost models. H20 specs are flagged unverified (reference §1 ⚠).';
+  'stand-in workload: the measured run’s response lengths are not published (they grow over its 400 steps toward the 28K cap); the replay draws them from the generator fitted to PolyTrace DAPO-32B (mean ≈ 580 tokens), so absolute times compare workloads as much as cost models. H20 specs are flagged unverified (reference §1 ⚠). These runs are rows r13–r15 of rl-step-logs/runs.csv but the framework calibration is not fitted on them (their workload is assumed): out of sample, as the fidelity section’s rows for them are.';
 const DAPO_SETTING = (gpus: number) =>
   `Qwen2.5-Math-7B DAPO, veRL co-located synchronous (vLLM + FSDP2), ${gpus} H20, 512 prompts × 16 samples, mini-batch 32, max response 28K; simulated by a full replay of the harness's veRL scheduler (validation scenario verl-dapo-7b-h20)`;
 
@@ -211,9 +211,9 @@ export const PUBLISHED_MEASUREMENTS: readonly PublishedMeasurement[] = [
 export const NOT_COMPARED: readonly NotCompared[] = [
   {
     id: 'verl-one-step-off',
-    description: 'veRL one-step-off study, co-located synchronous Qwen2.5-Math-7B DAPO: 749 s step (FSDP2, 20K) and 699 s (Megatron, 8K)',
-    source: `${REF} §5.3`,
-    reason: 'the GPU count and batch of that study are not in the reference; without them no replay matches its setting',
+    description: 'veRL one-step-off study, co-located synchronous Qwen2.5-Math-7B DAPO: 749 s step (FSDP2, 20K) and 699 s (Megatron, 8K), stage by stage',
+    source: `${REF} §5.3; rl-step-logs/runs.csv r18, r19`,
+    reason: 'compared elsewhere: their stage times are rows r18 and r19 of the fidelity section (out of sample: their workload is assumed, so the calibration is not fitted on them), and the one-step-off speedup is the asynchronous check above',
   },
   {
     id: 'weight-sync.cross-process',

@@ -4,6 +4,8 @@ import { loadScenario } from '../../scenario/loader.js';
 import { projectRoot } from '../../util/shared-data.js';
 import type { TraceUse } from '../experiments/types.js';
 import { traceAvailability } from '../traces/resolve.js';
+import { asyncValidationCases } from './async-plan.js';
+import type { ValidationAsyncCase } from './async-cases.js';
 import { VALIDATION_COST_KIND, VALIDATION_REPLAY_KIND, type ValidationCase, type ValidationCostCase, type ValidationReplayCase } from './cases.js';
 
 /**
@@ -29,7 +31,7 @@ async function scenarioEngine(path: string): Promise<string> {
   return scenario.costModel.engine ?? DEFAULT_COST_ASSUMPTIONS.servingEngine;
 }
 
-export async function validationCases(env: Readonly<Record<string, string | undefined>> = process.env): Promise<ValidationCase[]> {
+export async function validationCases(env: Readonly<Record<string, string | undefined>> = process.env): Promise<(ValidationCase | ValidationAsyncCase)[]> {
   const dapo = await traceAvailability('polytrace-dapo', env);
   // Always the generator: the recording has groups of 8, the measured run samples 16 per prompt.
   const trace: TraceUse = {
@@ -58,5 +60,6 @@ export async function validationCases(env: Readonly<Record<string, string | unde
       seed: 1,
     }),
   );
-  return [cost, ...replays];
+  // veRL's asynchronous recipes against its co-located runs, on the same stand-in workload.
+  return [cost, ...replays, ...asyncValidationCases(VALIDATION_SCENARIO, trace)];
 }

@@ -1,4 +1,5 @@
 import type { CaseOutcome } from '../../jobs/cases.js';
+import { asyncSimulatedValues } from './async-simulated.js';
 import { VALIDATION_COST_KIND, VALIDATION_REPLAY_KIND, type SimulatedValue, type ValidationCostResult, type ValidationReplayResult } from './cases.js';
 
 /**
@@ -80,5 +81,9 @@ export function simulatedValues(outcomes: readonly CaseOutcome[]): SimulatedValu
     for (const suffix of ['step', 'gen', 'old-log-prob', 'update-actor']) failed.set(`verl-dapo.${gpus}.${suffix}`, message);
     failed.set(`generation-share.verl-dapo.${gpus}`, message);
   }
+  const asynchronous = asyncSimulatedValues(outcomes);
+  for (const [id, value] of asynchronous.values) values.set(id, value);
+  for (const [id, why] of asynchronous.failed) failed.set(id, why);
+  for (const note of asynchronous.notes) notes.add(note);
   return { values, failed, costModels: [...costModels].sort(), notes: [...notes] };
 }

@@ -44,7 +44,12 @@ export const verlWorkerParameters = {
   paramOffload: booleanParameter({
     name: 'param-offload',
     default: false,
-    why: 'veRL fsdp_config.param_offload (default False): the FSDP parameters live in host memory between calls, loaded before each call and offloaded after it (the actor and critic hold fp32 parameters: veRL creates trainable models in fp32; ref and reward bf16); the DAPO recipes set True',
+    why: 'veRL actor (and critic) fsdp_config.param_offload (default False): the FSDP parameters live in host memory between calls, loaded before each call and offloaded after it (the actor and critic hold fp32 parameters: veRL creates trainable models in fp32); the reference policy has its own switch (ref-param-offload); the DAPO recipes set True',
+  }),
+  refParamOffload: booleanParameter({
+    name: 'ref-param-offload',
+    default: false,
+    why: 'veRL ref.fsdp_config.param_offload (default False): the reference policy’s bf16 FSDP parameters live in host memory between calls, loaded before each ref forward and offloaded after it; its own switch, apart from the actor’s (most recipes set it True)',
   }),
   optimizerOffload: booleanParameter({
     name: 'optimizer-offload',
@@ -75,6 +80,11 @@ export const verlWorkerParameters = {
     range: [0, 10_000_000],
     integer: true,
   }),
+  removePadding: booleanParameter({
+    name: 'remove-padding',
+    default: true,
+    why: "veRL use_remove_padding (from verl 569210e0, 2025-01-11): forwards and updates run on the unpadded, packed tokens (flash-attn varlen); off (and always before that commit), every sample occupies the batch's padded length, max prompt + max response, in every forward and update — the compute and the attention of the padding are paid",
+  }),
   vllmSleepMode: booleanParameter({
     name: 'vllm-sleep-mode',
     default: true,
@@ -96,7 +106,9 @@ export interface VerlWorkerSettings {
   readonly fsdpSize: number;
   readonly gradientReduceBytes: number;
   readonly paramOffload: boolean;
+  readonly refParamOffload: boolean;
   readonly optimizerOffload: boolean;
+  readonly removePadding: boolean;
   readonly ulyssesSp: number;
   readonly logProbMaxTokensPerGpu: number;
   readonly ppoMaxTokensPerGpu: number;
@@ -112,7 +124,9 @@ export function verlWorkerSettings(p: ParameterValues<typeof verlWorkerParameter
     fsdpSize: p.fsdpSize,
     gradientReduceBytes: p.gradientReduceBytes,
     paramOffload: p.paramOffload,
+    refParamOffload: p.refParamOffload,
     optimizerOffload: p.optimizerOffload,
+    removePadding: p.removePadding,
     ulyssesSp: p.ulyssesSp,
     logProbMaxTokensPerGpu: p.logProbMaxTokensPerGpu,
     ppoMaxTokensPerGpu: p.ppoMaxTokensPerGpu,
@@ -122,8 +136,8 @@ export function verlWorkerSettings(p: ParameterValues<typeof verlWorkerParameter
 }
 
 /** veRL runs FSDP workers for layouts without TP or PP, Megatron workers otherwise. */
-export function isFsdpLayout(layout: Pick<TaskLayout, 'tp' | 'pp'>): boolean {
-  return layout.tp === 1 && layout.pp === 1;
+export function isFsdpLayout(layout: Pick<TaskLayout, 'tp' | 'pp' | 'ep' | 'cp'>): boolean {
+  return layout.tp === 1 && layout.pp === 1 && (layout.ep ?? 1) === 1 && (layout.cp ?? 1) === 1;
 }
 
 /** GPUs one parameter is sharded over, for a call on `gpus` GPUs. */
@@ -143,7 +157,8 @@ function parametersOf(ctx: IterationContext, role: ModelRole): number {
 /** One direction of the host ↔ GPU copy of a role's offloaded FSDP state on a call of `gpus` GPUs (each GPU its shard, in parallel). */
 export function offloadedStateS(ctx: IterationContext, settings: VerlWorkerSettings, role: ModelRole, gpus: number, withOptimizer: boolean): number {
   const shard = fsdpShardGroup(settings, gpus);
-  let bytesPerParameter = settings.paramOffload ? heldBytesPerParameter(ctx, role) : 0;
+  const offloaded = role === 'ref' ? settings.refParamOffload : settings.paramOffload;
+  let bytesPerParameter = offloaded ? heldBytesPerParameter(ctx, role) : 0;
   if (withOptimizer && settings.optimizerOffload) bytesPerParameter += 8;
   if (bytesPerParameter === 0) return 0;
   const perGpu = (parametersOf(ctx, role) * bytesPerParameter) / shard;
@@ -153,6 +168,12 @@ export function offloadedStateS(ctx: IterationContext, settings: VerlWorkerSetti
 /** Padded positions of the batch veRL's DataProto carries: every sample padded to max prompt + max response. */
 function paddedPositions(ctx: IterationContext): number {
   return ctx.table.count * (ctx.scenario.lengths.maxPromptTokens + ctx.scenario.lengths.maxResponseTokens);
+}
+
+/** Without remove-padding every sample occupies the padded length of the batch (max prompt + max response); undefined when the tokens are packed. */
+export function paddedSequenceTokens(ctx: IterationContext, settings: VerlWorkerSettings): Int32Array | undefined {
+  if (settings.removePadding) return undefined;
+  return new Int32Array(ctx.table.count).fill(ctx.scenario.lengths.maxPromptTokens + ctx.scenario.lengths.maxResponseTokens);
 }
 
 /** The driver shipping one call's padded batch through Ray (serialize, deserialize); the GPUs wait. Recorded on the driver under the call's task. */
@@ -195,7 +216,8 @@ export function verlForwardPhase(ctx: IterationContext, pool: PoolRef, settings:
   const { task, role, layout } = options;
   const dispatched = driverTransferPhase(ctx, settings, task, options.readyS);
   if (!isFsdpLayout(layout)) {
-    const phase = forwardPhase(ctx, pool, { task, role, layout, readyS: dispatched.endS, balance: settings.balance });
+    const padded = paddedSequenceTokens(ctx, settings);
+    const phase = forwardPhase(ctx, pool, { task, role, layout, readyS: dispatched.endS, balance: settings.balance, ...(padded ? { sequenceTokens: padded } : {}) });
     return { startS: dispatched.startS, endS: phase.endS };
   }
   const gpus = layout.dp;
@@ -205,11 +227,13 @@ export function verlForwardPhase(ctx: IterationContext, pool: PoolRef, settings:
   const shard = fsdpShardGroup(settings, gpus);
   const gatherS = parameterAllGatherS(ctx.cost, ctx.weightBytes(role), shard, ctx.crossNode(pool.firstGpu, shard));
   const sequenceParallel = sequenceParallelOf(ctx, settings, role, gpus);
+  const padded = paddedSequenceTokens(ctx, settings);
   const phase = forwardPhase(ctx, pool, {
     task,
     role,
     layout,
     readyS: loaded.endS,
+    ...(padded ? { sequenceTokens: padded } : {}),
     balance: settings.balance,
     perBatchOverheadS: gatherS,
     communicationOverlap: settings.overlap,
@@ -237,7 +261,20 @@ export function verlTrainPhase(ctx: IterationContext, pool: PoolRef, settings: V
   const { task, role, layout } = options;
   const dispatched = driverTransferPhase(ctx, settings, task, options.readyS);
   if (!isFsdpLayout(layout)) {
-    const phase = trainPhase(ctx, pool, { task, role, layout, readyS: dispatched.endS, mode: 'pipeline', balance: settings.balance, samplesPerMiniBatch: options.samplesPerMiniBatch, sampleOrder: options.sampleOrder });
+    const padded = paddedSequenceTokens(ctx, settings);
+    const phase = trainPhase(ctx, pool, {
+      task,
+      role,
+      layout,
+      readyS: dispatched.endS,
+      mode: 'pipeline',
+      balance: settings.balance,
+      samplesPerMiniBatch: options.samplesPerMiniBatch,
+      sampleOrder: options.sampleOrder,
+      // veRL's Megatron workers use Megatron's distributed optimizer (verl/trainer/config/ppo_megatron_trainer.yaml at 6642bb2e: use_distributed_optimizer True).
+      pipeline: { distributedOptimizer: true },
+      ...(padded ? { sequenceTokens: padded } : {}),
+    });
     return { startS: dispatched.startS, endS: phase.endS };
   }
   const gpus = layout.dp;
@@ -246,12 +283,14 @@ export function verlTrainPhase(ctx: IterationContext, pool: PoolRef, settings: V
   const loaded = hostCopyPhase(ctx, taskPool(pool, gpus), task, stateS, dispatched.endS, model);
   const sequenceParallel = sequenceParallelOf(ctx, settings, role, gpus);
   const ranks = gpus / (sequenceParallel?.degree ?? 1);
+  const padded = paddedSequenceTokens(ctx, settings);
   const phase = trainPhase(ctx, pool, {
     task,
     role,
     layout,
     readyS: loaded.endS,
     mode: 'sharded',
+    ...(padded ? { sequenceTokens: padded } : {}),
     balance: settings.balance,
     samplesPerMiniBatch: options.samplesPerMiniBatch,
     communicationOverlap: settings.overlap,

@@ -1,12 +1,16 @@
 import type { ScenarioLayouts, TaskLayout } from '../../scenario/scenario.js';
 import { IterationContext, type ModelRole } from '../iteration-context.js';
 import { continuousGenerationPhase, cpuRewardPhase, scenarioEngine, type Phase } from '../phases.js';
-import { ADMISSION_WATERMARK, schedulerParameters } from '../parameters/index.js';
+import { ADMISSION_WATERMARK, REFERENCE_POLICY, schedulerParameters } from '../parameters/index.js';
 import type { SchedulerEntry } from '../types.js';
 import { verlForwardPhase, verlRolloutEndPhase, verlRolloutSwitchPhase, verlTrainPhase, verlWorkerParameters, verlWorkerSettings } from './verl-workers.js';
 
 /** veRL's parameters; RLHFless's functions (built on veRL) read the workers' from here too. */
-export const verlParameters = schedulerParameters('verl', { admissionWatermark: ADMISSION_WATERMARK, ...verlWorkerParameters });
+export const verlParameters = schedulerParameters('verl', {
+  admissionWatermark: ADMISSION_WATERMARK,
+  referencePolicy: REFERENCE_POLICY,
+  ...verlWorkerParameters,
+});
 
 function layoutOrDefault(layouts: ScenarioLayouts, name: keyof ScenarioLayouts, fallback: TaskLayout): TaskLayout {
   return layouts[name] ?? fallback;
@@ -54,7 +58,7 @@ export function runVerl(...args: Parameters<SchedulerEntry['run']>) {
   if (layouts.reward && ctx.hasModel('reward')) forward('reward', 'reward', layouts.reward);
   else step(cpuRewardPhase(ctx, clock));
   forward('old_log_prob', 'actor', layoutOrDefault(layouts, 'actorInference', layouts.actorTrain));
-  forward('ref', 'ref', layouts.ref);
+  if (p.referencePolicy) forward('ref', 'ref', layouts.ref);
   const ppo = scenario.algorithm.kind === 'ppo' && layouts.criticInference && layouts.criticTrain;
   if (ppo) forward('values', 'critic', layouts.criticInference!);
   const samplesPerMiniBatch = ctx.samplesPerMiniBatch();

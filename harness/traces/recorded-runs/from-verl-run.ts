@@ -51,7 +51,8 @@ function stagesOf(step: VerlStep): Partial<Record<RecordedStage, Known<number>>>
   return out;
 }
 
-function recordedConfig(run: VerlRun): RecordedConfig {
+/** A run's configuration as the recorded-runs table states one (shared by its steps; `scenario from-verl` uses it alone). */
+export function recordedConfig(run: VerlRun): RecordedConfig {
   const s = run.settings;
   const strategy = s.actor.strategy;
   const criticUsed = s.critic.used?.value === true;

@@ -6,11 +6,15 @@ import { projectRoot } from '../../../harness/util/shared-data.js';
 import { join } from 'node:path';
 
 describe('validation cases in the plan', () => {
-  it('one cost-query case and one veRL DAPO replay per measured GPU count, deterministic, with valid ids', async () => {
+  it('one cost-query case, one veRL DAPO replay per measured GPU count and one case per published asynchronous configuration, deterministic, with valid ids', async () => {
     const a = await validationCases();
     const b = await validationCases();
     expect(JSON.stringify(a)).toBe(JSON.stringify(b));
-    expect(a.map((c) => c.id)).toEqual(['validation/cost-queries', ...DAPO_GPU_COUNTS.map((g) => `validation/verl-dapo-h20/g${g}`)]);
+    expect(a.map((c) => c.id)).toEqual([
+      'validation/cost-queries',
+      ...DAPO_GPU_COUNTS.map((g) => `validation/verl-dapo-h20/g${g}`),
+      ...['split-g32', 'split-g64', 'split-g128', 'staleness-0', 'staleness-0.1', 'staleness-0.3', 'require-1', 'require-2', 'one-step-off-g16'].map((x) => `validation/verl-async/${x}`),
+    ]);
     expect(a.every((c) => isValidCaseId(c.id))).toBe(true);
   });
 

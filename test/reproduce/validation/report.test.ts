@@ -1,3 +1,4 @@
+import { ASYNC_MEASUREMENTS } from '../../../harness/reproduce/validation/async-measurements.js';
 import { describe, expect, it } from 'vitest';
 import { formatTextTable } from '../../../harness/report/text-table.js';
 import { buildValidation } from '../../../harness/reproduce/validation/compare.js';
@@ -16,7 +17,7 @@ describe('validation report', () => {
 
   it('one row per measurement, with measured, simulated, signed error, accepted interval and status', () => {
     const table = compactValidationTable(doc);
-    expect(table.rows).toHaveLength(PUBLISHED_MEASUREMENTS.length);
+    expect(table.rows).toHaveLength(PUBLISHED_MEASUREMENTS.length + ASYNC_MEASUREMENTS.length);
     const tpot = table.rows.find((r) => r['id'] === 'vllm-tpot.a100')!;
     expect(tpot).toMatchObject({ published: '12 ms', simulated: '12.3 ms', error: '+2.5 %', target: '10.8–13.2 ms', status: 'within', kind: 'in-sample' });
     const flat = table.rows.find((r) => r['id'] === 'decode-flatness.7b-h800')!;

@@ -1,3 +1,4 @@
+import { VALIDATION_ASYNC_KIND, type ValidationAsyncCase, type ValidationAsyncResult } from '../../../harness/reproduce/validation/async-cases.js';
 import type { Case, CaseOutcome } from '../../../harness/jobs/cases.js';
 import { VALIDATION_COST_KIND, VALIDATION_REPLAY_KIND, type ValidationCostResult, type ValidationReplayResult, type ValidationReplayCase } from '../../../harness/reproduce/validation/cases.js';
 
@@ -37,5 +38,11 @@ export function syntheticValidationOutcome(testCase: Case): CaseOutcome | undefi
     return { id: testCase.id, kind: testCase.kind, status: 'ok', result };
   }
   if (testCase.kind === VALIDATION_REPLAY_KIND) return { id: testCase.id, kind: testCase.kind, status: 'ok', result: syntheticReplayResult((testCase as ValidationReplayCase).gpus) };
+  if (testCase.kind === VALIDATION_ASYNC_KIND) {
+    // Synthetic asynchronous outcome: a fixed co-located and asynchronous step, no simulation.
+    const gpus = (testCase as ValidationAsyncCase).gpus;
+    const result: ValidationAsyncResult = { gpus, scheduler: (testCase as ValidationAsyncCase).scheduler, colocatedStepS: 200, asyncStepS: 100, asyncTrainerWaitS: 10, asyncUpdateS: 80, counters: {}, notes: [] };
+    return { id: testCase.id, kind: testCase.kind, status: 'ok', result };
+  }
   return undefined;
 }

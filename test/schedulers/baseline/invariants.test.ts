@@ -51,7 +51,8 @@ const caseArbitrary = fc
   });
 
 describe('every baseline scheduler, over random scenarios and traces', () => {
-  for (const entry of schedulers) {
+  // The asynchronous schedulers report a window of a pipeline (what was trained in it, no per-sample ledger, pools sized by a split): test/schedulers/async/.
+  for (const entry of schedulers.filter((s) => s.name !== 'one-step-off' && s.name !== 'fully-async')) {
     it(`${entry.name}: no GPU runs two tasks at once, every sample goes through every phase once and in order, metrics add up`, () => {
       fc.assert(
         fc.property(caseArbitrary, fc.integer({ min: 0, max: 1000 }), ({ scenario, iteration, total }, seed) => {

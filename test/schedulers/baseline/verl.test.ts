@@ -50,7 +50,7 @@ describe('verl on a one-GPU iteration worked out by hand', () => {
 describe('verl: the rollout switch, host offload and the single controller, worked out by hand', () => {
   // Linear double as above; host link 1e8 B/s; llama-2-7b's 2e9 weight bytes = 1e9 parameters.
   // Every call is dispatched by the driver: 2 samples × (1000 + 1000) padded positions × 25 ns = 1e-4 s.
-  const scenario = testScenario({ schedulerParameters: { verl: { 'param-offload': true, 'optimizer-offload': true } } });
+  const scenario = testScenario({ schedulerParameters: { verl: { 'param-offload': true, 'ref-param-offload': true, 'optimizer-offload': true } } });
   const iteration = iterationOf([
     { prompt: 10, responses: [3], rewardLatencyS: 0.05 },
     { prompt: 20, responses: [1], rewardLatencyS: 0.05 },
@@ -115,5 +115,34 @@ describe('verl: FSDP workers on several GPUs', () => {
     // (2·32 + 2·32)·128·2 B / 2 GPUs × 1/2 = 8,192 B; 32 layers × 110 tokens at 1 GB/s; gather 1.5 s; two batches
     const allToAllS = (32 * 8192 * 110) / 1e9;
     expect(duration(result, 'old_log_prob')).toBeCloseTo(2 * (0.31 + allToAllS + 1.5), 9);
+  });
+});
+
+describe('verl: the settings recorded runs differ in', () => {
+  // Linear double: forward 0.2 + 0.002·tokens per batch, train F 0.002·tokens + B 2F per micro-batch, optimizer 0.3.
+  const iteration = iterationOf([
+    { prompt: 10, responses: [3] },
+    { prompt: 20, responses: [1] },
+  ]);
+  const run = (verl: Record<string, number | boolean>) =>
+    runVerl(testScenario({ schedulerParameters: { verl: { 'vllm-sleep-mode': false, 'driver-transfer-ns-per-position': 0, ...verl } } }), iteration, linearCostModel(), createRng(1));
+  const packed = run({});
+
+  it('without remove-padding, every forward and update runs on the padded length (max prompt + max response), generation unchanged', () => {
+    const padded = run({ 'remove-padding': false });
+    // one forward batch of 2 × 2000 padded tokens: 0.2 + 0.002·4000 = 8.2 s (packed: 34 tokens, 0.268 s)
+    expect(packed.tasksS['old_log_prob']).toBeCloseTo(0.268, 12);
+    expect(padded.tasksS['old_log_prob']).toBeCloseTo(8.2, 12);
+    expect(padded.tasksS['ref']).toBeCloseTo(8.2, 12);
+    // update: F 0.002·4000 = 8 + B 16 + optimizer 0.3
+    expect(padded.tasksS['update_actor']).toBeCloseTo(24.3, 12);
+    expect(padded.tasksS['generate']).toBeCloseTo(packed.tasksS['generate']!, 12);
+  });
+
+  it('skips the reference forward without a KL term, and offloads the reference only under its own switch', () => {
+    expect(run({ 'reference-policy': false }).tasksS['ref']).toBeUndefined();
+    // llama-2-7b bf16 reference parameters: 2e9 B at 1e8 B/s = 20 s each way
+    expect(run({ 'ref-param-offload': true }).tasksS['ref']).toBeCloseTo(40.268, 9);
+    expect(run({ 'param-offload': true }).tasksS['ref']).toBeCloseTo(0.268, 12);
   });
 });
