@@ -22,6 +22,7 @@ export interface FigureResult {
   readonly id: string;
   readonly how: string;
   readonly headline: boolean;
+  readonly scope: FigureComputation['scope'];
   readonly outcome: FigureOutcome;
 }
 
@@ -89,7 +90,7 @@ export function computeResults(plan: ReproducePlan, outcomes: readonly CaseOutco
   const data = new FigureData(runRows, pipeline);
   const book = new EstimateBook(data, { ci: true, resamples: plan.config.sizes.bootstrapResamples, seed: `reproduce/${plan.seed}` });
   const computations: FigureComputation[] = figuresOf(plan.config.papers);
-  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, outcome: strip(figure.compute(book)) }));
+  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, scope: figure.scope, outcome: strip(figure.compute(book)) }));
   const sensitivity = computations.map((figure) => figureSensitivity(figure, probes, plan.config.sensitivity.varied, pipeline));
   return { plan, figures, sensitivity, main, curve, probes, pipeline, traces, errors, configs, book };
 }

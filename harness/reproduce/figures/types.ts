@@ -1,3 +1,4 @@
+import type { FigureScope } from '../compare.js';
 import type { PaperId } from '../paper-id.js';
 import type { ConfigEstimate, Estimate } from '../../stats/estimate.js';
 import type { EstimateBook } from './book.js';
@@ -12,6 +13,8 @@ export interface FigureComputation {
   readonly paper: PaperId;
   /** Gets its own tornado chart. */
   readonly headline: boolean;
+  /** A system figure, or a deterministic schedule-search outcome (counted apart in the headline). */
+  readonly scope: FigureScope;
   /** How it is reproduced, in words (the report's "reproduced as" column). */
   readonly how: string;
   /** The configurations and schedulers its sensitivity analysis re-runs (empty: not analysed, with `noSensitivity`). */

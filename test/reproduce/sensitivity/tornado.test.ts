@@ -13,6 +13,7 @@ const figure: FigureComputation = {
   id: 'rlhfuse.x',
   paper: 'rlhfuse',
   headline: true,
+  scope: 'system',
   how: '',
   probe: { configs: ['c'], schedulers: ['base', 'new'] },
   compute: (book) => {
