@@ -1,3 +1,4 @@
+import { formatAssumptionValue } from '../report/assumption-value.js';
 import type { FigureOutcome } from './figures/types.js';
 import type { PaperFigure, Published, Tolerance } from './paper-figures.js';
 import type { FigureSensitivity } from './sensitivity/tornado.js';
@@ -118,7 +119,7 @@ function sensitivityReach(sensitivity: FigureSensitivity | undefined, target: { 
   const top = sensitivity.entries[0]!;
   const probe = `On its probe configuration (${sensitivity.probeConfigs.join(', ')}) the figure is ${round(sensitivity.baseline)} ${unit}`;
   if (sensitivity.baseline >= target.low && sensitivity.baseline <= target.high) return `${probe}, inside the target: the gap comes from the other configurations.`;
-  const reaching = sensitivity.entries.flatMap((entry) => entry.values.filter((v) => v.figure >= target.low && v.figure <= target.high).map((v) => `${entry.assumption} = ${String(v.value)} (${round(v.figure)} ${unit})`));
+  const reaching = sensitivity.entries.flatMap((entry) => entry.values.filter((v) => v.figure >= target.low && v.figure <= target.high).map((v) => `${entry.assumption} = ${formatAssumptionValue(v.value, entry.unit)} (${round(v.figure)} ${unit})`));
   const moves = `${probe}; it moves most with ${top.assumption} (${round(top.low)}–${round(top.high)} ${unit}).`;
   if (reaching.length > 0) return `${moves} Within its plausible range, ${reaching.slice(0, 3).join('; ')} would reach the target: the gap rests on that assumption.`;
   return `${moves} No single assumption moved within its plausible range reaches the target.`;
@@ -191,9 +192,21 @@ export function notSimulated(figure: PaperFigure): NotSimulatedFigure {
   return { id: figure.id, paper: figure.paper, description: figure.description, published: figure.published, unit: figure.unit, source: figure.source, reason: figure.notSimulated ?? '' };
 }
 
+/** One figure reproduced on each candidate trace for a dataset (the HH-RLHF stand-in comparison). */
+export interface TraceChoiceFigure {
+  readonly id: string;
+  readonly unit: string;
+  readonly published: Published;
+  readonly target: { readonly low: number; readonly high: number };
+  /** Per trace source, the default first: the reproduction and its status against the published figure. */
+  readonly traces: readonly { readonly source: string; readonly reproduced: Reproduced | null; readonly status: ComparisonStatus; readonly reason?: string }[];
+}
+
 export interface ComparisonDocument {
   readonly figures: readonly ComparisonFigure[];
   readonly notSimulated: readonly NotSimulatedFigure[];
+  /** Added by finalize: RLHFuse's figures on the default HH-RLHF stand-in and on each chat-like alternative. */
+  readonly traceChoice?: readonly TraceChoiceFigure[];
   /** Added by finalize: the validation against published measurements (validation/), never mixed with the paper figures. */
   readonly validation?: ValidationDocument;
 }
@@ -220,4 +233,30 @@ export function buildComparison(files: readonly { readonly figures: readonly Pap
     }
   }
   return { figures: compared, notSimulated: listed };
+}
+
+/**
+ * The figures of the main comparison beside the same figures recomputed on other traces: each
+ * judged by the same rule against the same target. Only compare.ts holds targets and results.
+ */
+export function compareTraceChoice(doc: Pick<ComparisonDocument, 'figures'>, defaultSource: string, alternatives: readonly { readonly source: string; readonly figures: readonly { readonly id: string; readonly outcome: FigureOutcome }[] }[]): TraceChoiceFigure[] {
+  // Only figures every trace could give (the threshold curve runs on the default trace alone).
+  const ids = new Set(alternatives.flatMap((alternative) => alternative.figures.map((figure) => figure.id)).filter((id) => alternatives.every((alternative) => alternative.figures.some((figure) => figure.id === id && figure.outcome.ok))));
+  return doc.figures
+    .filter((figure) => ids.has(figure.id))
+    .map((figure) => ({
+      id: figure.id,
+      unit: figure.unit,
+      published: figure.published,
+      target: figure.target,
+      traces: [
+        { source: defaultSource, reproduced: figure.reproduced, status: figure.status },
+        ...alternatives.map((alternative) => {
+          const outcome = alternative.figures.find((f) => f.id === figure.id)?.outcome;
+          if (!outcome || !outcome.ok) return { source: alternative.source, reproduced: null, status: 'failed' as const, reason: outcome && !outcome.ok ? outcome.reason : 'not computed' };
+          const reproduced = { mean: outcome.estimate.mean, ciLow: outcome.estimate.ciLow, ciHigh: outcome.estimate.ciHigh };
+          return { source: alternative.source, reproduced, status: comparisonStatus(reproduced, figure.published, figure.tolerance) };
+        }),
+      ],
+    }));
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildComparison, ciMeetsTarget, compareFigure, comparisonStatus, targetInterval, toleranceOf, withinTolerance } from '../../harness/reproduce/compare.js';
+import { buildComparison, ciMeetsTarget, compareFigure, compareTraceChoice, comparisonStatus, targetInterval, toleranceOf, withinTolerance } from '../../harness/reproduce/compare.js';
 import type { FigureOutcome } from '../../harness/reproduce/figures/types.js';
 import type { PaperFigure } from '../../harness/reproduce/paper-figures.js';
 import type { FigureSensitivity } from '../../harness/reproduce/sensitivity/tornado.js';
@@ -111,8 +111,8 @@ describe('compareFigure', () => {
       baseline: 1.05,
       probeConfigs: ['p'],
       entries: [
-        { assumption: 'cost:a', values: [{ value: 0.5, figure: 1.0 }, { value: 1.5, figure: 1.16 }], low: 1.0, high: 1.16, lowSetting: '0.5', highSetting: '1.5', movement: 0.11 },
-        { assumption: 'scheduler:b', values: [{ value: true, figure: 1.06 }], low: 1.05, high: 1.06, lowSetting: 'false', highSetting: 'true', movement: 0.01 },
+        { assumption: 'cost:a', unit: '×', defaultValue: 1, values: [{ value: 0.5, figure: 1.0 }, { value: 1.5, figure: 1.16 }], low: 1.0, high: 1.16, lowSetting: '0.5', highSetting: '1.5', movement: 0.11 },
+        { assumption: 'scheduler:b', unit: 'boolean', defaultValue: false, values: [{ value: true, figure: 1.06 }], low: 1.05, high: 1.06, lowSetting: 'false', highSetting: 'true', movement: 0.01 },
       ],
       dependsOn: ['cost:a'],
       infeasible: [],
@@ -122,7 +122,7 @@ describe('compareFigure', () => {
     expect(row.withinTolerance).toBe(false);
     expect(row.reason).toContain('below the target');
     expect(row.reason).toContain('inference is 3 % of the stage');
-    expect(row.reason).toContain('cost:a = 1.5 (1.16 ×) would reach the target');
+    expect(row.reason).toContain('cost:a = 1.5× (1.16 ×) would reach the target');
     const unreachable = compareFigure(figure({ published: { min: 2.5, max: 3.7 } }), ok(1.05, 1.02, 1.08), sensitivity, 'how');
     expect(unreachable.reason).toContain('No single assumption moved within its plausible range reaches the target');
     const above = compareFigure(figure({ published: { value: 0.5 }, tolerance: { absolute: 0.1 } }), ok(1.05, 1.02, 1.08), undefined, 'how');
@@ -130,7 +130,7 @@ describe('compareFigure', () => {
   });
 
   it('does not blame assumptions when the probe configuration itself is inside the target', () => {
-    const sensitivity: FigureSensitivity = { figure: 'rlhfuse.x', baseline: 1.3, probeConfigs: ['p'], entries: [{ assumption: 'cost:a', values: [{ value: 1, figure: 1.31 }], low: 1.3, high: 1.31, lowSetting: '', highSetting: '', movement: 0.01 }], dependsOn: [], infeasible: [] };
+    const sensitivity: FigureSensitivity = { figure: 'rlhfuse.x', baseline: 1.3, probeConfigs: ['p'], entries: [{ assumption: 'cost:a', unit: '×', defaultValue: 1, values: [{ value: 1, figure: 1.31 }], low: 1.3, high: 1.31, lowSetting: '', highSetting: '', movement: 0.01 }], dependsOn: [], infeasible: [] };
     const row = compareFigure(figure(), ok(1.0, 0.98, 1.02), sensitivity, 'how');
     expect(row.reason).toContain('inside the target: the gap comes from the other configurations');
   });
@@ -166,7 +166,7 @@ describe('compareFigure', () => {
       figure: 'rlhfuse.x',
       baseline: 1.05,
       probeConfigs: ['p'],
-      entries: [{ assumption: 'cost:a', values: [{ value: 1.5, figure: 1.16 }], low: 1.05, high: 1.16, lowSetting: '', highSetting: '1.5', movement: 0.11 }],
+      entries: [{ assumption: 'cost:a', unit: '×', defaultValue: 1, values: [{ value: 1.5, figure: 1.16 }], low: 1.05, high: 1.16, lowSetting: '', highSetting: '1.5', movement: 0.11 }],
       dependsOn: ['cost:a'],
       infeasible: [],
     };
@@ -174,7 +174,7 @@ describe('compareFigure', () => {
     expect(row).toMatchObject({ status: 'overlaps', withinTolerance: false, ciMeetsTarget: true });
     expect(row.reason).toContain('The point estimate is below the target; only its 95 % confidence interval reaches it');
     expect(row.reason).toContain('Simulation: inference is 3 % of the stage.');
-    expect(row.reason).toContain('cost:a = 1.5 (1.16 ×) would reach the target');
+    expect(row.reason).toContain('cost:a = 1.5× (1.16 ×) would reach the target');
   });
 
   it('carries the scope it is given', () => {
@@ -192,5 +192,25 @@ describe('buildComparison', () => {
       ['rlhfuse.c', 'failed'],
     ]);
     expect(doc.notSimulated).toEqual([{ id: 'rlhfuse.b', paper: 'rlhfuse', description: 'a speedup', published: { min: 1.2, max: 1.4 }, unit: '×', source: 'paper §7', reason: 'a wall-clock time' }]);
+  });
+});
+
+describe('compareTraceChoice', () => {
+  it('judges each figure on each other trace by the same rule against the same target, the default first, and leaves out a figure not every trace gave', () => {
+    const doc = buildComparison([{ figures: [figure({ id: 'rlhfuse.a' }), figure({ id: 'rlhfuse.b' })] }], [
+      { id: 'rlhfuse.a', how: 'h', scope: 'system', outcome: ok(1.3, 1.2, 1.4) },
+      { id: 'rlhfuse.b', how: 'h', scope: 'system', outcome: ok(1.0, 0.9, 1.1) },
+    ], []);
+    const choice = compareTraceChoice(doc, 'polytrace-dapo', [
+      { source: 'sharegpt', figures: [{ id: 'rlhfuse.a', outcome: ok(1.1, 1.05, 1.15) }, { id: 'rlhfuse.b', outcome: ok(1.5, 1.4, 1.6) }] },
+      { source: 'azure-conv', figures: [{ id: 'rlhfuse.a', outcome: ok(1.0, 0.99, 1.01) }, { id: 'rlhfuse.b', outcome: { ok: false, reason: 'no curve' } }] },
+    ]);
+    expect(choice.map((f) => f.id)).toEqual(['rlhfuse.a']);
+    expect(choice[0]!.traces.map((t) => [t.source, t.status])).toEqual([
+      ['polytrace-dapo', 'reproduced'],
+      ['sharegpt', 'overlaps'],
+      ['azure-conv', 'missed'],
+    ]);
+    expect(choice[0]!.target).toEqual(doc.figures[0]!.target);
   });
 });

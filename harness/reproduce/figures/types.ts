@@ -2,6 +2,7 @@ import type { FigureScope } from '../compare.js';
 import type { PaperId } from '../paper-id.js';
 import type { ConfigEstimate, Estimate } from '../../stats/estimate.js';
 import type { EstimateBook } from './book.js';
+import type { DecompositionSpec } from './decomposition.js';
 
 /**
  * How one published figure is re-derived from simulated mechanisms. A computation knows which
@@ -20,6 +21,11 @@ export interface FigureComputation {
   /** The configurations and schedulers its sensitivity analysis re-runs (empty: not analysed, with `noSensitivity`). */
   readonly probe: { readonly configs: readonly string[]; readonly schedulers: readonly string[] };
   readonly noSensitivity?: string;
+  /**
+   * How the figure splits into what serverless billing alone gives and what each technique adds
+   * (figures/decomposition.ts), or why it does not split (`none`). RLHFless figures only.
+   */
+  readonly decomposition?: DecompositionSpec | { readonly none: string };
   /** The figure from the book's estimates (the book holds the data). */
   compute(book: EstimateBook): FigureOutcome;
 }
