@@ -38,7 +38,7 @@ export function decompositionTable(results: ReproduceResults, units: ReadonlyMap
   const rows = decompositions(results).flatMap((d) =>
     [
       ...d.parts.map((part) => ({ figure: d.figure, where: d.where, part: part.part, kind: part.kind, change: part.change.mean, low: part.change.ciLow, high: part.change.ciHigh, unit: units.get(d.figure) ?? '' })),
-      { figure: d.figure, where: d.where, part: `= ${d.candidate} against ${d.baseline} (the figure)`, kind: 'figure', change: d.total - d.start, low: null, high: null, unit: units.get(d.figure) ?? '' },
+      { figure: d.figure, where: d.where, part: `= the figure's change from no change (${d.candidate} against ${d.baseline}: ${round(d.total)})`, kind: 'figure', change: d.total - d.start, low: null, high: null, unit: units.get(d.figure) ?? '' },
     ].map((row) => ({ ...row })),
   );
   return {
