@@ -1,4 +1,4 @@
-import { distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, VEGA_LITE_SCHEMA } from '../report/charts/common.js';
+import { bottomLegend, distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, VEGA_LITE_SCHEMA } from '../report/charts/common.js';
 import type { VegaLiteSpec } from '../report/vega-lite-spec.js';
 import type { FigureTrend } from './report.js';
 
@@ -40,8 +40,8 @@ export function trendChart(figures: readonly FigureTrend[], references: Readonly
   const low = Math.min(100, ...ys);
   const high = Math.max(100, ...ys);
   const pad = Math.max(0, 2 - (high - low)) / 2;
-  const x = { field: 'x', type: 'quantitative' as const, title: 'Nightly run (oldest → newest)', scale: { domain: [1, Math.max(2, runs)] }, axis: { tickMinStep: 1, format: 'd' } };
-  const colour = { field: 'series', type: 'nominal' as const, title: 'Figure', scale: { domain: series } };
+  const x = { field: 'x', type: 'quantitative' as const, title: 'Nightly run (oldest → newest)', scale: { domain: [1, Math.max(2, runs)] }, axis: { tickMinStep: 1, format: 'd', labelOverlap: true } };
+  const colour = { field: 'series', type: 'nominal' as const, title: 'Figure', scale: { domain: series }, legend: bottomLegend(series) };
   const y = { type: 'quantitative' as const, title: 'Value relative to reference (%)', scale: { zero: false, domain: [low - pad, high + pad], nice: true }, axis: { format: '~r' } };
   return {
     $schema: VEGA_LITE_SCHEMA,

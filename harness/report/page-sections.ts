@@ -83,7 +83,8 @@ export function tableHtml(section: TableSection, level: number): string {
     .map((row) => {
       const cells = table.columns.map((column, i) => {
         const value = row[column.key];
-        const classes = [numeric[i] ? 'number' : '', typeof value === 'boolean' ? (value ? 'yes' : 'no') : ''].filter(Boolean);
+        const tone = typeof value === 'string' ? column.tones?.[value] : undefined;
+        const classes = [numeric[i] ? 'number' : '', typeof value === 'boolean' ? (value ? 'yes' : 'no') : '', column.keepTogether ? 'keep' : '', tone ? `tone-${tone}` : ''].filter(Boolean);
         const classAttribute = classes.length > 0 ? ` class="${classes.join(' ')}"` : '';
         return `<td${classAttribute}>${escapeHtml(formatCellForPerson(value, column))}</td>`;
       });

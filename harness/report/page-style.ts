@@ -4,7 +4,7 @@
  * turned off so the CSP needs no 'unsafe-inline'.
  */
 export const PAGE_CSS = `
-:root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d1d9e0; --good: #1a7f37; --bad: #cf222e; }
+:root { color-scheme: light; --ink: #1f2328; --muted: #59636e; --rule: #d1d9e0; --good: #1a7f37; --warn: #9a6700; --bad: #cf222e; }
 * { box-sizing: border-box; }
 body { margin: 0 auto; max-width: 1100px; padding: 24px 20px 48px; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--ink); background: #fff; }
 h1 { font-size: 1.8em; margin: 0 0 .4em; }
@@ -23,8 +23,10 @@ table.data { border-collapse: collapse; margin: .5em 0 1.2em; font-variant-numer
 table.data th, table.data td { padding: 4px 10px; border-bottom: 1px solid var(--rule); text-align: left; vertical-align: top; }
 table.data th { border-bottom: 2px solid var(--rule); white-space: nowrap; }
 table.data td.number { text-align: right; white-space: nowrap; }
-td.yes { color: var(--good); font-weight: 600; }
-td.no { color: var(--bad); font-weight: 600; }
+td.yes, td.tone-good { color: var(--good); font-weight: 600; }
+td.no, td.tone-bad { color: var(--bad); font-weight: 600; }
+td.tone-warn { color: var(--warn); font-weight: 600; }
+table.data td.keep { white-space: nowrap; }
 .table-scroll { overflow-x: auto; }
 dl.key-value { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; margin: .5em 0 1.2em; }
 dl.key-value dt { font-weight: 600; }

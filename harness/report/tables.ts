@@ -19,6 +19,10 @@ export interface TableColumn {
   /** Decimal places when a number is shown to a person (CSV and JSON keep full precision). */
   readonly decimals?: number;
   readonly description?: string;
+  /** Page only: keep each cell on one line (a value with its unit, '1.5 × [1.3, 1.8]'), so no unit wraps onto a line of its own. */
+  readonly keepTogether?: boolean;
+  /** Page only: how a cell's text reads at a glance ('good', 'warn', 'bad'), e.g. a status column; the page colours the cell. */
+  readonly tones?: Readonly<Record<string, 'good' | 'warn' | 'bad'>>;
 }
 
 export interface Table {

@@ -1,3 +1,4 @@
+import { formatAssumptionValue } from '../report/assumption-value.js';
 import type { FigureOutcome } from './figures/types.js';
 import type { PaperFigure, Published, Tolerance } from './paper-figures.js';
 import type { FigureSensitivity } from './sensitivity/tornado.js';
@@ -8,13 +9,17 @@ import type { ValidationDocument } from './validation/compare.js';
  * paper targets together with results.
  *
  * Rule: t(x) = max(relative·|x|, absolute); the target interval is [v − t(v), v + t(v)] for a
- * published value, [min − t(min), max + t(max)] for a published range; a figure is within
- * tolerance when its reproduced 95 % confidence interval intersects the target interval. A figure
- * that names the direction that improves on it (`better`, for search outcomes) and lies wholly
- * beyond the target on that side is 'better' than published, not missed. A miss
- * is reported with its reason: where the reproduction lies against the target, the simulated
- * facts that explain it, and whether any single assumption, moved within its plausible range,
- * would reach the target.
+ * published value, [min − t(min), max + t(max)] for a published range. The status is read off the
+ * point estimate first:
+ * - 'reproduced' (within tolerance): the point estimate lies in the target interval (ends included);
+ * - 'overlaps' (CI overlaps target): the point estimate lies outside, but its 95 % confidence
+ *   interval meets the target (touching counts) — neither confirmed nor ruled out, counted apart;
+ * - 'better': a figure that names the direction that improves on it (`better`, for search
+ *   outcomes) whose whole interval lies beyond the target on that side;
+ * - 'missed': the whole interval lies beyond the target.
+ * Every status but 'reproduced' is reported with its reason: where the reproduction lies against
+ * the target, the simulated facts that explain it, and whether any single assumption, moved
+ * within its plausible range, would reach the target.
  */
 export interface Reproduced {
   readonly mean: number;
@@ -22,7 +27,14 @@ export interface Reproduced {
   readonly ciHigh: number;
 }
 
-export type ComparisonStatus = 'reproduced' | 'better' | 'missed' | 'failed';
+export type ComparisonStatus = 'reproduced' | 'overlaps' | 'better' | 'missed' | 'failed';
+
+/**
+ * What a figure is about: 'system' figures come out of simulating RLHF systems (speedups, costs,
+ * shares); 'schedule-search' figures are the deterministic outcomes of the fused-pipeline search
+ * on the published FlexFusion instances. Reports count them apart.
+ */
+export type FigureScope = 'system' | 'schedule-search';
 
 export interface ComparisonFigure {
   readonly id: string;
@@ -31,9 +43,13 @@ export interface ComparisonFigure {
   readonly published: Published;
   readonly unit: string;
   readonly reproduced: Reproduced | null;
+  /** The point estimate lies in the target interval (status 'reproduced'). */
   readonly withinTolerance: boolean;
   readonly dependsOn: readonly string[];
   readonly status: ComparisonStatus;
+  readonly scope: FigureScope;
+  /** The 95 % CI meets the target interval (true for 'reproduced' when the CI reaches it, and for 'overlaps'). */
+  readonly ciMeetsTarget: boolean;
   readonly reason: string;
   readonly target: { readonly low: number; readonly high: number };
   readonly tolerance: Tolerance;
@@ -64,12 +80,27 @@ export function targetInterval(published: Published, tolerance: Tolerance): { lo
   return { low: published.min - toleranceOf(tolerance, published.min), high: published.max + toleranceOf(tolerance, published.max) };
 }
 
-/** Whether the reproduced interval meets the target interval (touching counts). */
+/** Whether the point estimate lies in the target interval (its ends included). */
 export function withinTolerance(reproduced: Reproduced, published: Published, tolerance: Tolerance): boolean {
+  const target = targetInterval(published, tolerance);
+  return Number.isFinite(reproduced.mean) && reproduced.mean >= target.low && reproduced.mean <= target.high;
+}
+
+/** Whether the reproduced 95 % interval (stretched to hold the point estimate) meets the target interval; touching counts. */
+export function ciMeetsTarget(reproduced: Reproduced, published: Published, tolerance: Tolerance): boolean {
   const target = targetInterval(published, tolerance);
   const low = Math.min(reproduced.ciLow, reproduced.mean);
   const high = Math.max(reproduced.ciHigh, reproduced.mean);
   return Number.isFinite(low) && Number.isFinite(high) && low <= target.high && high >= target.low;
+}
+
+/** The status of a reproduced figure against its published value: the rule above, point estimate first. */
+export function comparisonStatus(reproduced: Reproduced, published: Published, tolerance: Tolerance, better?: 'lower' | 'higher'): Exclude<ComparisonStatus, 'failed'> {
+  if (withinTolerance(reproduced, published, tolerance)) return 'reproduced';
+  if (ciMeetsTarget(reproduced, published, tolerance)) return 'overlaps';
+  const target = targetInterval(published, tolerance);
+  const side = reproduced.mean < target.low ? 'below' : 'above';
+  return better !== undefined && Number.isFinite(reproduced.mean) && (side === 'below') === (better === 'lower') ? 'better' : 'missed';
 }
 
 const round = (x: number) => (Number.isFinite(x) ? String(Number(x.toPrecision(4))) : '—');
@@ -87,10 +118,10 @@ function sensitivityReach(sensitivity: FigureSensitivity | undefined, target: { 
   if (!sensitivity || sensitivity.entries.length === 0) return sensitivity?.none ? `No sensitivity analysis: ${sensitivity.none}.` : '';
   const top = sensitivity.entries[0]!;
   const probe = `On its probe configuration (${sensitivity.probeConfigs.join(', ')}) the figure is ${round(sensitivity.baseline)} ${unit}`;
-  if (sensitivity.baseline >= target.low && sensitivity.baseline <= target.high) return `${probe}, inside the target: the miss comes from the other configurations.`;
-  const reaching = sensitivity.entries.flatMap((entry) => entry.values.filter((v) => v.figure >= target.low && v.figure <= target.high).map((v) => `${entry.assumption} = ${String(v.value)} (${round(v.figure)} ${unit})`));
+  if (sensitivity.baseline >= target.low && sensitivity.baseline <= target.high) return `${probe}, inside the target: the gap comes from the other configurations.`;
+  const reaching = sensitivity.entries.flatMap((entry) => entry.values.filter((v) => v.figure >= target.low && v.figure <= target.high).map((v) => `${entry.assumption} = ${formatAssumptionValue(v.value, entry.unit)} (${round(v.figure)} ${unit})`));
   const moves = `${probe}; it moves most with ${top.assumption} (${round(top.low)}–${round(top.high)} ${unit}).`;
-  if (reaching.length > 0) return `${moves} Within its plausible range, ${reaching.slice(0, 3).join('; ')} would reach the target: the miss rests on that assumption.`;
+  if (reaching.length > 0) return `${moves} Within its plausible range, ${reaching.slice(0, 3).join('; ')} would reach the target: the gap rests on that assumption.`;
   return `${moves} No single assumption moved within its plausible range reaches the target.`;
 }
 
@@ -101,7 +132,7 @@ function widthNote(reproduced: Reproduced, target: { low: number; high: number }
   return width > 4 * targetWidth ? ` The interval is wide (${n} paired iterations) and says little: more seeds (--seeds N) narrow it.` : '';
 }
 
-export function compareFigure(figure: PaperFigure, outcome: FigureOutcome | undefined, sensitivity: FigureSensitivity | undefined, reproducedAs: string): ComparisonFigure {
+export function compareFigure(figure: PaperFigure, outcome: FigureOutcome | undefined, sensitivity: FigureSensitivity | undefined, reproducedAs: string, scope: FigureScope = 'system'): ComparisonFigure {
   const target = targetInterval(figure.published, figure.tolerance);
   const base = {
     id: figure.id,
@@ -118,26 +149,38 @@ export function compareFigure(figure: PaperFigure, outcome: FigureOutcome | unde
       withinTolerance: false,
       dependsOn: sensitivity?.dependsOn ?? [],
       status: 'failed',
+      scope,
+      ciMeetsTarget: false,
       reason: outcome && !outcome.ok ? outcome.reason : 'no computation produced this figure',
       ...extras,
       n: 0,
     };
   }
   const reproduced: Reproduced = { mean: outcome.estimate.mean, ciLow: outcome.estimate.ciLow, ciHigh: outcome.estimate.ciHigh };
-  const within = withinTolerance(reproduced, figure.published, figure.tolerance);
+  const status = comparisonStatus(reproduced, figure.published, figure.tolerance, figure.better);
   const where = `Reproduced ${describeReproduced(reproduced, figure.unit)} against ${describePublished(figure.published, figure.unit)} (target with tolerance ${round(target.low)}–${round(target.high)}).`;
-  const side = reproduced.ciHigh < target.low ? 'below' : 'above';
-  const better = !within && figure.better !== undefined && (side === 'below') === (figure.better === 'lower');
+  const side = reproduced.mean < target.low ? 'below' : 'above';
+  const simulation = outcome.context ? `Simulation: ${outcome.context}.` : '';
   let reason: string;
-  if (within) reason = `${where} Within tolerance.${widthNote(reproduced, target, outcome.estimate.n)}`;
-  else if (better) reason = [`${where} The reproduction is ${side} the target, and ${figure.better} is better for this figure: it improves on the published value.`, outcome.context ? `Simulation: ${outcome.context}.` : ''].filter(Boolean).join(' ');
-  else reason = [`${where} The reproduction is ${side} the target.`, outcome.context ? `Simulation: ${outcome.context}.` : '', sensitivityReach(sensitivity, target, figure.unit)].filter(Boolean).join(' ');
+  if (status === 'reproduced') reason = `${where} Within tolerance: the point estimate lies in the target.${widthNote(reproduced, target, outcome.estimate.n)}`;
+  else if (status === 'better') reason = [`${where} The reproduction is ${side} the target, and ${figure.better} is better for this figure: it improves on the published value.`, simulation].filter(Boolean).join(' ');
+  else if (status === 'overlaps')
+    reason = [
+      `${where} The point estimate is ${side} the target; only its 95 % confidence interval reaches it, so the reproduction neither confirms nor rules out the published figure.${widthNote(reproduced, target, outcome.estimate.n)}`,
+      simulation,
+      sensitivityReach(sensitivity, target, figure.unit),
+    ]
+      .filter(Boolean)
+      .join(' ');
+  else reason = [`${where} The reproduction is ${side} the target.`, simulation, sensitivityReach(sensitivity, target, figure.unit)].filter(Boolean).join(' ');
   return {
     ...base,
     reproduced,
-    withinTolerance: within,
+    withinTolerance: status === 'reproduced',
     dependsOn: sensitivity?.dependsOn ?? [],
-    status: within ? 'reproduced' : better ? 'better' : 'missed',
+    status,
+    scope,
+    ciMeetsTarget: ciMeetsTarget(reproduced, figure.published, figure.tolerance),
     reason,
     ...extras,
     n: outcome.estimate.n,
@@ -149,9 +192,21 @@ export function notSimulated(figure: PaperFigure): NotSimulatedFigure {
   return { id: figure.id, paper: figure.paper, description: figure.description, published: figure.published, unit: figure.unit, source: figure.source, reason: figure.notSimulated ?? '' };
 }
 
+/** One figure reproduced on each candidate trace for a dataset (the HH-RLHF stand-in comparison). */
+export interface TraceChoiceFigure {
+  readonly id: string;
+  readonly unit: string;
+  readonly published: Published;
+  readonly target: { readonly low: number; readonly high: number };
+  /** Per trace source, the default first: the reproduction and its status against the published figure. */
+  readonly traces: readonly { readonly source: string; readonly reproduced: Reproduced | null; readonly status: ComparisonStatus; readonly reason?: string }[];
+}
+
 export interface ComparisonDocument {
   readonly figures: readonly ComparisonFigure[];
   readonly notSimulated: readonly NotSimulatedFigure[];
+  /** Added by finalize: RLHFuse's figures on the default HH-RLHF stand-in and on each chat-like alternative. */
+  readonly traceChoice?: readonly TraceChoiceFigure[];
   /** Added by finalize: the validation against published measurements (validation/), never mixed with the paper figures. */
   readonly validation?: ValidationDocument;
 }
@@ -159,6 +214,7 @@ export interface ComparisonDocument {
 export interface FigureForComparison {
   readonly id: string;
   readonly how: string;
+  readonly scope: FigureScope;
   readonly outcome: FigureOutcome;
 }
 
@@ -173,8 +229,34 @@ export function buildComparison(files: readonly { readonly figures: readonly Pap
         continue;
       }
       const computed = figures.find((f) => f.id === figure.id);
-      compared.push(compareFigure(figure, computed?.outcome, sensitivity.find((s) => s.figure === figure.id), computed?.how ?? 'no computation in harness/reproduce/figures'));
+      compared.push(compareFigure(figure, computed?.outcome, sensitivity.find((s) => s.figure === figure.id), computed?.how ?? 'no computation in harness/reproduce/figures', computed?.scope));
     }
   }
   return { figures: compared, notSimulated: listed };
+}
+
+/**
+ * The figures of the main comparison beside the same figures recomputed on other traces: each
+ * judged by the same rule against the same target. Only compare.ts holds targets and results.
+ */
+export function compareTraceChoice(doc: Pick<ComparisonDocument, 'figures'>, defaultSource: string, alternatives: readonly { readonly source: string; readonly figures: readonly { readonly id: string; readonly outcome: FigureOutcome }[] }[]): TraceChoiceFigure[] {
+  // Only figures every trace could give (the threshold curve runs on the default trace alone).
+  const ids = new Set(alternatives.flatMap((alternative) => alternative.figures.map((figure) => figure.id)).filter((id) => alternatives.every((alternative) => alternative.figures.some((figure) => figure.id === id && figure.outcome.ok))));
+  return doc.figures
+    .filter((figure) => ids.has(figure.id))
+    .map((figure) => ({
+      id: figure.id,
+      unit: figure.unit,
+      published: figure.published,
+      target: figure.target,
+      traces: [
+        { source: defaultSource, reproduced: figure.reproduced, status: figure.status },
+        ...alternatives.map((alternative) => {
+          const outcome = alternative.figures.find((f) => f.id === figure.id)?.outcome;
+          if (!outcome || !outcome.ok) return { source: alternative.source, reproduced: null, status: 'failed' as const, reason: outcome && !outcome.ok ? outcome.reason : 'not computed' };
+          const reproduced = { mean: outcome.estimate.mean, ciLow: outcome.estimate.ciLow, ciHigh: outcome.estimate.ciHigh };
+          return { source: alternative.source, reproduced, status: comparisonStatus(reproduced, figure.published, figure.tolerance) };
+        }),
+      ],
+    }));
 }

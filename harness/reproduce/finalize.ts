@@ -3,10 +3,13 @@ import { tableToCsv, tableToJson, type Table } from '../report/tables.js';
 import type { CaseOutcome } from '../jobs/cases.js';
 import { writeOutputs } from '../util/output-folder.js';
 import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK } from '../util/exit-codes.js';
-import { buildComparison, type ComparisonDocument } from './compare.js';
+import { buildComparison, compareTraceChoice, type ComparisonDocument } from './compare.js';
 import { loadPaperFigures, PAPER_BASELINE_DIR } from './paper-figures.js';
 import type { ReproducePlan } from './plan.js';
 import { assumptionTables } from './report/assumptions.js';
+import { decompositionMarkdown, decompositionSection, decompositionTable } from './report/decomposition.js';
+import { lengthStatsTable, standInLengthStats, standInMarkdown, standInSection, traceChoiceTable } from './report/stand-in.js';
+import { TRACE_MAPPINGS } from './traces/sources.js';
 import { reportCharts } from './report/charts.js';
 import { reportPage } from './report/page.js';
 import { collectProvenance, type Provenance } from './report/provenance.js';
@@ -66,7 +69,9 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const results = computeResults(plan, outcomes);
   const paperFiles = await Promise.all(plan.config.papers.map((paper) => loadPaperFigures(paper, options.paperDir ?? PAPER_BASELINE_DIR)));
   const validation = buildValidation(outcomes);
-  const comparison = { ...buildComparison(paperFiles, results.figures, results.sensitivity), validation };
+  const compared = buildComparison(paperFiles, results.figures, results.sensitivity);
+  const traceChoice = results.standIns.length > 0 ? { traceChoice: compareTraceChoice(compared, TRACE_MAPPINGS['hh-rlhf'].source, results.standIns) } : {};
+  const comparison: ComparisonDocument = { ...compared, ...traceChoice, validation };
   const provenance = await collectProvenance(results);
   const units = new Map(comparison.figures.map((figure) => [figure.id, figure.unit]));
   const tables = { metrics: metricsTable(results, await configFrameworks(plan)), ratios: ratiosTable(results) };
@@ -74,9 +79,13 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
   const assumptions = assumptionTables(plan);
   const page = reportPage({ results, comparison, charts, assumptions, provenance, tables });
   const fidelity = fidelityOutcome(outcomes);
-  // The validation and fidelity groups go right after the paper comparison.
+  // The validation and fidelity groups go right after the paper comparison; the RLHFless decomposition and the stand-in trace choice before the traces.
   const sections = [...(page.sections ?? [])];
   sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'comparison') + 1, 0, validationSection(validation), fidelityGroup(fidelity));
+  const decomposition = decompositionSection(results, units);
+  if (decomposition) sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'traces'), 0, decomposition);
+  const standIn = standInSection(results, comparison);
+  if (standIn) sections.splice(sections.findIndex((section) => section.kind === 'group' && section.id === 'traces'), 0, standIn);
   const html = await renderChartPage({ ...page, sections });
 
   const json = comparisonJson(comparison);
@@ -98,8 +107,16 @@ export async function finalizeReproduce(plan: ReproducePlan, outcomes: readonly 
     await writeTable('sensitivity', sensitivityTable(results));
     await writeTable('validation', validationTable(validation));
     if (fidelity.ok) await writeTable('fidelity', fidelityRowsTable(fidelity.result));
+    await writeTable('decomposition', decompositionTable(results, units));
+    if (comparison.traceChoice) {
+      await writeTable('trace-choice', traceChoiceTable(comparison.traceChoice));
+      await writeTable('trace-choice-lengths', lengthStatsTable(standInLengthStats(results)));
+    }
     for (const [name, table] of Object.entries(assumptions)) await writeTable(`assumptions-${name}`, table);
-    await write(OUTPUT_FILES.summary, `${markdownSummary(results, comparison, provenance.commit).trimEnd()}\n\n${validationMarkdown(validation)}\n${fidelityMarkdown(fidelity)}`);
+    await write(
+      OUTPUT_FILES.summary,
+      `${[markdownSummary(results, comparison, provenance.commit).trimEnd(), decompositionMarkdown(results, units).trimEnd(), standInMarkdown(results, comparison).trimEnd(), validationMarkdown(validation).trimEnd(), fidelityMarkdown(fidelity).trimEnd()].filter(Boolean).join('\n\n')}\n`,
+    );
     await write(OUTPUT_FILES.comparison, json);
     await write(OUTPUT_FILES.page, html);
   });

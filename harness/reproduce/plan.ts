@@ -11,7 +11,7 @@ import { RUN_KIND, type RunCase } from './cases/run.js';
 import { TRACE_KIND, type TraceCase } from './cases/trace.js';
 import { reproductionAssumptions, type ReproductionAssumption } from './experiments/assumptions.js';
 import { rlhflessConfigs, type ScenarioFacts } from './experiments/rlhfless.js';
-import { rlhfuseConfigs, thresholdCurveConfig, thresholdCurveShape, thresholdGrid, RLHFUSE_BATCH_PROMPTS, rlhfuseShape } from './experiments/rlhfuse.js';
+import { rlhfuseConfigs, rlhfuseStandInConfigs, thresholdCurveConfig, thresholdCurveShape, thresholdGrid, RLHFUSE_BATCH_PROMPTS, rlhfuseShape } from './experiments/rlhfuse.js';
 import type { ExperimentConfig, TraceUse } from './experiments/types.js';
 import { figuresOf } from './figures/index.js';
 import type { PaperId } from './paper-id.js';
@@ -129,6 +129,8 @@ export async function buildReproducePlan(options: ReproduceOptions, env: Readonl
     const shape = rlhfuseShape(rlhfuseSizes);
     const trace = traceFor('hh-rlhf', TRACE_MAPPINGS['hh-rlhf'].source, 1, shape);
     configs.push(...rlhfuseConfigs(trace, rlhfuseSizes));
+    // The same grid on each chat-like alternative to the HH-RLHF stand-in, for the report's comparison of the two kinds of trace.
+    for (const source of TRACE_MAPPINGS['hh-rlhf'].alternatives) configs.push(...rlhfuseStandInConfigs(source, traceFor('hh-rlhf', source, 1, shape), rlhfuseSizes));
     // The curve replays more prompts per seed than the grid: its trace is chosen for its own shape.
     curveConfigs.push(thresholdCurveConfig(traceFor('hh-rlhf', TRACE_MAPPINGS['hh-rlhf'].source, 1, thresholdCurveShape(rlhfuseSizes)), rlhfuseSizes));
   }

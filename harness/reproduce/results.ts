@@ -8,6 +8,9 @@ import type { ExperimentConfig } from './experiments/types.js';
 import { FigureData, type RunRows } from './figures/data.js';
 import { withoutReplicates, type ConfigEstimate, type Estimate } from '../stats/estimate.js';
 import { EstimateBook } from './figures/book.js';
+import { RLHFUSE_MAIN_GROUP } from './experiments/rlhfuse.js';
+import { standInFigures, type StandInFigures } from './figures/stand-in.js';
+import { decomposeFigure, type FigureDecomposition, type NoDecomposition } from './figures/decomposition.js';
 import { figuresOf } from './figures/index.js';
 import type { FigureComputation, FigureOutcome } from './figures/types.js';
 import type { ReproducePlan } from './plan.js';
@@ -22,6 +25,7 @@ export interface FigureResult {
   readonly id: string;
   readonly how: string;
   readonly headline: boolean;
+  readonly scope: FigureComputation['scope'];
   readonly outcome: FigureOutcome;
 }
 
@@ -44,6 +48,10 @@ export interface ReproduceResults {
   readonly configs: readonly ExperimentConfig[];
   /** Every estimate of the main and curve runs, computed once: figures, charts and tables read it. */
   readonly book: EstimateBook;
+  /** Each RLHFless figure split into what billing alone gives and what each technique adds (or why not). */
+  readonly decompositions: readonly (FigureDecomposition | NoDecomposition)[];
+  /** RLHFuse's system figures recomputed on the grid replayed with each alternative to the HH-RLHF stand-in trace. */
+  readonly standIns: readonly StandInFigures[];
 }
 
 function stripEstimate<T extends Estimate>(estimate: T): Omit<T, 'replicates'> {
@@ -89,7 +97,15 @@ export function computeResults(plan: ReproducePlan, outcomes: readonly CaseOutco
   const data = new FigureData(runRows, pipeline);
   const book = new EstimateBook(data, { ci: true, resamples: plan.config.sizes.bootstrapResamples, seed: `reproduce/${plan.seed}` });
   const computations: FigureComputation[] = figuresOf(plan.config.papers);
-  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, outcome: strip(figure.compute(book)) }));
+  const figures = computations.map((figure) => ({ id: figure.id, how: figure.how, headline: figure.headline, scope: figure.scope, outcome: strip(figure.compute(book)) }));
   const sensitivity = computations.map((figure) => figureSensitivity(figure, probes, plan.config.sensitivity.varied, pipeline));
-  return { plan, figures, sensitivity, main, curve, probes, pipeline, traces, errors, configs, book };
+  const decompositions = computations.flatMap((figure, index) => {
+    const spec = figure.decomposition;
+    if (!spec) return [];
+    return 'none' in spec ? [{ figure: figure.id, none: spec.none }] : [decomposeFigure(figure.id, spec, figures[index]!.outcome, book)];
+  });
+  const standInSources = [...new Set(configs.flatMap((config) => (config.standIn ? [config.standIn.source] : [])))];
+  const rlhfuseSystem = computations.filter((figure) => figure.paper === 'rlhfuse' && figure.scope === 'system');
+  const standIns = standInSources.map((source) => standInFigures(source, runRows, rlhfuseSystem, book.options, RLHFUSE_MAIN_GROUP));
+  return { plan, figures, sensitivity, main, curve, probes, pipeline, traces, errors, configs, book, decompositions, standIns };
 }

@@ -1,5 +1,5 @@
 import { bootstrapMeanCi } from './bootstrap-mean-ci.js';
-import { bootstrapSettings } from './bootstrap.js';
+import { bootstrapPaired, bootstrapSettings } from './bootstrap.js';
 import { bootstrapInterval, DEFAULT_CONFIDENCE, type BootstrapInterval } from './confidence-interval.js';
 import { costReductionCi } from './cost-reduction-ci.js';
 import { mean } from './mean.js';
@@ -73,6 +73,39 @@ export function ratioPctEstimate(numerator: readonly number[], denominator: read
 export function meanEstimate(values: readonly number[], options: EstimateOptions, label: string): Estimate {
   if (values.length === 0) return NONE;
   return fromInterval(mean(values), values.length, options, () => bootstrapMeanCi(values, settings(options, label)));
+}
+
+/** How a candidate is compared with its baseline: a speedup (a time) or a reduction in percent (a cost). */
+export type ComparisonKind = 'speedup' | 'reductionPct';
+
+/** One comparison of candidate against baseline from their means: mean(b)/mean(c), or 100 × (1 − mean(c)/mean(b)). */
+export function compareMeans(kind: ComparisonKind, baselineMean: number, candidateMean: number): number {
+  return kind === 'speedup' ? baselineMean / candidateMean : 100 * (1 - candidateMean / baselineMean);
+}
+
+export interface WeightedSeries {
+  readonly values: readonly number[];
+  readonly weight: number;
+}
+
+/**
+ * offset + Σ weightᵢ · compare(baseline, candidateᵢ) over paired units, with a paired bootstrap
+ * interval (whole units resampled together across the baseline and every candidate): the parts
+ * of a figure's decomposition, e.g. what one technique adds = compare(baseline, full system) −
+ * compare(baseline, system without it). Every series must cover the same units in the same order.
+ */
+export function comparisonCombinationEstimate(kind: ComparisonKind, baseline: readonly number[], terms: readonly WeightedSeries[], offset: number, options: EstimateOptions, label: string): Estimate {
+  if (baseline.length === 0 || terms.some((term) => term.values.length !== baseline.length)) return NONE;
+  const statistic = (base: ArrayLike<number>, candidates: readonly ArrayLike<number>[]) => {
+    const b = mean(base);
+    return terms.reduce((sum, term, i) => sum + term.weight * compareMeans(kind, b, mean(candidates[i]!)), offset);
+  };
+  const point = statistic(baseline, terms.map((term) => term.values));
+  return fromInterval(point, baseline.length, options, () => {
+    const s = bootstrapSettings({ seed: `${options.seed}/${label}`, resamples: options.resamples });
+    const replicates = bootstrapPaired([baseline, ...terms.map((term) => term.values)], ([base, ...candidates]) => statistic(base!, candidates), s);
+    return bootstrapInterval(replicates, point, s.confidence);
+  });
 }
 
 /** A statistic of any shape: `replicates()` draws its bootstrap replicates from the stream seeded by `seed/label`. */

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { chromium, type Browser } from 'playwright-core';
+import { LAYOUT_TOLERANCE_PX, READ_LAYOUT, type LayoutReport } from './chart-layout.js';
 
 /**
  * Real-browser checks run Debian's chromium (`apt-get install chromium`; .ci/run installs it)
@@ -79,6 +80,8 @@ export interface OfflinePageVisit {
   readonly tooltip?: { readonly visible: boolean; readonly text: string; readonly html: string };
   /** Fallback images that finished loading (naturalWidth > 0). */
   readonly loadedFallbacks: number;
+  /** With `layout`: overlapping, cut or outside labels, charts wider than the page, wrapped value cells (chart-layout.ts). */
+  readonly layout?: LayoutReport;
 }
 
 export interface VisitOptions {
@@ -86,6 +89,10 @@ export interface VisitOptions {
   readonly screenshotPath?: string;
   /** Chart id whose first data mark to hover, to check the tooltip. */
   readonly hoverChart?: string;
+  /** Viewport width, px. Default 1280. */
+  readonly width?: number;
+  /** Check the rendered charts' and tables' layout (chart-layout.ts). */
+  readonly layout?: boolean;
 }
 
 /**
@@ -123,7 +130,7 @@ type PageState = Pick<OfflinePageVisit, 'chartsState' | 'cspViolations' | 'chart
 export async function visitOffline(browser: OfflineBrowser, file: string, options: VisitOptions = {}): Promise<OfflinePageVisit> {
   const url = pathToFileURL(file).href;
   const javaScriptEnabled = options.javaScriptEnabled ?? true;
-  const context = await browser.browser.newContext({ offline: true, javaScriptEnabled, viewport: { width: 1280, height: 900 } });
+  const context = await browser.browser.newContext({ offline: true, javaScriptEnabled, viewport: { width: options.width ?? 1280, height: 900 } });
   const page = await context.newPage();
   const dialogs: string[] = [];
   page.on('dialog', (dialog) => {
@@ -164,8 +171,9 @@ export async function visitOffline(browser: OfflineBrowser, file: string, option
       await page.waitForSelector('#vg-tooltip-element.visible', { timeout: 5_000 }).catch(() => undefined);
       tooltip = (await page.evaluate(READ_TOOLTIP)) as NonNullable<OfflinePageVisit['tooltip']>;
     }
+    const layout = options.layout ? ((await page.evaluate(`${READ_LAYOUT}(${LAYOUT_TOLERANCE_PX})`)) as LayoutReport) : undefined;
     if (options.screenshotPath) await page.screenshot({ path: options.screenshotPath, fullPage: true });
-    return { url, requests, blockedRequests, consoleErrors, consoleWarnings, pageErrors, dialogs, tooltip, ...result };
+    return { url, requests, blockedRequests, consoleErrors, consoleWarnings, pageErrors, dialogs, tooltip, ...result, ...(layout ? { layout } : {}) };
   } finally {
     await context.close();
   }

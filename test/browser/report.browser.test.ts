@@ -28,7 +28,7 @@ describe.skipIf(shouldSkipBrowserTests())('reproduction report in chromium, offl
     const visit = await visitOffline(browser, page, { hoverChart: 'rlhfuse-throughput' });
     expect(visit.chartsState).toBe('done');
     const ids = visit.charts.map((chart) => chart.id);
-    expect(ids).toEqual(expect.arrayContaining(['rlhfuse-throughput', 'rlhfuse-speedup-vs-length', 'rlhfuse-threshold-curve', 'rlhfuse-fused-pipeline', 'rlhfless-cost-vs-time', 'rlhfless-ablation', 'trace-lengths']));
+    expect(ids).toEqual(expect.arrayContaining(['rlhfuse-throughput', 'rlhfuse-speedup-vs-length', 'rlhfuse-threshold-curve', 'rlhfuse-fused-pipeline', 'rlhfless-cost-vs-time', 'rlhfless-ablation', 'trace-lengths', 'trace-choice', 'waterfall-rlhfless-sim-average-cost-reduction']));
     expect(ids.some((id) => id.startsWith('tornado-'))).toBe(true);
     expect(ids.some((id) => id.startsWith('rlhfuse-timeline-'))).toBe(true);
     for (const chart of visit.charts) {
@@ -44,6 +44,16 @@ describe.skipIf(shouldSkipBrowserTests())('reproduction report in chromium, offl
     expect(visit.tooltip?.visible).toBe(true);
     expect(visit.tooltip?.text).toContain('samples/s');
   });
+
+  for (const width of [1280, 420]) {
+    it(`has no overlapping, cut or clipped label, no chart wider than the page and no value cell wrapped, at ${width} px`, async () => {
+      const visit = await visitOffline(browser, page, { width, layout: true });
+      expect(visit.chartsState).toBe('done');
+      expect(visit.layout!.charts).toBe(visit.charts.length);
+      expect(visit.layout!.keptCells).toBeGreaterThan(50);
+      expect(visit.layout!.problems.map((p) => `${p.chart}: ${p.kind}: ${p.detail}`)).toEqual([]);
+    });
+  }
 
   it('shows every chart as a static image without JavaScript', async () => {
     const visit = await visitOffline(browser, page, { javaScriptEnabled: false });

@@ -41,7 +41,8 @@ describe('rlhf-replay reproduce', () => {
     expect(whole.out).not.toContain('\r');
     expect(whole.out).toContain('Figure');
     expect(whole.out).toContain('rlhfless.testbed-best-speedup');
-    expect(whole.out).toMatch(/\d+ of 9 simulated figures within tolerance/);
+    expect(whole.out).toMatch(/System figures: \d+ of 9 within tolerance/);
+    expect(whole.out).not.toContain('Schedule-search figures');
     expect(whole.out).toContain('report: ');
     const files = await filesOf(join(dir, 'whole'));
     expect([...files.keys()]).toEqual(expect.arrayContaining(['index.html', 'comparison.json', 'summary.md', 'tables/metrics.csv', 'tables/sensitivity.json']));

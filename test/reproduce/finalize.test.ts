@@ -38,7 +38,11 @@ describe('finalizeReproduce', () => {
     const files = await filesOf(join(dir, 'a'));
     expect([...files.keys()]).toEqual(expect.arrayContaining(['index.html', 'comparison.json', 'summary.md', 'tables/comparison.csv', 'tables/metrics.csv', 'tables/metrics.json', 'tables/ratios.csv', 'tables/iterations.csv', 'tables/sensitivity.csv', 'tables/assumptions-cost.csv', 'tables/figure-rlhfuse.speedup-vs-deepspeed-chat.csv']));
     const doc = JSON.parse(files.get('comparison.json')!);
-    expect(Object.keys(doc)).toEqual(['figures', 'notSimulated', 'validation']);
+    expect(Object.keys(doc)).toEqual(['figures', 'notSimulated', 'traceChoice', 'validation']);
+    // RLHFuse's system figures on the default HH-RLHF stand-in and each chat-like trace, the default first.
+    expect(doc.traceChoice.length).toBeGreaterThan(0);
+    for (const figure of doc.traceChoice) expect(figure.traces.map((t: { source: string }) => t.source)).toEqual(['polytrace-dapo', 'sharegpt', 'azure-conv']);
+    expect(doc.traceChoice.map((f: { id: string }) => f.id)).not.toContain('rlhfuse.migration-threshold-optimum');
     for (const figure of doc.figures) {
       expect(Object.keys(figure).slice(0, 8)).toEqual(['id', 'paper', 'description', 'published', 'unit', 'reproduced', 'withinTolerance', 'dependsOn']);
       expect(Object.keys(figure.reproduced)).toEqual(['mean', 'ciLow', 'ciHigh']);
@@ -56,6 +60,10 @@ describe('finalizeReproduce', () => {
     expect(html.indexOf('id="comparison"')).toBeLessThan(html.indexOf('id="rlhfuse"'));
     expect(html.indexOf('id="assumptions"')).toBeLessThan(html.indexOf('id="provenance"'));
     expect(files.get('summary.md')).toContain('| Figure | Published |');
+    expect(files.get('summary.md')).toContain('## RLHFless: billing alone against each technique');
+    expect(files.get('summary.md')).toContain('## RLHFuse’s HH-RLHF stand-in: reasoning or chat lengths');
+    expect([...files.keys()]).toEqual(expect.arrayContaining(['tables/decomposition.csv', 'tables/trace-choice.csv', 'tables/trace-choice-lengths.csv']));
+    expect(html.indexOf('id="rlhfless-decomposition"')).toBeGreaterThan(html.indexOf('id="rlhfless"'));
   });
 
   it('is byte-for-byte deterministic, whatever order the outcomes arrive in', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { averageOver, bestOf, meanEstimate, rangeOver, ratioPctEstimate, reductionPctEstimate, speedupEstimate, type ConfigEstimate } from '../../harness/stats/estimate.js';
+import { averageOver, bestOf, comparisonCombinationEstimate, meanEstimate, rangeOver, ratioPctEstimate, reductionPctEstimate, speedupEstimate, type ConfigEstimate } from '../../harness/stats/estimate.js';
 import { bootstrapPaired, bootstrapSettings } from '../../harness/stats/bootstrap.js';
 import { quantileSorted } from '../../harness/stats/quantile.js';
 
@@ -64,5 +64,37 @@ describe('estimates', () => {
     // averaged replicates 2, 3, 4, 5: type-7 quantiles at 2.5 % and 97.5 %.
     expect(avg.ciLow).toBeCloseTo(2.075, 12);
     expect(avg.ciHigh).toBeCloseTo(4.925, 12);
+  });
+});
+
+describe('comparisonCombinationEstimate', () => {
+  const options = { ci: true, resamples: 500, seed: 'combination' };
+  const base = [10, 12, 9, 14, 11, 13];
+  const a = [8, 9, 8, 10, 9, 9];
+  const b = [9, 11, 8, 12, 10, 12];
+
+  it('with one term of weight 1 is the speedup or the reduction itself, interval included (same resamples)', () => {
+    const speedup = comparisonCombinationEstimate('speedup', base, [{ values: a, weight: 1 }], 0, options, 'x');
+    const direct = speedupEstimate(base, a, options, 'x');
+    expect([speedup.mean, speedup.ciLow, speedup.ciHigh]).toEqual([direct.mean, direct.ciLow, direct.ciHigh]);
+    const reduction = comparisonCombinationEstimate('reductionPct', base, [{ values: a, weight: 1 }], 0, options, 'y');
+    const directReduction = reductionPctEstimate(base, a, options, 'y');
+    expect(reduction.mean).toBeCloseTo(directReduction.mean, 12);
+    expect(reduction.ciLow).toBeCloseTo(directReduction.ciLow, 10);
+    expect(reduction.ciHigh).toBeCloseTo(directReduction.ciHigh, 10);
+  });
+
+  it('adds weighted comparisons and the offset, by hand', () => {
+    const m = (xs: number[]) => xs.reduce((s, x) => s + x, 0) / xs.length;
+    const e = comparisonCombinationEstimate('reductionPct', base, [{ values: a, weight: 1 }, { values: b, weight: -1 }], 5, { ...options, ci: false }, 'z');
+    expect(e.mean).toBeCloseTo(5 + 100 * (1 - m(a) / m(base)) - 100 * (1 - m(b) / m(base)), 12);
+    expect(e.n).toBe(6);
+    const s = comparisonCombinationEstimate('speedup', base, [{ values: a, weight: 2 }], -1, { ...options, ci: false }, 'w');
+    expect(s.mean).toBeCloseTo(2 * (m(base) / m(a)) - 1, 12);
+  });
+
+  it('gives nothing for mismatched or empty series', () => {
+    expect(comparisonCombinationEstimate('speedup', [], [], 0, options, 'x').n).toBe(0);
+    expect(comparisonCombinationEstimate('speedup', base, [{ values: a.slice(1), weight: 1 }], 0, options, 'x').n).toBe(0);
   });
 });

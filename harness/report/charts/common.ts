@@ -14,6 +14,25 @@ export function distinctInOrder<T>(values: Iterable<T>): T[] {
   return [...new Set(values)];
 }
 
+/**
+ * Compares category names with their numbers as numbers ('512' < '1024', '5 nodes' < '10 nodes'),
+ * the rest as text, so categories read in numeric order. Pure and locale-free (same order on
+ * every machine).
+ */
+export function naturalCompare(a: string, b: string): number {
+  const chunks = (text: string) => text.match(/\d+(?:\.\d+)?|\D+/g) ?? [];
+  const left = chunks(a);
+  const right = chunks(b);
+  for (let i = 0; i < Math.min(left.length, right.length); i++) {
+    const x = left[i]!;
+    const y = right[i]!;
+    const numeric = /^\d/.test(x) && /^\d/.test(y);
+    const order = numeric ? Number(x) - Number(y) : x < y ? -1 : x > y ? 1 : 0;
+    if (order !== 0) return order;
+  }
+  return left.length - right.length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
 /** A number for tooltip text: 4 significant digits, no trailing zeros, no exponent for everyday magnitudes. */
 export function formatNumber(value: number): string {
   if (!Number.isFinite(value)) return String(value);
@@ -60,3 +79,42 @@ export const HOVER_ENCODING = {
   tooltip: { field: 'tooltip', type: 'nominal' },
   description: { field: 'tooltip', type: 'nominal' },
 } as const;
+
+/**
+ * Legends go below the plot, laid out in as many columns as fit the narrowest page (420 px,
+ * about 360 px for the chart), so a legend is never clipped and never squeezes the plot: the
+ * entries' width is estimated from their longest label at the legend's 11 px font.
+ */
+export const NARROW_CHART_WIDTH_PX = 360;
+
+export function legendColumns(labels: readonly string[], availablePx = NARROW_CHART_WIDTH_PX): number {
+  if (labels.length === 0) return 1;
+  const longest = Math.max(...labels.map((label) => label.length));
+  const entryPx = 16 + 6.2 * longest + 12;
+  return Math.max(1, Math.min(labels.length, Math.floor(availablePx / entryPx)));
+}
+
+/** A bottom legend for these labels: columns that fit, labels never cut (Vega's default cuts at 160 px). */
+export function bottomLegend(labels: readonly string[]): { orient: 'bottom'; direction: 'horizontal'; columns: number; labelLimit: number; titleLimit: number } {
+  return { orient: 'bottom', direction: 'horizontal', columns: legendColumns(labels), labelLimit: NARROW_CHART_WIDTH_PX, titleLimit: NARROW_CHART_WIDTH_PX };
+}
+
+/**
+ * A long category name (a configuration) wrapped onto lines of at most `chars` characters at its
+ * spaces (a longer word stays whole). Builders join the lines with '\n' into the category value
+ * and the axis splits it back (`labelExpr: split(datum.value, '\n')`: the expression holds no
+ * caller string), so a name sits on lines of its own instead of running into its neighbour.
+ */
+export function wrapText(text: string, chars: number): string[] {
+  const words = text.split(/\s+/).filter(Boolean);
+  const lines: string[] = [];
+  let line = '';
+  for (const word of words) {
+    if (line !== '' && line.length + 1 + word.length > chars) {
+      lines.push(line);
+      line = word;
+    } else line = line === '' ? word : `${line} ${word}`;
+  }
+  if (line !== '') lines.push(line);
+  return lines;
+}

@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA } from './common.js';
+import { bottomLegend, distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA } from './common.js';
 import { assignLanes } from './timeline-lanes.js';
 
 /** A simulated span: which pool's GPUs ran what, when (seconds from the start of the run). */
@@ -61,16 +61,17 @@ export function gpuTimelineChart(spans: readonly TimelineSpan[], options: GpuTim
     data: { values },
     facet: { row: { field: 'pool', type: 'nominal', title: null, sort: { field: 'poolOrder', op: 'min' }, header: { labelAngle: 0, labelAlign: 'left' } } },
     resolve: { scale: { y: 'independent' } },
-    spacing: 4,
+    // A one-lane row plus its spacing is at least a row label's height (11 px text), so pool names never touch.
+    spacing: Math.max(4, 14 - (options.laneHeight ?? 14)),
     spec: {
       width: options.width ?? 640,
       height: { step: options.laneHeight ?? 14 },
       mark: { type: 'bar' },
       encoding: {
-        x: { field: 'start', type: 'quantitative', title: options.timeTitle ?? 'Time (s)' },
+        x: { field: 'start', type: 'quantitative', title: options.timeTitle ?? 'Time (s)', axis: { labelOverlap: true } },
         x2: { field: 'end' },
         y: { field: 'lane', type: 'ordinal', axis: null },
-        color: { field: 'stage', type: 'nominal', title: 'Stage', scale: { domain: stages } },
+        color: { field: 'stage', type: 'nominal', title: 'Stage', scale: { domain: stages }, legend: bottomLegend(stages) },
         ...HOVER_ENCODING,
       },
     },

@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA } from './common.js';
+import { bottomLegend, distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA } from './common.js';
 
 /** One sample of a GPU's utilisation (0–1) at a time (seconds). */
 export interface UtilisationRow {
@@ -37,7 +37,7 @@ export function gpuUtilisationChart(rows: readonly UtilisationRow[], options: Ut
     .sort((a, b) => a.gpuOrder - b.gpuOrder || a.timeS - b.timeS);
   const rowsLayout = options.layout === 'rows';
   const encoding = {
-    x: { field: 'timeS', type: 'quantitative' as const, title: options.timeTitle ?? 'Time (s)' },
+    x: { field: 'timeS', type: 'quantitative' as const, title: options.timeTitle ?? 'Time (s)', axis: { labelOverlap: true } },
     y: {
       field: 'utilisation',
       type: 'quantitative' as const,
@@ -45,7 +45,7 @@ export function gpuUtilisationChart(rows: readonly UtilisationRow[], options: Ut
       axis: { format: '.0%', ...(rowsLayout ? { tickCount: 2 } : {}) },
       scale: { domain: [0, 1] },
     },
-    color: { field: 'gpu', type: 'nominal' as const, title: 'GPU', scale: { domain: gpus }, ...(rowsLayout ? { legend: null } : {}) },
+    color: { field: 'gpu', type: 'nominal' as const, title: 'GPU', scale: { domain: gpus }, legend: rowsLayout ? null : bottomLegend(gpus) },
     ...HOVER_ENCODING,
   };
   const mark = { type: 'line' as const, interpolate: options.interpolate ?? 'step-after', strokeWidth: 1.5 };
@@ -56,7 +56,8 @@ export function gpuUtilisationChart(rows: readonly UtilisationRow[], options: Ut
       ...header,
       data: { values },
       facet: { row: { field: 'gpu', type: 'nominal', title: null, sort: { field: 'gpuOrder', op: 'min' }, header: { labelAngle: 0, labelAlign: 'left' } } },
-      spacing: 4,
+      // Rows at least a label's height apart, so row names never touch.
+      spacing: Math.max(4, 14 - (options.height ?? 40)),
       spec: { width: options.width ?? 560, height: options.height ?? 40, mark, encoding },
     };
   }

@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, finiteOrNull, HOVER_ENCODING, hoverText, intervalText, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
+import { bottomLegend, distinctInOrder, finiteOrNull, HOVER_ENCODING, hoverText, intervalText, requireFinite, VEGA_LITE_SCHEMA, withUnit, wrapText } from './common.js';
 
 /** One bar: a system (series) in a configuration (group), with its mean and confidence interval. */
 export interface GroupedBarRow {
@@ -19,13 +19,21 @@ export interface GroupedBarOptions {
   readonly valueUnit?: string;
   readonly groupTitle: string;
   readonly seriesTitle: string;
-  readonly height?: number;
+  /** Plot width, px (the page narrows it to fit). Default 480. */
+  readonly width?: number;
+  /** Height of one bar, px. Default 12. */
+  readonly barHeight?: number;
   readonly description?: string;
 }
 
+/** Group names are wrapped onto lines of at most this many characters (the axis splits them at '\n'). */
+const GROUP_LABEL_CHARS = 22;
+
 /**
- * Grouped bars (x: group, bars side by side per series, colour: series) with confidence-interval
- * error bars. Groups and series appear in the order of the rows.
+ * Grouped bars, horizontal (y: group, bars stacked one above the other per series, colour:
+ * series, x: the value) with confidence-interval error bars. Horizontal, so group names of any
+ * length never run into each other: each is wrapped onto lines beside its own bars. Groups and
+ * series appear in the order of the rows.
  */
 export function groupedBarChart(rows: readonly GroupedBarRow[], options: GroupedBarOptions): VegaLiteSpec {
   const groups = distinctInOrder(rows.map((row) => row.group));
@@ -36,7 +44,7 @@ export function groupedBarChart(rows: readonly GroupedBarRow[], options: Grouped
     const ciHigh = finiteOrNull(row.ciHigh);
     const interval = intervalText(ciLow, ciHigh, options.valueUnit);
     return {
-      group: row.group,
+      group: wrapText(row.group, GROUP_LABEL_CHARS).join('\n'),
       series: row.series,
       seriesOrder: series.indexOf(row.series),
       mean,
@@ -48,19 +56,26 @@ export function groupedBarChart(rows: readonly GroupedBarRow[], options: Grouped
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.description ? { description: options.description } : {}),
-    height: options.height ?? 300,
+    width: options.width ?? 480,
+    height: { step: options.barHeight ?? 12, for: 'offset' },
     data: { values },
     encoding: {
-      x: { field: 'group', type: 'nominal', title: options.groupTitle, scale: { domain: groups }, axis: { labelAngle: 0, labelLimit: 160 } },
-      // A literal xOffset domain would compile to a sort expression holding the names; sort by a number instead.
-      xOffset: { field: 'series', type: 'nominal', sort: { field: 'seriesOrder', op: 'min' } },
+      y: {
+        field: 'group',
+        type: 'nominal',
+        title: options.groupTitle,
+        scale: { domain: groups.map((group) => wrapText(group, GROUP_LABEL_CHARS).join('\n')), paddingInner: 0.25 },
+        axis: { labelExpr: "split(datum.value, '\\n')", labelLimit: 200, labelLineHeight: 12 },
+      },
+      // A literal yOffset domain would compile to a sort expression holding the names; sort by a number instead.
+      yOffset: { field: 'series', type: 'nominal', sort: { field: 'seriesOrder', op: 'min' } },
     },
     layer: [
       {
         mark: { type: 'bar' },
         encoding: {
-          y: { field: 'mean', type: 'quantitative', title: options.valueTitle, stack: null },
-          color: { field: 'series', type: 'nominal', title: options.seriesTitle, scale: { domain: series } },
+          x: { field: 'mean', type: 'quantitative', title: options.valueTitle, stack: null, axis: { labelOverlap: true } },
+          color: { field: 'series', type: 'nominal', title: options.seriesTitle, scale: { domain: series }, legend: bottomLegend(series) },
           ...HOVER_ENCODING,
         },
       },
@@ -68,8 +83,8 @@ export function groupedBarChart(rows: readonly GroupedBarRow[], options: Grouped
         transform: [{ filter: { field: 'ciLow', valid: true } }, { filter: { field: 'ciHigh', valid: true } }],
         mark: { type: 'rule', color: '#222', strokeWidth: 1.5 },
         encoding: {
-          y: { field: 'ciLow', type: 'quantitative' },
-          y2: { field: 'ciHigh' },
+          x: { field: 'ciLow', type: 'quantitative' },
+          x2: { field: 'ciHigh' },
           ...HOVER_ENCODING,
         },
       },

@@ -6,6 +6,8 @@ export { lengthEcdfChart, type LengthEcdfOptions } from './length-ecdf.js';
 export { gpuTimelineChart, type GpuTimelineOptions, type TimelineSpan } from './gpu-timeline.js';
 export { costVsTimeChart, type CostTimeOptions, type CostTimeRow } from './cost-vs-time.js';
 export { tornadoChart, type TornadoOptions, type TornadoRow } from './tornado.js';
+export { intervalDotChart, type IntervalDotOptions, type IntervalDotRow, type IntervalTarget } from './interval-dot.js';
+export { waterfallChart, type WaterfallOptions, type WaterfallStep } from './waterfall.js';
 export { gpuUtilisationChart, type UtilisationOptions, type UtilisationRow } from './gpu-utilisation.js';
 export { assignLanes } from './timeline-lanes.js';
 export { measuredVsSimulatedChart, type MeasuredSimulatedOptions, type MeasuredSimulatedRow } from './measured-vs-simulated.js';

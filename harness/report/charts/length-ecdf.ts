@@ -1,6 +1,6 @@
 import { ecdf } from '../../stats/ecdf.js';
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, VEGA_LITE_SCHEMA } from './common.js';
+import { bottomLegend, distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, VEGA_LITE_SCHEMA } from './common.js';
 import type { LengthSeries } from './length-histogram.js';
 
 export interface LengthEcdfOptions {
@@ -45,9 +45,10 @@ export function lengthEcdfChart(traces: readonly LengthSeries[], options: Length
         type: 'quantitative',
         title: options.xTitle ?? 'Response length (tokens)',
         scale: logX ? { type: 'log' } : { zero: true },
+        axis: { labelOverlap: true },
       },
       y: { field: 'fraction', type: 'quantitative', title: 'Share of responses ≤ length', axis: { format: '.0%' }, scale: { domain: [0, 1] } },
-      color: { field: 'series', type: 'nominal', title: options.seriesTitle ?? 'Trace', scale: { domain: order } },
+      color: { field: 'series', type: 'nominal', title: options.seriesTitle ?? 'Trace', scale: { domain: order }, legend: bottomLegend(order) },
       ...HOVER_ENCODING,
     },
   };

@@ -68,12 +68,14 @@ export function lengthHistogramChart(traces: readonly LengthSeries[], options: L
     type: 'quantitative' as const,
     title: options.xTitle ?? 'Response length (tokens)',
     scale: logX ? { type: 'log' as const, domain } : { domain },
+    axis: { labelOverlap: true },
   };
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.description ? { description: options.description } : {}),
     data: { values },
-    facet: { row: { field: 'series', type: 'nominal', title: null, sort: { field: 'seriesOrder', op: 'min' }, header: { labelAngle: 0, labelAlign: 'left' } } },
+    // Each trace's name above its own row (not beside it), so the plot keeps the page's width.
+    facet: { row: { field: 'series', type: 'nominal', title: null, sort: { field: 'seriesOrder', op: 'min' }, header: { labelAngle: 0, labelOrient: 'top', labelAnchor: 'start', labelAlign: 'left', labelFontWeight: 'bold', labelLimit: 0 } } },
     spec: {
       width: options.width ?? 480,
       height: options.rowHeight ?? 90,

@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, finiteOrNull, formatNumber, HOVER_ENCODING, hoverText, intervalText, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
+import { bottomLegend, distinctInOrder, finiteOrNull, formatNumber, HOVER_ENCODING, hoverText, intervalText, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
 
 /** One point of a curve: x, the mean of y over seeds, and its confidence interval. */
 export interface LineCiRow {
@@ -80,7 +80,7 @@ export function lineWithBandChart(rows: readonly LineCiRow[], options: LineCiOpt
     type: 'quantitative' as const,
     title: options.xTitle,
     scale: xScale,
-    ...((options.ticksAtData ?? true) ? { axis: { values: xValues, format: '~g' } } : {}),
+    axis: { labelOverlap: true, ...((options.ticksAtData ?? true) ? { values: xValues, format: '~g' } : {}) },
   };
   // Legend symbols drawn as solid strokes: merged with the band layer they would take its faint fill.
   const colour = {
@@ -88,7 +88,7 @@ export function lineWithBandChart(rows: readonly LineCiRow[], options: LineCiOpt
     type: 'nominal' as const,
     title: options.seriesTitle,
     scale: { domain: series },
-    legend: { symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
+    legend: { ...bottomLegend(series), symbolType: 'stroke', symbolOpacity: 1, symbolStrokeWidth: 2 },
   };
   const yScale = { zero: options.yZero ?? false };
   const layers: NonNullable<Extract<VegaLiteSpec, { layer: unknown }>['layer']>[number][] = [

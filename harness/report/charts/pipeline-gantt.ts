@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA } from './common.js';
+import { bottomLegend, distinctInOrder, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA } from './common.js';
 
 /** One F or B task of a pipeline schedule (the pipeline evaluator's ScheduledTask fits). */
 export interface PipelineGanttTask {
@@ -62,7 +62,7 @@ export function pipelineGanttChart(tasks: readonly PipelineGanttTask[], options:
   });
   const showLabels = options.labels ?? tasks.length <= 200;
   const rowDomain = nodes.map((node) => `node ${node}`);
-  const x = { field: 'start', type: 'quantitative', title: options.timeTitle ?? 'Time (s)' } as const;
+  const x = { field: 'start', type: 'quantitative', title: options.timeTitle ?? 'Time (s)', axis: { labelOverlap: true } } as const;
   const y = { field: 'row', type: 'nominal', title: null, scale: { domain: rowDomain } } as const;
   const bars = {
     mark: { type: 'bar', stroke: 'white', strokeWidth: 0.5 },
@@ -70,14 +70,21 @@ export function pipelineGanttChart(tasks: readonly PipelineGanttTask[], options:
       x,
       x2: { field: 'end' },
       y,
-      color: { field: 'model', type: 'nominal', title: 'Model', scale: { domain: models, range: MODEL_COLOURS.slice(0, Math.max(1, models.length)) } },
-      opacity: { field: 'kind', type: 'ordinal', sort: ['forward', 'backward'], title: 'Pass', scale: { domain: ['forward', 'backward'], range: [0.45, 1] } },
+      color: { field: 'model', type: 'nominal', title: 'Model', scale: { domain: models, range: MODEL_COLOURS.slice(0, Math.max(1, models.length)) }, legend: bottomLegend(models) },
+      opacity: { field: 'kind', type: 'ordinal', sort: ['forward', 'backward'], title: 'Pass', scale: { domain: ['forward', 'backward'], range: [0.45, 1] }, legend: bottomLegend(['forward', 'backward']) },
       ...HOVER_ENCODING,
     },
   } as const;
+  // A micro-batch number shows only where its bar is wide enough to hold it (about 5 px a digit at
+  // 8 px type), so on a narrow page the numbers never run into each other; the tooltip has it always.
   const labels = {
     mark: { type: 'text', fontSize: 8, color: 'black' },
-    encoding: { x: { ...x, field: 'middle' }, y, text: { field: 'label', type: 'nominal' } },
+    encoding: {
+      x: { ...x, field: 'middle' },
+      y,
+      text: { field: 'label', type: 'nominal' },
+      opacity: { condition: { test: "scale('x', datum.end) - scale('x', datum.start) < 5 * length(datum.label) + 3", value: 0 }, value: 1 },
+    },
     transform: [{ calculate: '(datum.start + datum.end) / 2', as: 'middle' }],
   } as const;
   return {

@@ -1,14 +1,16 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
+import { bottomLegend, formatNumber, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
 
-/** How far a headline figure moves when one named assumption goes to each end of its plausible range. */
+/** How far a headline figure moves when one named assumption moves over its plausible values. */
 export interface TornadoRow {
   readonly assumption: string;
-  /** The headline figure with the assumption at the low end of its range. */
+  /** The assumption's plausible values in its unit, shown under its name: '1.5–6 GiB, default 3 GiB'. */
+  readonly range?: string;
+  /** The lowest figure over the assumption's values (the default's included). */
   readonly low: number;
-  /** The headline figure with the assumption at the high end of its range. */
+  /** The highest figure over the assumption's values (the default's included). */
   readonly high: number;
-  /** The assumption's own values at each end, shown at the bar ends: '0.5×', '2 GB/s'. */
+  /** The assumption's value giving each end, in its unit ('6 GiB', '0.9'), printed at the bar's end. */
   readonly lowSetting?: string;
   readonly highSetting?: string;
 }
@@ -21,9 +23,20 @@ export interface TornadoOptions {
   readonly description?: string;
 }
 
+/** What a bar's colour says: the direction the figure moves, whichever end of its range the assumption sits at. */
+export const TORNADO_DIRECTIONS = ['figure goes down', 'figure goes up'] as const;
+
+/** Vertical layout of one row, in rows (1 = one row's height): name and range above the bar, the bar below. */
+const ROW = { nameAt: -0.36, rangeAt: -0.12, barTop: 0.02, barBottom: 0.4, heightPx: 52 } as const;
+/** Room on each side of the bars for the values printed at their ends, px. */
+const END_LABEL_ROOM_PX = 90;
+
 /**
- * A tornado chart: one row per assumption, bars from the baseline figure to the figure at the
- * assumption's low and high settings, the widest swing on top.
+ * A tornado chart: one row per assumption, its name and plausible range written above its bar
+ * (so the plot keeps the page's whole width), a bar from the baseline figure to the figure at
+ * each assumption value that moves it, coloured by the direction the figure moves, labelled at
+ * its end with that value in its unit; the widest swing on top. An end at the baseline draws
+ * nothing.
  */
 export function tornadoChart(rows: readonly TornadoRow[], baseline: number, options: TornadoOptions): VegaLiteSpec {
   requireFinite('tornadoChart', 0, 'baseline', baseline);
@@ -33,63 +46,79 @@ export function tornadoChart(rows: readonly TornadoRow[], baseline: number, opti
     requireFinite('tornadoChart', index, 'high', row.high);
   });
   const sorted = [...rows].sort((a, b) => swing(b) - swing(a));
-  const values = sorted.flatMap((row) =>
-    (['low', 'high'] as const).map((end) => {
-      const value = end === 'low' ? row.low : row.high;
-      const setting = end === 'low' ? row.lowSetting : row.highSetting;
-      return {
-        assumption: row.assumption,
-        end: `${end} end`,
-        value,
-        baseline,
-        setting: setting ?? '',
-        settingAlign: value >= baseline ? 'left' : 'right',
-        ...hoverText([
-          row.assumption,
-          `${end} end${setting ? ` (${setting})` : ''}: ${withUnit(value, options.valueUnit)}`,
-          `baseline ${withUnit(baseline, options.valueUnit)}, change ${value >= baseline ? '+' : ''}${formatNumber(value - baseline)}`,
-        ]),
-      };
-    }),
+  const bars = sorted.flatMap((row, index) =>
+    (['low', 'high'] as const)
+      .map((end) => ({ value: end === 'low' ? row.low : row.high, setting: (end === 'low' ? row.lowSetting : row.highSetting) ?? '' }))
+      .filter(({ value }) => value !== baseline)
+      .map(({ value, setting }) => {
+        const direction = value < baseline ? TORNADO_DIRECTIONS[0] : TORNADO_DIRECTIONS[1];
+        return {
+          kind: 'bar',
+          assumption: row.assumption,
+          row: index,
+          barTop: index + ROW.barTop,
+          barBottom: index + ROW.barBottom,
+          barMiddle: index + (ROW.barTop + ROW.barBottom) / 2,
+          direction,
+          value,
+          baseline,
+          setting,
+          settingAlign: value > baseline ? 'left' : 'right',
+          ...hoverText([
+            row.assumption,
+            ...(row.range ? [`plausible: ${row.range}`] : []),
+            `${setting ? `at ${setting}` : 'moved'}: ${withUnit(value, options.valueUnit)} (${direction})`,
+            `baseline ${withUnit(baseline, options.valueUnit)}, change ${value >= baseline ? '+' : ''}${formatNumber(value - baseline)}`,
+          ]),
+        };
+      }),
   );
-  const y = { field: 'assumption', type: 'nominal' as const, title: null, scale: { domain: sorted.map((row) => row.assumption) }, axis: { labelLimit: 220 } };
-  // Room beyond the longest bars for the setting labels, as a literal domain.
+  const names = sorted.flatMap((row, index) => [
+    { kind: 'name', row: index, at: index + ROW.nameAt, text: row.assumption },
+    ...(row.range ? [{ kind: 'range', row: index, at: index + ROW.rangeAt, text: row.range }] : []),
+  ]);
   const all = [baseline, ...rows.flatMap((row) => [row.low, row.high])];
   const [min, max] = [Math.min(...all), Math.max(...all)];
-  const margin = 0.2 * (max - min || Math.abs(baseline) || 1);
-  const x = { field: 'value', type: 'quantitative' as const, title: options.valueTitle, scale: { domain: [min - margin, max + margin], nice: false } };
-  const ends = ['low end', 'high end'];
+  const span = max - min || Math.abs(baseline) || 1;
+  // Rows top to bottom; the pixel padding keeps room for the values printed at the bars' ends at any width.
+  const y = { type: 'quantitative' as const, axis: null, scale: { domain: [-0.5, Math.max(1, sorted.length) - 0.5], reverse: true, nice: false, zero: false } };
+  const x = { field: 'value', type: 'quantitative' as const, title: options.valueTitle, scale: { domain: [min - 0.02 * span, max + 0.02 * span], padding: END_LABEL_ROOM_PX, nice: false, zero: false }, axis: { labelOverlap: true, grid: true } };
+  const endLabel = (align: 'left' | 'right') => ({
+    data: { values: bars.filter((bar) => bar.settingAlign === align) },
+    mark: { type: 'text' as const, align, baseline: 'middle' as const, dx: align === 'left' ? 4 : -4, fontSize: 10, color: '#444', aria: false },
+    encoding: { y: { ...y, field: 'barMiddle' }, x, text: { field: 'setting', type: 'nominal' as const } },
+  });
+  const rowText = (kind: 'name' | 'range') => ({
+    data: { values: names.filter((name) => name.kind === kind) },
+    mark: { type: 'text' as const, align: 'left' as const, baseline: 'middle' as const, fontSize: kind === 'name' ? 11 : 10, fontWeight: kind === 'name' ? ('bold' as const) : ('normal' as const), color: kind === 'name' ? '#222' : '#666', aria: false },
+    encoding: { y: { ...y, field: 'at' }, x: { value: 0 }, text: { field: 'text', type: 'nominal' as const } },
+  });
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.description ? { description: options.description } : {}),
     width: options.width ?? 480,
-    height: { step: 26 },
-    data: { values },
+    height: Math.max(1, sorted.length) * ROW.heightPx,
     layer: [
       {
-        mark: { type: 'bar', opacity: 0.85, height: { band: 0.7 } },
+        data: { values: bars },
+        mark: { type: 'rect', opacity: 0.85 },
         encoding: {
-          y,
+          y: { ...y, field: 'barTop' },
+          y2: { field: 'barBottom' },
           x,
           x2: { field: 'baseline' },
-          color: { field: 'end', type: 'nominal', title: 'Assumption at its', scale: { domain: ends, range: ['#4c78a8', '#f58518'] } },
+          color: { field: 'direction', type: 'nominal', title: 'Colour = direction of the figure’s change', scale: { domain: [...TORNADO_DIRECTIONS], range: ['#4c78a8', '#f58518'] }, legend: bottomLegend([...TORNADO_DIRECTIONS]) },
           ...HOVER_ENCODING,
         },
       },
+      ...(['left', 'right'] as const).filter((align) => bars.some((bar) => bar.settingAlign === align && bar.setting !== '')).map(endLabel),
+      rowText('name'),
+      ...(names.some((name) => name.kind === 'range') ? [rowText('range')] : []),
       {
-        transform: [{ filter: { field: 'settingAlign', equal: 'left' } }],
-        mark: { type: 'text', align: 'left', dx: 4, fontSize: 10, color: '#444', aria: false },
-        encoding: { y, x, text: { field: 'setting', type: 'nominal' } },
-      },
-      {
-        transform: [{ filter: { field: 'settingAlign', equal: 'right' } }],
-        mark: { type: 'text', align: 'right', dx: -4, fontSize: 10, color: '#444', aria: false },
-        encoding: { y, x, text: { field: 'setting', type: 'nominal' } },
-      },
-      {
-        data: { values: [{ baseline, ...hoverText([`baseline ${withUnit(baseline, options.valueUnit)}`]) }] },
+        // The baseline as a segment through each row's bar band only, so it never crosses a row's name.
+        data: { values: sorted.map((_, index) => ({ baseline, top: index + ROW.barTop - 0.06, bottom: index + ROW.barBottom + 0.06, ...hoverText([`baseline ${withUnit(baseline, options.valueUnit)}`]) })) },
         mark: { type: 'rule', color: '#222', strokeWidth: 1.5 },
-        encoding: { x: { field: 'baseline', type: 'quantitative' }, ...HOVER_ENCODING },
+        encoding: { x: { field: 'baseline', type: 'quantitative' }, y: { ...y, field: 'top' }, y2: { field: 'bottom' }, ...HOVER_ENCODING },
       },
     ],
   };

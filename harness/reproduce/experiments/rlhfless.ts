@@ -10,6 +10,19 @@ import type { ExperimentConfig, TraceUse } from './types.js';
  */
 export const GRID_SCHEDULERS = ['verl', 'rlhfless', 'rlhfless-weak-predictor'] as const;
 export const ABLATION_SCHEDULERS = ['rlhfless-naive', 'oracle', 'rlhfless-no-dedup', 'rlhfless-no-predict', 'rlhfless-no-assign', 'rlhfless-no-cut', 'rlhfless-no-scale'] as const;
+/**
+ * The billing-only variant and RLHFless's leave-one-out ablations, by technique: run on every
+ * testbed and simulation configuration so each RLHFless figure splits, where it is computed, into
+ * what billing alone gives and what each technique adds (figures/decomposition.ts).
+ */
+export const LEAVE_ONE_OUT = [
+  { technique: 'deduplicated prefill', without: 'rlhfless-no-dedup' },
+  { technique: 'length prediction', without: 'rlhfless-no-predict' },
+  { technique: 'prompt assignment', without: 'rlhfless-no-assign' },
+  { technique: 'cut-and-migrate', without: 'rlhfless-no-cut' },
+  { technique: 'actor scaling', without: 'rlhfless-no-scale' },
+] as const;
+export const DECOMPOSITION_SCHEDULERS = ['rlhfless-naive', ...LEAVE_ONE_OUT.map((t) => t.without)] as const;
 /** RLHFless assignment with the fixed 3 actors against RLHFless's model of RLHFuse's prompt handling (§3.3). */
 export const ASSIGNMENT_SCHEDULERS = ['rlhfless-no-scale', 'rlhfuse-global-migrate'] as const;
 
@@ -67,7 +80,7 @@ export function rlhflessConfigs(facts: (scenario: string) => ScenarioFacts, trac
         const scenario = testbedScenario(model.id, algorithm);
         const fact = facts(scenario);
         const shape = epochs(fact.batchPrompts, sizes);
-        const extra = id === ABLATION_CONFIG ? ABLATION_SCHEDULERS : id === ASSIGNMENT_CONFIG ? ASSIGNMENT_SCHEDULERS : [];
+        const extra = [...DECOMPOSITION_SCHEDULERS, ...(id === ABLATION_CONFIG ? ABLATION_SCHEDULERS : id === ASSIGNMENT_CONFIG ? ASSIGNMENT_SCHEDULERS : [])];
         configs.push({
           id,
           paper: 'rlhfless',
@@ -79,7 +92,7 @@ export function rlhflessConfigs(facts: (scenario: string) => ScenarioFacts, trac
           trace: traceFor(dataset, fact.samplesPerPrompt, shape),
           samplesPerPrompt: fact.samplesPerPrompt,
           shape,
-          schedulers: [...GRID_SCHEDULERS, ...extra.filter((s) => !(GRID_SCHEDULERS as readonly string[]).includes(s))],
+          schedulers: [...new Set([...GRID_SCHEDULERS, ...extra])],
           ...(id === ABLATION_CONFIG ? { timeline: ['verl', 'rlhfless'] } : {}),
         });
       }
@@ -150,7 +163,7 @@ export function rlhflessConfigs(facts: (scenario: string) => ScenarioFacts, trac
         trace: traceFor('gsm8k', fact.samplesPerPrompt, shape),
         samplesPerPrompt: fact.samplesPerPrompt,
         shape,
-        schedulers: ['verl', 'rlhfless'],
+        schedulers: ['verl', 'rlhfless', ...DECOMPOSITION_SCHEDULERS],
       });
     }
   }

@@ -1,4 +1,5 @@
 import type { WorkloadShape } from '../traces/shape.js';
+import type { TraceSourceId } from '../traces/sources.js';
 import type { ExperimentConfig, TraceUse } from './types.js';
 
 /**
@@ -42,6 +43,9 @@ function scenarioPath(stem: string, cap: number): string {
 
 export const RLHFUSE_BATCH_PROMPTS = 512;
 
+/** The group of the throughput grid (the figures read it). */
+export const RLHFUSE_MAIN_GROUP = 'rlhfuse-main';
+
 export function rlhfuseShape(sizes: Pick<RlhfuseSizes, 'warmup' | 'measured'>): WorkloadShape {
   return { kind: 'batches', batchPrompts: RLHFUSE_BATCH_PROMPTS, warmup: sizes.warmup, measured: sizes.measured };
 }
@@ -56,7 +60,7 @@ export function rlhfuseConfigs(trace: TraceUse, sizes: RlhfuseSizes): Experiment
       configs.push({
         id,
         paper: 'rlhfuse',
-        group: 'rlhfuse-main',
+        group: RLHFUSE_MAIN_GROUP,
         label: `${pair.label}, max generation ${cap}`,
         dims: { pair: pair.label, maxGenerationTokens: cap },
         scenario: scenarioPath(pair.scenarioStem, cap),
@@ -96,4 +100,24 @@ export function thresholdCurveConfig(trace: TraceUse, sizes: RlhfuseSizes): Expe
 
 export function thresholdGrid(quick: boolean): readonly number[] {
   return quick ? QUICK_THRESHOLD_GRID : THRESHOLD_GRID;
+}
+
+/** The group of the grid replayed on another trace in place of HH-RLHF's stand-in. */
+export function standInGroup(source: TraceSourceId): string {
+  return `rlhfuse-standin/${source}`;
+}
+
+/**
+ * The throughput grid replayed on another trace (a chat-like one) in place of the default
+ * HH-RLHF stand-in: the same configurations and schedulers, in their own group, each naming the
+ * main configuration it stands beside. Figures are recomputed on them as on the main grid.
+ */
+export function rlhfuseStandInConfigs(source: TraceSourceId, trace: TraceUse, sizes: RlhfuseSizes): ExperimentConfig[] {
+  return rlhfuseConfigs(trace, sizes).map(({ timeline: _timeline, ...config }) => ({
+    ...config,
+    id: config.id.replace(/^rlhfuse\//, `rlhfuse-standin/${source}/`),
+    group: standInGroup(source),
+    label: `${config.label} (${source} lengths)`,
+    standIn: { replaces: config.id, source },
+  }));
 }

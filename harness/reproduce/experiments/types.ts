@@ -40,6 +40,11 @@ export interface ExperimentConfig {
   readonly schedulers: readonly string[];
   /** Schedulers whose first measured iteration's spans are kept for the GPU-timeline chart. */
   readonly timeline?: readonly string[];
+  /**
+   * This configuration replays another trace in place of the main one's (the HH-RLHF stand-in
+   * comparison): the main configuration it stands beside and the trace source it replays.
+   */
+  readonly standIn?: { readonly replaces: string; readonly source: TraceSourceId };
 }
 
 /** One named assumption moved to one value, for the sensitivity analysis. */

@@ -1,10 +1,12 @@
 import type { MetricName } from '../../metrics/iteration.js';
 import {
+  comparisonCombinationEstimate,
   customEstimate,
   meanEstimate,
   ratioPctEstimate,
   reductionPctEstimate,
   speedupEstimate,
+  type ComparisonKind,
   type Estimate,
   type EstimateOptions,
 } from '../../stats/estimate.js';
@@ -78,6 +80,21 @@ export class EstimateBook {
       const { points, matrix } = this.data.curve(side.config, side.scheduler, metric);
       const k = points.indexOf(point);
       return meanEstimate(k < 0 ? [] : matrix[k]!, this.options, label);
+    });
+  }
+
+  /**
+   * offset + Σ weight · compare(baseline, candidate) of `metric` over the units every side has
+   * (a part of a figure's decomposition), with a paired-bootstrap interval.
+   */
+  combination(kind: ComparisonKind, baseline: Side, terms: readonly { readonly side: Side; readonly weight: number }[], offset: number, metric: MetricName): Estimate {
+    const label = `combination/${kind}/${sideName(baseline)}/${terms.map((t) => `${t.weight}*${sideName(t.side)}`).join('+')}/${offset}/${metric}`;
+    return this.once(label, () => {
+      const sides = [baseline, ...terms.map((t) => t.side)];
+      const series = sides.map((side) => this.data.units(side.config, side.scheduler, metric));
+      const shared = series.reduce((keys, units) => keys.filter((key) => units.has(key)), [...series[0]!.keys()]).sort();
+      const values = series.map((units) => shared.map((key) => units.get(key)!));
+      return comparisonCombinationEstimate(kind, values[0]!, terms.map((t, i) => ({ values: values[i + 1]!, weight: t.weight })), offset, this.options, label);
     });
   }
 

@@ -65,6 +65,11 @@ export class FigureData {
     return [...units.keys()].sort().map((key) => units.get(key)!);
   }
 
+  /** One series keyed by unit (for pairing more than two series). */
+  units(configId: string, scheduler: string, metric: MetricName): ReadonlyMap<string, number> {
+    return this.values.get(`${configId}|${scheduler}|${metric}`) ?? new Map();
+  }
+
   has(configId: string, scheduler: string, metric: MetricName = 'iterationTimeS'): boolean {
     return this.values.has(`${configId}|${scheduler}|${metric}`);
   }

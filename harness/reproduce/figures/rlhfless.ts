@@ -1,4 +1,5 @@
-import { ABLATION_CONFIG, ASSIGNMENT_CONFIG, SIM_PROBE_CONFIG } from '../experiments/rlhfless.js';
+import { ABLATION_CONFIG, ASSIGNMENT_CONFIG, LEAVE_ONE_OUT, SIM_PROBE_CONFIG } from '../experiments/rlhfless.js';
+import type { DecompositionSpec } from './decomposition.js';
 import type { MetricName } from '../../metrics/iteration.js';
 import type { FigureData } from './data.js';
 import { averageOver, bestOf } from '../../stats/estimate.js';
@@ -11,6 +12,11 @@ const SIM = 'rlhfless-sim';
 const KV = ['rlhfless/kv/3b-grpo-gsm8k', 'rlhfless/kv/3b-grpo-gsm8k-shared'] as const;
 const DEDUP = 'rlhfless/dedup/3b-grpo-n3-gsm8k';
 
+/** The split of a figure of `candidate` against veRL: billing (rlhfless-naive), then each technique's leave-one-out ablation where the candidate has them. */
+function decomposition(candidate: string, metric: MetricName, compare: Comparison, over: DecompositionSpec['over'], group: string): DecompositionSpec {
+  return { baseline: 'verl', candidate, metric, compare, over, group, billing: 'rlhfless-naive', techniques: candidate === 'rlhfless' ? LEAVE_ONE_OUT : [] };
+}
+
 function actorsContext(data: FigureData, config: string, schedulers: readonly string[]): string {
   return schedulers.map((s) => stageSummary(data, config, s)).join('; ');
 }
@@ -21,8 +27,10 @@ function bestOnGrid(id: string, candidate: string, metric: MetricName, compare: 
     id,
     paper: 'rlhfless',
     headline,
+    scope: 'system',
     how: `${what} of ${candidate} against veRL (3 fixed decode actors) per model × algorithm × dataset on 16 L40S, over 3 epochs; reported for the best configuration (the paper's "up to")`,
     probe: { configs: [ABLATION_CONFIG], schedulers: ['verl', candidate] },
+    decomposition: decomposition(candidate, metric, compare, 'best', GRID),
     compute(book): FigureOutcome {
       const { data } = book;
       const estimates = perConfig(book, data.configs(GRID), 'verl', candidate, metric, compare);
@@ -39,8 +47,10 @@ function averageOnSim(id: string, metric: MetricName, compare: Comparison, what:
     id,
     paper: 'rlhfless',
     headline: true,
+    scope: 'system',
     how: `${what} of RLHFless against the veRL-style generation baseline (every GPU pair decoding), Llama2-70B generation only, per response cap (2k/4k/8k) × node count (5/10/20); the average over these settings`,
     probe: { configs: [SIM_PROBE_CONFIG], schedulers: ['verl', 'rlhfless'] },
+    decomposition: decomposition('rlhfless', metric, compare, 'average', SIM),
     compute(book): FigureOutcome {
       const { data } = book;
       const estimates = perConfig(book, data.configs(SIM), 'verl', 'rlhfless', metric, compare);
@@ -101,24 +111,30 @@ export const rlhflessFigures: readonly FigureComputation[] = [
     id: 'rlhfless.assignment-vs-rlhfuse-cost',
     paper: 'rlhfless',
     headline: false,
+    scope: 'system',
     how: 'per-step cost (GPU-seconds) of RLHFless with the fixed 3 actors (sorted chunks, cut-and-migrate) against RLHFless’s model of RLHFuse (global cut to one actor), Qwen2.5-3B, PPO, gsm8k-like lengths',
     probe: { configs: [ASSIGNMENT_CONFIG], schedulers: ['rlhfless-no-scale', 'rlhfuse-global-migrate'] },
+    decomposition: { none: 'both sides are serverless and billed alike (RLHFless with fixed actors against RLHFless’s model of RLHFuse): billing adds nothing, the figure is prompt assignment’s own' },
     compute: assignmentVsRlhfuse,
   },
   {
     id: 'rlhfless.kv-recompute-share',
     paper: 'rlhfless',
     headline: false,
+    scope: 'system',
     how: 'GPU-seconds of veRL (GRPO, 4 responses per prompt, Qwen2.5-3B, gsm8k-like) that disappear when the group shares its prompt KV instead of each sample prefilling it, over the same prompts',
     probe: { configs: [...KV], schedulers: ['verl'] },
+    decomposition: { none: 'both sides are veRL (each sample prefilling its prompt, or the group sharing it): no serverless billing on either side' },
     compute: kvRecomputeShare,
   },
   {
     id: 'rlhfless.dedup-prefill-saving',
     paper: 'rlhfless',
     headline: false,
+    scope: 'system',
     how: 'prefilled tokens of RLHFless with deduplicated prefill against RLHFless without it, GRPO with 3 responses per prompt, over the same prompts',
     probe: { configs: [DEDUP], schedulers: ['rlhfless', 'rlhfless-no-dedup'] },
+    decomposition: { none: 'prefilled tokens of RLHFless with and without deduplicated prefill: a count of tokens, which billing does not enter' },
     compute: dedupSaving,
   },
 ];

@@ -1,4 +1,5 @@
 import type { ChartEntry } from '../../report/page-model.js';
+import { naturalCompare } from '../../report/charts/common.js';
 import { costVsTimeChart, type CostTimeRow } from '../../report/charts/cost-vs-time.js';
 import { gpuTimelineChart, type TimelineSpan } from '../../report/charts/gpu-timeline.js';
 import { groupedBarChart, type GroupedBarRow } from '../../report/charts/grouped-bar.js';
@@ -6,6 +7,7 @@ import { lengthHistogramChart } from '../../report/charts/length-histogram.js';
 import { lineWithBandChart, type LineCiRow } from '../../report/charts/line-ci.js';
 import { pipelineGanttChart } from '../../report/charts/pipeline-gantt.js';
 import { tornadoChart } from '../../report/charts/tornado.js';
+import { describeAssumptionRange } from '../../report/assumption-value.js';
 import type { CompactSpan } from '../cases/run.js';
 import { ABLATION_CONFIG, ABLATION_SCHEDULERS, GRID_SCHEDULERS } from '../experiments/rlhfless.js';
 import { RLHFUSE_PROBE_CONFIG, RLHFUSE_SCHEDULERS } from '../experiments/rlhfuse.js';
@@ -25,10 +27,15 @@ export interface ReportCharts {
   readonly sensitivity: readonly ChartEntry[];
 }
 
+/** A group's configurations in the order people read them: by label, numbers as numbers ('512, 1024, 2048'). */
+function configsInOrder(book: EstimateBook, group: string) {
+  return book.data.configs(group).sort((a, b) => naturalCompare(a.label, b.label));
+}
+
 /** Mean bars with their intervals, read from the book (the same estimates the figures and tables show). */
 function bars(book: EstimateBook, group: string, schedulers: readonly string[], metric: MetricName): GroupedBarRow[] {
   const rows: GroupedBarRow[] = [];
-  for (const config of book.data.configs(group)) {
+  for (const config of configsInOrder(book, group)) {
     for (const scheduler of schedulers) {
       if (!book.data.has(config.id, scheduler, metric)) continue;
       const e = book.mean({ config: config.id, scheduler }, metric);
@@ -83,7 +90,7 @@ function rlhfuseCharts(results: ReproduceResults, book: EstimateBook): ChartEntr
   });
   const rows: LineCiRow[] = [];
   for (const baseline of ['deepspeed-chat', 'realhf', 'rlhfuse-base']) {
-    for (const config of data.configs('rlhfuse-main')) {
+    for (const config of configsInOrder(book, 'rlhfuse-main')) {
       const e = book.speedup({ config: config.id, scheduler: baseline }, { config: config.id, scheduler: 'rlhfuse' }, 'iterationTimeS');
       if (e.n === 0) continue;
       rows.push({ series: `${config.dims['pair']} vs ${baseline}`, x: Number(config.dims['maxGenerationTokens']), mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh });
@@ -148,19 +155,20 @@ function rlhflessCharts(results: ReproduceResults, book: EstimateBook): ChartEnt
       description: 'Mean samples per second of a step over the 3 epochs, 16 L40S, with 95 % bootstrap intervals.',
     });
     const costRows: CostTimeRow[] = [];
-    for (const config of data.configs('rlhfless-grid')) {
+    for (const config of configsInOrder(book, 'rlhfless-grid')) {
       for (const scheduler of GRID_SCHEDULERS) {
         if (!data.has(config.id, scheduler, 'iterationTimeS')) continue;
         const t = book.mean({ config: config.id, scheduler }, 'iterationTimeS');
         const c = book.mean({ config: config.id, scheduler }, 'costUsd');
-        costRows.push({ label: config.label, series: scheduler, timePerStepS: t.mean, costPerStepUsd: c.mean, timeCiLow: t.ciLow, timeCiHigh: t.ciHigh, costCiLow: c.ciLow, costCiHigh: c.ciHigh });
+        const short = `${String(config.dims['model']).replace(/^Qwen2\.5-/, '')} ${config.dims['algorithm']} ${config.dims['dataset']}`;
+        costRows.push({ label: scheduler, series: scheduler, group: config.label, groupLabel: short, timePerStepS: t.mean, costPerStepUsd: c.mean, timeCiLow: t.ciLow, timeCiHigh: t.ciHigh, costCiLow: c.ciLow, costCiHigh: c.ciHigh });
       }
     }
     charts.push({
       id: 'rlhfless-cost-vs-time',
       title: 'RLHFless testbed: cost against time per step',
       spec: costVsTimeChart(costRows, { xTitle: 'Time per step (s)', yTitle: 'Cost per step (USD, GPU-seconds allocated × $3.77/GPU-h)', seriesTitle: 'System' }),
-      description: 'Down and left is better. Cost is what is allocated: veRL holds all 16 GPUs for the whole step; RLHFless pays each function from its start to its release.',
+      description: 'Down and left is better. A grey line joins the systems of one configuration (model, algorithm, dataset-like lengths); a configuration is named beside its points where the name collides with nothing, and every point names it on hover. Cost is what is allocated: veRL holds all 16 GPUs for the whole step; RLHFless pays each function from its start to its release.',
     });
   }
   const ablation = data.config(ABLATION_CONFIG);
@@ -186,7 +194,7 @@ function rlhflessCharts(results: ReproduceResults, book: EstimateBook): ChartEnt
   const sim = data.configs('rlhfless-sim');
   if (sim.length > 0) {
     const rows: LineCiRow[] = [];
-    for (const config of sim) {
+    for (const config of [...sim].sort((a, b) => Number(a.dims['nodes']) - Number(b.dims['nodes']) || naturalCompare(a.id, b.id))) {
       const e = book.speedup({ config: config.id, scheduler: 'verl' }, { config: config.id, scheduler: 'rlhfless' }, 'iterationTimeS');
       if (e.n === 0) continue;
       rows.push({ series: `${config.dims['nodes']} nodes`, x: { '2k': 2048, '4k': 4096, '8k': 8192 }[String(config.dims['maxResponse'])] ?? 0, mean: e.mean, ciLow: e.ciLow, ciHigh: e.ciHigh });
@@ -224,12 +232,23 @@ function sensitivityCharts(results: ReproduceResults, units: ReadonlyMap<string,
     const sensitivity = results.sensitivity.find((s) => s.figure === figure.id);
     if (!sensitivity || sensitivity.entries.length === 0 || !Number.isFinite(sensitivity.baseline)) continue;
     const unit = units.get(figure.id) ?? '';
-    const rows = sensitivity.entries.slice(0, 12).map((entry) => ({ assumption: entry.assumption, low: entry.low, high: entry.high, lowSetting: entry.lowSetting, highSetting: entry.highSetting }));
+    const varied = new Map(results.plan.config.sensitivity.varied.map((assumption) => [assumption.id, assumption]));
+    const rows = sensitivity.entries.slice(0, 12).map((entry) => {
+      const assumption = varied.get(entry.assumption);
+      return {
+        assumption: entry.assumption,
+        ...(assumption ? { range: describeAssumptionRange(assumption.values, assumption.defaultValue, assumption.unit) } : {}),
+        low: entry.low,
+        high: entry.high,
+        lowSetting: entry.lowSetting,
+        highSetting: entry.highSetting,
+      };
+    });
     charts.push({
       id: `tornado-${figure.id.replace(/[^A-Za-z0-9]+/g, '-')}`,
       title: `Sensitivity of ${figure.id}`,
       spec: tornadoChart(rows, sensitivity.baseline, { valueTitle: `${figure.id} (${unit})`, valueUnit: unit }),
-      description: `The figure on its probe configuration (${sensitivity.probeConfigs.join(', ')}; seed 1, fewer iterations) is ${Number(sensitivity.baseline.toPrecision(4))} ${unit}; each bar spans the figure over the assumption's plausible values. The 12 widest of ${sensitivity.entries.length} varied assumptions.`,
+      description: `The figure on its probe configuration (${sensitivity.probeConfigs.join(', ')}; seed 1, fewer iterations) is ${Number(sensitivity.baseline.toPrecision(4))} ${unit} (the black rule). Each row is one named assumption, its plausible values under its name; a bar runs from the rule to the figure at the value printed at its end, blue where that value lowers the figure and orange where it raises it — whichever end of the assumption's range it is. The 12 widest of ${sensitivity.entries.length} varied assumptions.`,
     });
   }
   return charts;

@@ -5,7 +5,7 @@ import type { ReproduceResults } from '../results.js';
 import type { AssumptionTables } from './assumptions.js';
 import type { ReportCharts } from './charts.js';
 import type { Provenance } from './provenance.js';
-import { compactComparisonTable, counts, headline, statusText } from './summary.js';
+import { compactComparisonTable, counts, headline, STATUS_RULE, statusLine, statusText } from './summary.js';
 
 /**
  * reports/index.html as page data (harness/report/page.ts renders it offline, escaped): the
@@ -109,9 +109,9 @@ export function reportPage(inputs: PageInputs): ChartPage {
       kind: 'group',
       id: 'comparison',
       title: 'Published against reproduced',
-      intro: `${headline(comparison)} A figure is within tolerance when its 95 % confidence interval meets the published value or range widened by the tolerance; a search outcome beyond it on the side that improves on it (a lower peak memory) is better than published. "Depends most on" lists the named assumptions that move the figure most in the sensitivity analysis.`,
+      intro: `${headline(comparison)} ${STATUS_RULE} "Depends most on" lists the named assumptions that move the figure most in the sensitivity analysis.`,
       sections: [
-        { kind: 'table', id: 'comparison-table', title: 'Comparison', table: compactComparisonTable(comparison), caption: `${c.reproduced} within tolerance, ${c.better} better than published, ${c.missed} missed, ${c.failed} failed.` },
+        { kind: 'table', id: 'comparison-table', title: 'Comparison', table: compactComparisonTable(comparison), caption: `System figures: ${statusLine(c.system)}. Schedule-search figures: ${statusLine(c.scheduleSearch)}.` },
         ...(reasons(comparison).length > 0 ? [{ kind: 'text', id: 'miss-reasons', title: 'Why each figure is outside its target', paragraphs: reasons(comparison) } as const] : []),
         { kind: 'table', id: 'how-reproduced', title: 'How each figure is reproduced', table: howTable(comparison) },
         ...(comparison.notSimulated.length > 0 ? [{ kind: 'table', id: 'not-simulated', title: 'Published figures with no mechanism to simulate', table: notSimulatedTable(comparison) } as const] : []),

@@ -1,3 +1,4 @@
+import { formatAssumptionValue } from '../../report/assumption-value.js';
 import type { AssumptionValue } from '../../schedulers/types.js';
 import type { RunCase, RunResult } from '../cases/run.js';
 import type { PipelineResult } from '../cases/pipeline.js';
@@ -20,10 +21,14 @@ export interface SensitivityValue {
 
 export interface TornadoEntry {
   readonly assumption: string;
+  /** The assumption's unit (as its declaration gives it) and its default: what the settings are read in. */
+  readonly unit: string;
+  readonly defaultValue: AssumptionValue;
   readonly values: readonly SensitivityValue[];
   /** The lowest and highest figure over the assumption's values, with the values giving them. */
   readonly low: number;
   readonly high: number;
+  /** The assumption's value at each end in its unit ('6 GiB'); '' when the end is the default (no bar there). */
   readonly lowSetting: string;
   readonly highSetting: string;
   /** Largest distance of the figure from its baseline over the values. */
@@ -66,8 +71,6 @@ function substituted(baselines: ReadonlyMap<string, ProbeRun>, moved: readonly P
   });
 }
 
-const describeValue = (value: AssumptionValue) => (typeof value === 'number' ? String(Number(value.toPrecision(6))) : String(value));
-
 export function figureSensitivity(figure: FigureComputation, probes: readonly ProbeRun[], varied: readonly VariedAssumption[], pipeline: readonly PipelineResult[]): FigureSensitivity {
   if (figure.probe.configs.length === 0) return { figure: figure.id, baseline: Number.NaN, probeConfigs: [], entries: [], dependsOn: [], infeasible: [], none: figure.noSensitivity ?? 'no probe configuration' };
   const options: EstimateOptions = { ci: false, resamples: 1, seed: 'sensitivity' };
@@ -103,8 +106,8 @@ export function figureSensitivity(figure: FigureComputation, probes: readonly Pr
     const highest = all.reduce((a, b) => (b.figure > a.figure ? b : a));
     const movement = Math.max(...values.map((v) => Math.abs(v.figure - baseline)));
     // An end at the default sits on the baseline: it gets no label (the bar has no length there).
-    const setting = (end: { value: AssumptionValue }) => (JSON.stringify(end.value) === JSON.stringify(assumption.defaultValue) ? '' : describeValue(end.value));
-    entries.push({ assumption: assumption.id, values, low: lowest.figure, high: highest.figure, lowSetting: setting(lowest), highSetting: setting(highest), movement });
+    const setting = (end: { value: AssumptionValue }) => (JSON.stringify(end.value) === JSON.stringify(assumption.defaultValue) ? '' : formatAssumptionValue(end.value, assumption.unit));
+    entries.push({ assumption: assumption.id, unit: assumption.unit, defaultValue: assumption.defaultValue, values, low: lowest.figure, high: highest.figure, lowSetting: setting(lowest), highSetting: setting(highest), movement });
   }
   entries.sort((a, b) => b.movement - a.movement || (a.assumption < b.assumption ? -1 : 1));
   const threshold = DEPENDS_ON_THRESHOLD * (Math.abs(baseline) > 0 ? Math.abs(baseline) : 1);

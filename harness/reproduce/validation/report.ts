@@ -25,10 +25,10 @@ export function compactValidationTable(doc: ValidationDocument): Table {
     columns: [
       { key: 'id', name: 'check', label: 'Check', unit: null },
       { key: 'published', name: 'published', label: 'Measured', unit: null },
-      { key: 'simulated', name: 'simulated', label: 'Simulated', unit: null },
-      { key: 'error', name: 'error', label: 'Error', unit: null },
-      { key: 'target', name: 'target', label: 'Accepted', unit: null },
-      { key: 'status', name: 'status', label: 'Status', unit: null },
+      { key: 'simulated', name: 'simulated', label: 'Simulated', unit: null, keepTogether: true },
+      { key: 'error', name: 'error', label: 'Error', unit: null, keepTogether: true },
+      { key: 'target', name: 'target', label: 'Accepted', unit: null, keepTogether: true },
+      { key: 'status', name: 'status', label: 'Status', unit: null, tones: { within: 'good', OUTSIDE: 'bad', FAILED: 'bad' } },
       { key: 'kind', name: 'kind', label: 'Kind', unit: null },
     ],
     rows: doc.checks.map((check) => ({

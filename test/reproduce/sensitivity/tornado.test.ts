@@ -13,6 +13,7 @@ const figure: FigureComputation = {
   id: 'rlhfuse.x',
   paper: 'rlhfuse',
   headline: true,
+  scope: 'system',
   how: '',
   probe: { configs: ['c'], schedulers: ['base', 'new'] },
   compute: (book) => {
@@ -37,8 +38,8 @@ function run(variant: string, schedulers: string[], times: Record<string, number
 }
 
 const varied: VariedAssumption[] = [
-  { id: 'scheduler:a', kind: 'scheduler', name: 'a', defaultValue: 1, values: [0.5, 2], unit: '', why: '' },
-  { id: 'cost:b', kind: 'cost', name: 'b', defaultValue: true, values: [false], unit: '', why: '' },
+  { id: 'scheduler:a', kind: 'scheduler', name: 'a', defaultValue: 1, values: [0.5, 2], unit: 's', why: '' },
+  { id: 'cost:b', kind: 'cost', name: 'b', defaultValue: true, values: [false], unit: 'on/off', why: '' },
   { id: 'scheduler:c', kind: 'scheduler', name: 'c', defaultValue: 'x', values: ['y'], unit: '', why: '' },
   { id: 'scheduler:d', kind: 'scheduler', name: 'd', defaultValue: 0, values: [1], unit: '', why: '' },
 ];
@@ -62,11 +63,13 @@ describe('figureSensitivity', () => {
       [0.5, 2.5],
       [2, 1.25],
     ]);
-    expect([a.low, a.high, a.lowSetting, a.highSetting, a.movement]).toEqual([1.25, 2.5, '2', '0.5', 0.75]);
+    // Settings read in the assumption's unit.
+    expect([a.low, a.high, a.lowSetting, a.highSetting, a.movement]).toEqual([1.25, 2.5, '2 s', '0.5 s', 0.75]);
+    expect([a.unit, a.defaultValue]).toEqual(['s', 1]);
     const b = result.entries.find((e) => e.assumption === 'cost:b')!;
     expect(b.values).toEqual([{ value: false, figure: 1.8 }]);
     // The default's end sits on the baseline and is not labelled.
-    expect([b.low, b.high, b.lowSetting, b.highSetting]).toEqual([1.8, 2, 'false', '']);
+    expect([b.low, b.high, b.lowSetting, b.highSetting]).toEqual([1.8, 2, 'off', '']);
   });
 
   it('sorts by movement and lists in dependsOn only what moves the figure by more than 1 %', () => {
