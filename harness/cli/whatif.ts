@@ -21,6 +21,7 @@ import { whatIfJson, type WhatIfMeta } from '../whatif/report-json.js';
 import { formatWhatIf } from '../whatif/report-text.js';
 import { DEFAULT_STAGE_MAP, parseStageMap, type StageMap } from '../whatif/stage-map.js';
 import { whatIf } from '../whatif/what-if.js';
+import { asyncWhatIfOptions, checkModeFlags, runAsyncWhatIf } from './whatif-async.js';
 
 async function loadStageMap(path: string | undefined): Promise<StageMap> {
   if (path === undefined) return DEFAULT_STAGE_MAP;
@@ -36,14 +37,15 @@ async function loadStageMap(path: string | undefined): Promise<StageMap> {
 
 export const whatifCommand: CommandFactory = (context) => ({
   command: 'whatif',
-  describe: 'What-if replay of a recorded run: its GPU trace against the baseline simulation (fidelity), then what other schedulers would change',
+  describe: 'What-if replay of a recorded run: its GPU trace against the baseline simulation (fidelity), then what other schedulers would change; with --async, whether the co-located run should go asynchronous (rollout:trainer splits, staleness, the time–cost–staleness frontier)',
   builder: (yargs) =>
     yargs
-      .option('gpu-trace', { type: 'string', demandOption: true, describe: 'The recorded GPU trace (torch.profiler/Kineto JSON[.gz] or a folder of ranks, nsys CSV, nvidia-smi or DCGM log)' })
+      .option('gpu-trace', { type: 'string', describe: 'The recorded GPU trace (torch.profiler/Kineto JSON[.gz] or a folder of ranks, nsys CSV, nvidia-smi or DCGM log); required without --async' })
       .option('lengths', { type: 'string', demandOption: true, describe: "The run's response-length trace (any format `traces validate` reads)" })
       .option('scenario', { type: 'string', demandOption: true, describe: 'Scenario JSON describing the run (cluster, models, layouts): harness/scenario/scenarios/*.json' })
-      .option('baseline', { type: 'string', default: 'verl', describe: 'The scheduler that matches how the recorded run went (its fidelity is reported)' })
-      .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulerNames()}` })
+      .option('async', { type: 'boolean', default: false, describe: 'Search asynchronous set-ups of the co-located run instead: one-step-off and fully-async over rollout:trainer splits and staleness, against the co-located simulation, with the time–cost–staleness frontier (no GPU trace needed)' })
+      .option('baseline', { type: 'string', describe: 'The scheduler that matches how the recorded run went (its fidelity is reported) [default: verl; with --async: verl, or megatron-colocated for a Megatron layout]' })
+      .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulerNames()}; with --async: one-step-off, fully-async (default both)` })
       .option('stage-map', { type: 'string', describe: 'JSON mapping more annotation names to stages: {"stages": {"rollout": "gen", "make_experience": ["ref", "values"], "adv": null}}' })
       .option('iterations', { type: 'number', describe: 'Compare at most this many recorded steps (default: every recorded step the lengths trace covers)' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice in the simulation' })
@@ -54,13 +56,19 @@ export const whatifCommand: CommandFactory = (context) => ({
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { meta, recorded, fidelity, schedulers, notApplicable, utilization, stageMap, notes, simulationNotes }' })
       .option('chart', { type: 'string', describe: 'Write an HTML page: recorded and simulated utilisation overlaid, fidelity and scheduler tables' })
       .option('chrome-trace', { type: 'string', describe: 'Write the simulated timelines as a Chrome trace (open in ui.perfetto.dev)' })
-      .option('force', { type: 'boolean', default: false, describe: 'Print the projections even when the recorded run lies outside its simulation’s error band (exit code 1 is kept)' })
+      .option('force', { type: 'boolean', describe: 'Print the projections even when the recorded run lies outside its simulation’s error band (exit code 1 is kept)' })
+      .options(asyncWhatIfOptions)
       .example('$0 whatif --gpu-trace profiles/ --lengths run.jsonl --scenario my-run.json', 'every scheduler against a recorded veRL run')
-      .example('$0 whatif --gpu-trace rank0.pt.trace.json.gz --lengths run.jsonl --scenario s.json --baseline openrlhf --scheduler rlhfuse-base --stage-map names.json --chart whatif.html', 'an OpenRLHF run with its own annotation names'),
+      .example('$0 whatif --gpu-trace rank0.pt.trace.json.gz --lengths run.jsonl --scenario s.json --baseline openrlhf --scheduler rlhfuse-base --stage-map names.json --chart whatif.html', 'an OpenRLHF run with its own annotation names')
+      .example('$0 whatif --async --lengths run.jsonl --scenario my-run.json --chart async.html', 'should my co-located run go asynchronous? 20 rollout:trainer splits × one-step-off and fully-async at staleness 0, 0.1, 0.3, 0.5')
+      .example('$0 whatif --async --lengths run.jsonl --scenario my-run.json --rollout-gpus 32,48,64 --gpus 64,96 --staleness 0.5 --require-batches 1,4 --json', 'given splits on two cluster sizes (time against cost), one staleness, two local-update sizes')
+      .example('$0 whatif --async --lengths run.jsonl --scenario my-run.json --shard 0/4 --out shards/', 'a quarter of the splits; then `rlhf-replay merge shards/`'),
   handler: async (argv) => {
     const { io } = context;
+    checkModeFlags(argv as Record<string, unknown>, argv.async as boolean);
+    if (argv.async) return runAsyncWhatIf(context, argv as Record<string, unknown>);
     const fromCwd = (p: string) => inputPath(io, p);
-    const baseline = schedulerOption('baseline', String(argv.baseline));
+    const baseline = schedulerOption('baseline', String(argv.baseline ?? 'verl'));
     const chosen = schedulerListOption(argv.scheduler);
     const limit = positiveIntegerOption('iterations', argv.iterations, 'steps');
     const seed = seedOption(argv.seed);
@@ -124,13 +132,13 @@ export const whatifCommand: CommandFactory = (context) => ({
     if (chartPath !== undefined) {
       const { writeChartPage } = await import('../report/page.js');
       const { whatIfPage } = await import('../whatif/report-page.js');
-      await writeChartPage(fromCwd(chartPath), whatIfPage(full, meta, argv.force as boolean));
+      await writeChartPage(fromCwd(chartPath), whatIfPage(full, meta, Boolean(argv.force)));
     }
     const chromePath = argv['chrome-trace'] as string | undefined;
     if (chromePath !== undefined) {
       await writeJsonAtomic(fromCwd(chromePath), chromeTrace(report.results, { scenario: scenario.name, trace: argv.lengths as string, seed: String(seed) }));
     }
-    const force = argv.force as boolean;
+    const force = Boolean(argv.force);
     // A recorded run its simulation does not describe is a failed check: exit 1 (projections only with --force).
     if (report.mismatch) context.exitCode = EXIT_CHECK_FAILED;
     if (argv.json) {
