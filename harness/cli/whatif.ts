@@ -47,7 +47,7 @@ export const whatifCommand: CommandFactory = (context) => ({
       .option('baseline', { type: 'string', describe: 'The scheduler that matches how the recorded run went (its fidelity is reported) [default: verl; with --async: verl, or megatron-colocated for a Megatron layout]' })
       .option('scheduler', { type: 'string', array: true, describe: `Schedulers to compare, comma-separated (default all): ${knownSchedulerNames()}; with --async: one-step-off, fully-async (default both)` })
       .option('stage-map', { type: 'string', describe: 'JSON mapping more annotation names to stages: {"stages": {"rollout": "gen", "make_experience": ["ref", "values"], "adv": null}}' })
-      .option('iterations', { type: 'number', describe: 'Compare at most this many recorded steps (default: every recorded step the lengths trace covers)' })
+      .option('iterations', { type: 'number', describe: 'Compare at most this many recorded steps (default: every recorded step the lengths trace covers); with --async: replay this many iterations per point (default 1: the asynchronous schedulers simulate each as a steady-state window)' })
       .option('seed', { type: 'number', default: 1, describe: 'Seed of every random choice in the simulation' })
       .option('keep-trace-batches', { type: 'boolean', default: false, describe: "Replay the lengths trace's iterations as recorded instead of re-cutting them to the scenario's batch" })
       .option('bin-ms', { type: 'number', describe: 'Utilisation bin width of every series, ms (default: the longest run / 240, rounded to 1-2-5; finer for a much shorter run)' })

@@ -60,6 +60,8 @@ export interface AsyncWhatIfConfig {
   readonly scenario: string;
   readonly trace: string;
   readonly scenarioName: string;
+  /** Iterations the trace gives under the scenario (null: not known). */
+  readonly traceIterations: number | null;
   readonly scenarioSha256: string;
   readonly traceSha256: string;
   readonly baseline: string;
@@ -92,7 +94,10 @@ export interface AsyncWhatIfPlanInput {
   readonly splits: { readonly count: number } | { readonly rolloutGpus: readonly number[] };
   readonly grid: AsyncGrid;
   readonly seed: number;
+  /** Replay at most this many iterations (absent: all). */
   readonly iterations?: number;
+  /** Iterations the trace gives under the scenario, for the report's note (absent: not known). */
+  readonly traceIterations?: number;
   readonly keepTraceBatches: boolean;
   readonly scenarioSha256: string;
   readonly traceSha256: string;
@@ -199,6 +204,7 @@ export function buildAsyncWhatIfPlan(input: AsyncWhatIfPlanInput): AsyncWhatIfPl
       scenario: input.scenarioPath,
       trace: input.tracePath,
       scenarioName: scenario.name,
+      traceIterations: input.traceIterations ?? null,
       scenarioSha256: input.scenarioSha256,
       traceSha256: input.traceSha256,
       baseline: input.baseline,

@@ -236,6 +236,10 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
   ].sort((a, b) => a.stepTimeS - b.stepTimeS || a.costUsd - b.costUsd || a.staleShare - b.staleShare || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const notes: string[] = [...inputNotes];
+  const replayed = baseline?.iterations ?? 0;
+  if (config.traceIterations !== null && replayed > 0 && replayed < config.traceIterations) {
+    notes.push(`replayed the first ${replayed} of the ${config.traceIterations} iterations the trace gives under the scenario: the asynchronous schedulers simulate each as a steady-state window of their pipeline (warm-up, the iteration, lookahead); --iterations N replays more`);
+  }
   const stepGpus = Object.fromEntries(config.gpus.map((g) => [String(g), splitStep(g, config.rules)]));
   if (config.splits !== null) {
     for (const total of config.gpus) {

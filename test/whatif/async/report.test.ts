@@ -28,6 +28,7 @@ const plan: AsyncWhatIfPlan = {
     scenario: 's.json',
     trace: 't.jsonl',
     scenarioName: 'test',
+    traceIterations: 3,
     scenarioSha256: '',
     traceSha256: '',
     baseline: 'verl',
@@ -107,6 +108,7 @@ describe('summarizeAsyncWhatIf', () => {
 
   it('keeps the notes every run of a scheduler made and the bands’ note once', () => {
     expect(report.notes).toContain('input note');
+    expect(report.notes).toContain('replayed the first 2 of the 3 iterations the trace gives under the scenario: the asynchronous schedulers simulate each as a steady-state window of their pipeline (warm-up, the iteration, lookahead); --iterations N replays more');
     expect(report.notes).toContain('one-step-off note');
     expect(report.notes).toContain('fully-async note');
     expect(report.notes.filter((n) => n.includes('own note'))).toEqual([]);
