@@ -22,6 +22,10 @@ import { fullyAsyncParameterSet } from '../schedulers/async/fully-async.js';
 import { isFsdpLayout } from '../schedulers/baseline/verl-workers.js';
 import { findScheduler } from '../schedulers/index.js';
 import { readWorkload } from '../traces/read.js';
+import type { WorkloadIteration } from '../traces/types.js';
+import { recordedComparison, type RecordedComparison } from '../whatif/async/recorded.js';
+import { whatIf } from '../whatif/what-if.js';
+import { loadStageMap, readRecordedGpuTrace } from './gpu-trace-input.js';
 import { InputError } from '../util/input-error.js';
 import { writeOutputFile } from '../util/output-folder.js';
 import { createProgress } from '../util/progress.js';
@@ -66,8 +70,10 @@ export const asyncWhatIfOptions: Readonly<Record<string, Options>> = {
   ...shardOptions,
 };
 
-/** The whatif flags the asynchronous mode does not read (they describe the recorded GPU trace's replay). */
-export const RECORDED_ONLY_FLAGS = ['stage-map', 'bin-ms', 'format', 'chrome-trace', 'force'] as const;
+/** The whatif flags the asynchronous mode does not read (the utilisation overlay and the simulated timelines of the recorded run's replay). */
+export const RECORDED_ONLY_FLAGS = ['bin-ms', 'chrome-trace'] as const;
+/** The flags about the recorded GPU trace, which --async reads only with --gpu-trace. */
+export const GPU_TRACE_FLAGS = ['stage-map', 'format', 'force'] as const;
 
 function listItems(flag: string, value: unknown): string[] {
   if (Array.isArray(value)) throw optionError(flag, value.join(' '), 'give it once, comma-separated');
@@ -182,15 +188,15 @@ export function checkModeFlags(argv: Record<string, unknown>, asyncMode: boolean
     if (!given('gpu-trace')) throw optionError('gpu-trace', undefined, 'is required (the recorded GPU trace), except with --async');
     return;
   }
-  for (const flag of RECORDED_ONLY_FLAGS) if (given(flag)) throw optionError(flag, argv[flag], 'is not read by --async (it concerns the replay of a recorded GPU trace)');
-  if (given('gpu-trace')) throw optionError('gpu-trace', argv['gpu-trace'], '--async compares simulations of the co-located run; run whatif without --async for the recorded trace against its simulation');
+  for (const flag of RECORDED_ONLY_FLAGS) if (given(flag)) throw optionError(flag, argv[flag], 'is not read by --async (run whatif without --async for the utilisation overlay and simulated timelines)');
+  if (!given('gpu-trace')) for (const flag of GPU_TRACE_FLAGS) if (given(flag)) throw optionError(flag, argv[flag], 'concerns the recorded GPU trace: give --gpu-trace too');
   if (given('splits') && given('rollout-gpus')) throw optionError('rollout-gpus', argv['rollout-gpus'], 'give --splits or --rollout-gpus, not both');
 }
 
 /** Finalize and print: shared by `whatif --async` (unsharded) and `merge`. */
 export async function finalizeAsyncWhatIf(context: CliContext, argv: Record<string, unknown>, plan: AsyncWhatIfPlan, outcomes: readonly CaseOutcome<AsyncRunsResult>[]): Promise<void> {
   const { io } = context;
-  const report = summarizeAsyncWhatIf(plan, outcomes);
+  const report = summarizeAsyncWhatIf(plan, outcomes, { force: Boolean(argv.force) });
   const chartPath = argv.chart as string | undefined;
   if (chartPath !== undefined) {
     const { renderChartPage } = await import('../report/page.js');
@@ -207,9 +213,20 @@ export async function finalizeAsyncWhatIf(context: CliContext, argv: Record<stri
 
 export const asyncWhatIfMergeTarget: MergeTarget = {
   command: WHATIF_ASYNC_COMMAND,
-  options: { chart: { type: 'string', describe: 'whatif --async: write the frontier and step-time charts as an offline HTML page' } },
+  options: {
+    chart: { type: 'string', describe: 'whatif --async: write the frontier and step-time charts as an offline HTML page' },
+    force: { type: 'boolean', describe: 'whatif --async: project onto a recorded run that does not match its simulation (exit code 1 is kept)' },
+  },
   finalize: (context, argv, merged) => finalizeAsyncWhatIf(context, argv, merged.plan as AsyncWhatIfPlan, merged.outcomes as CaseOutcome<AsyncRunsResult>[]),
 };
+
+/** With --gpu-trace: the recorded run measured and set against the co-located baseline simulated on the same iterations (whatif's fidelity step). */
+async function recordedAgainstBaseline(io: CliContext['io'], argv: Record<string, unknown>, scenario: Scenario, baseline: string, iterations: readonly WorkloadIteration[], seed: number): Promise<RecordedComparison> {
+  const stageMap = await loadStageMap(argv['stage-map'] === undefined ? undefined : inputPath(io, argv['stage-map'] as string));
+  const recording = await readRecordedGpuTrace(io, argv);
+  const report = await whatIf({ ...recording, iterations, scenario, baseline: findScheduler(baseline)!, schedulers: [], stageMap, seed });
+  return recordedComparison(report, String(argv['gpu-trace']));
+}
 
 export async function runAsyncWhatIf(context: CliContext, argv: Record<string, unknown>): Promise<void> {
   const { io } = context;
@@ -235,6 +252,7 @@ export async function runAsyncWhatIf(context: CliContext, argv: Record<string, u
   const { iterations: all } = scenarioIterations(workload, scenario, { keepTraceBatches: argv['keep-trace-batches'] as boolean });
   if (all.length === 0) throw optionError('lengths', traceArg, 'has no prompt groups to replay');
   const { cost } = await prepareExperiment({ scenario, workload: { kind: 'iterations', iterations: [] }, schedulers: [], seed });
+  const recorded = argv['gpu-trace'] === undefined ? undefined : await recordedAgainstBaseline(io, argv, scenario, baseline, all, seed);
   const { file: _file, ...scenarioContent } = scenario;
   const plan = buildAsyncWhatIfPlan({
     scenarioPath: scenarioArg,
@@ -248,6 +266,7 @@ export async function runAsyncWhatIf(context: CliContext, argv: Record<string, u
     seed,
     iterations,
     traceIterations: all.length,
+    ...(recorded ? { recorded } : {}),
     keepTraceBatches: argv['keep-trace-batches'] as boolean,
     scenarioSha256: createHash('sha256').update(canonicalJson(scenarioContent)).digest('hex'),
     traceSha256: await sha256OfPath(tracePath),

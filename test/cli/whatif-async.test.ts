@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/util/shared-data.js';
+import { LENGTHS_PATH, SCENARIO_PATH, verlFixture } from '../whatif/fixtures/verl-run.js';
 import { runCli, scratchDir } from './run-cli.js';
 
 const SCENARIO = join(projectRoot, 'test', 'whatif', 'async', 'fixtures', 'dapo-7b-8gpu.json');
@@ -11,7 +12,7 @@ const base = ['whatif', '--async', '--lengths', TRACE, '--scenario', SCENARIO, '
 interface AsyncJson {
   meta: { command: string; baseline: string; iterations: number; staleness: number[]; gpus: number[] };
   baseline: { scheduler: string; stepTimeS: number; costUsd: number; stepTimeBand80S: [number, number] | null };
-  points: { id: string; scheduler: string; status: string; rolloutGpus: number; trainerGpus: number; stepTimeS: number | null; costUsd: number | null; staleShare: number | null; speedupX: number | null; onFrontier: boolean; reason: string | null }[];
+  points: { id: string; scheduler: string; status: string; rolloutGpus: number; trainerGpus: number; stepTimeS: number | null; costUsd: number | null; staleShare: number | null; speedupX: number | null; projectedStepTimeS: number | null; onFrontier: boolean; reason: string | null }[];
   frontier: { id: string; stepTimeS: number }[];
   notes: string[];
   errors: unknown[];
@@ -23,12 +24,12 @@ describe('rlhf-replay whatif --async', () => {
     dir = await scratchDir('whatif-async-cli');
   });
 
-  it('prints one JSON document (meta, baseline, points, frontier, notes, errors), the same bytes every run', async () => {
+  it('prints one JSON document (meta, baseline, recorded, points, frontier, notes, errors), the same bytes every run', async () => {
     const run = await runCli([...base, '--rollout-gpus', '2,4', '--staleness', '0,0.5', '--json']);
     expect(run.code, run.err).toBe(0);
     expect(run.err).toBe('');
     const doc = JSON.parse(run.out) as AsyncJson;
-    expect(Object.keys(doc)).toEqual(['meta', 'baseline', 'points', 'frontier', 'notes', 'errors']);
+    expect(Object.keys(doc)).toEqual(['meta', 'baseline', 'recorded', 'points', 'frontier', 'notes', 'errors']);
     expect([doc.meta.command, doc.meta.baseline, doc.meta.iterations, doc.meta.staleness, doc.meta.gpus]).toEqual(['whatif --async', 'verl', 1, [0, 0.5], [8]]);
     expect(doc.baseline.scheduler).toBe('verl');
     // 2 rollout GPUs hold no server of TP 4: listed, not dropped.
@@ -96,6 +97,20 @@ describe('rlhf-replay whatif --async', () => {
     expect(pooled.out).toBe(whole.out);
   });
 
+  it('sets a recorded GPU trace against the co-located simulation and projects every point onto it', async () => {
+    const fixture = await verlFixture(join(dir, 'run'), { steps: 3, seed: 11, maxPerturbation: 0.2 });
+    const run = await runCli(['whatif', '--async', '--gpu-trace', fixture.run.dir, '--lengths', LENGTHS_PATH, '--scenario', SCENARIO_PATH, '--keep-trace-batches', '--splits', '2', '--staleness', '0.5', '--jobs', '1', '--json']);
+    expect(run.code, run.err).toBe(0);
+    const doc = JSON.parse(run.out) as AsyncJson & { recorded: { pairedSteps: number; recordedStepS: number; simulatedStepS: number; mismatch: string | null } };
+    const recordedMean = fixture.run.steps.reduce((sum, s) => sum + s.durationS, 0) / 3;
+    expect(doc.recorded.pairedSteps).toBe(3);
+    expect(doc.recorded.recordedStepS).toBeCloseTo(recordedMean, 6);
+    expect(doc.recorded.mismatch).toBeNull();
+    const ok = doc.points.filter((p) => p.status === 'ok');
+    expect(ok.length).toBeGreaterThan(0);
+    for (const p of ok) expect(p.projectedStepTimeS!).toBeCloseTo((doc.recorded.recordedStepS * p.stepTimeS!) / doc.baseline.stepTimeS, 6);
+  });
+
   it.each([
     [['--staleness', 'abc'], "--staleness: field 'staleness' value 'abc': must be a number from 0 to 16 (fraction of a version)"],
     [['--staleness', '0.1,0.1'], "--staleness: field 'staleness' value '0.1': appears twice"],
@@ -107,7 +122,8 @@ describe('rlhf-replay whatif --async', () => {
     [['--baseline', 'fully-async'], "--baseline: field 'baseline' value 'fully-async': is asynchronous"],
     [['--splits', '3', '--rollout-gpus', '4'], 'give --splits or --rollout-gpus, not both'],
     [['--chrome-trace', 'x.json'], "--chrome-trace: field 'chrome-trace' value 'x.json': is not read by --async"],
-    [['--gpu-trace', 'x.json'], "--gpu-trace: field 'gpu-trace' value 'x.json': --async compares simulations"],
+    [['--stage-map', 'x.json'], "--stage-map: field 'stage-map' value 'x.json': concerns the recorded GPU trace: give --gpu-trace too"],
+    [['--gpu-trace', 'nope.json'], 'nope.json: no such file or folder'],
   ])('exits 2 on %j, saying which flag and why', async (flags, message) => {
     const run = await runCli([...base, ...flags]);
     expect(run.code).toBe(2);

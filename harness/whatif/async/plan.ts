@@ -10,6 +10,7 @@ import { verlWorkerSettings } from '../../schedulers/baseline/verl-workers.js';
 import { findScheduler } from '../../schedulers/index.js';
 import type { AssumptionValue } from '../../schedulers/types.js';
 import { isInputError } from '../../util/input-error.js';
+import type { RecordedComparison } from './recorded.js';
 import { configKey, configParameters, gridConfigs, type AsyncConfig, type AsyncGrid, type AsyncSchedulerName } from './grid.js';
 import { evenSplits, givenSplits, lcm, splitCountProblem, splitStep, type Split, type SplitRules } from './splits.js';
 import { trainerMemory, trainerMemoryProblem } from './trainer-memory.js';
@@ -62,6 +63,8 @@ export interface AsyncWhatIfConfig {
   readonly scenarioName: string;
   /** Iterations the trace gives under the scenario (null: not known). */
   readonly traceIterations: number | null;
+  /** The recorded run against the baseline's simulation (null without a GPU trace). */
+  readonly recorded: RecordedComparison | null;
   readonly scenarioSha256: string;
   readonly traceSha256: string;
   readonly baseline: string;
@@ -98,6 +101,8 @@ export interface AsyncWhatIfPlanInput {
   readonly iterations?: number;
   /** Iterations the trace gives under the scenario, for the report's note (absent: not known). */
   readonly traceIterations?: number;
+  /** The recorded run against the baseline's simulation, when its GPU trace was given. */
+  readonly recorded?: RecordedComparison;
   readonly keepTraceBatches: boolean;
   readonly scenarioSha256: string;
   readonly traceSha256: string;
@@ -205,6 +210,7 @@ export function buildAsyncWhatIfPlan(input: AsyncWhatIfPlanInput): AsyncWhatIfPl
       trace: input.tracePath,
       scenarioName: scenario.name,
       traceIterations: input.traceIterations ?? null,
+      recorded: input.recorded ?? null,
       scenarioSha256: input.scenarioSha256,
       traceSha256: input.traceSha256,
       baseline: input.baseline,

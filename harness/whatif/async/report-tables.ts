@@ -53,9 +53,19 @@ function pointCells(p: PointRow) {
     interruptedShare: p.interruptedShare,
     rolloutIdleShare: p.rolloutIdleShare,
     trainerIdleShare: p.trainerIdleShare,
+    projectedStepTimeS: p.projectedStepTimeS,
+    samplesPerStep: p.samplesPerStep,
+    batchTimeS: p.batchTimeS,
     frontier: p.onFrontier ? '*' : '',
   };
 }
+
+const BATCH_COLUMNS: readonly TableColumn[] = [
+  { key: 'samplesPerStep', name: 'samples_per_step', label: 'Samples per step', unit: null, decimals: 0, description: 'samples trained per step' },
+  { key: 'batchTimeS', name: 'time_per_colocated_batch_s', label: 'Time per co-located batch', unit: 's', decimals: 1, description: 'time to train as many samples as a co-located step: what the frontier compares' },
+];
+
+const PROJECTED_COLUMN: TableColumn = { key: 'projectedStepTimeS', name: 'projected_iteration_time_s', label: 'Projected onto the recorded run', unit: 's', decimals: 1, description: 'the recorded step × this point’s simulated step / the co-located simulated step (a named assumption)' };
 
 /** Every point that ran, the co-located baseline first. */
 export function pointsTable(report: AsyncWhatIfReport): Table {
@@ -83,15 +93,19 @@ export function pointsTable(report: AsyncWhatIfReport): Table {
         },
       ]
     : [];
-  return { columns: POINT_COLUMNS, rows: [...baselineRow, ...rows] };
+  const projected = report.points.some((p) => p.projectedStepTimeS !== null);
+  const otherBatch = b !== null && report.points.some((p) => p.samplesPerStep !== null && p.samplesPerStep !== b.samplesPerStep);
+  const columns = [...POINT_COLUMNS.slice(0, -1), ...(otherBatch ? BATCH_COLUMNS : []), ...(projected ? [PROJECTED_COLUMN] : []), POINT_COLUMNS.at(-1)!];
+  const baselineCells = { projectedStepTimeS: projected ? report.recorded!.recordedStepS : null, samplesPerStep: b?.samplesPerStep ?? null, batchTimeS: b?.stepTimeS ?? null };
+  return { columns, rows: [...baselineRow.map((row) => ({ ...row, ...baselineCells })), ...rows] };
 }
 
-/** The frontier in step-time order. */
+/** The frontier in step-time order (per co-located batch: the step itself unless a point trains another batch per step). */
 export function frontierTable(report: AsyncWhatIfReport): Table {
   return {
     columns: [
       { key: 'label', name: 'run', label: 'Run', unit: null },
-      metricColumn(catalogMetric('iterationTimeS'), { key: 'stepTimeS', decimals: 1 }),
+      metricColumn(catalogMetric('iterationTimeS'), { key: 'stepTimeS', decimals: 1, description: 'per co-located batch' }),
       { key: 'speedupX', name: 'speedup_x', label: 'Speedup vs co-located', unit: '×', decimals: 2 },
       metricColumn(catalogMetric('costUsd'), { key: 'costUsd', decimals: 3 }),
       counter('stale_samples_frac', 'staleShare', 'stale_samples_frac', 'fraction', 2),

@@ -12,6 +12,13 @@ export function fastestLine(report: AsyncWhatIfReport): string | null {
   return `fastest: ${fastest.label} → ${n(fastest.stepTimeS)} s per step, ${n(fastest.speedupX, 3)} × the co-located run's throughput, stale share ${n(fastest.staleShare, 3)}`;
 }
 
+/** The recorded run against the co-located simulation, in words. */
+export function recordedLine(r: NonNullable<AsyncWhatIfReport['recorded']>): string {
+  if (r.recordedStepS === null) return `recorded run (${r.gpuTrace}): no step times recorded (no ProfilerStep markers), so nothing is projected onto it`;
+  const simulated = r.simulatedStepS !== null ? `; the co-located simulation of the same iterations: ${n(r.simulatedStepS)} s${r.stepErrorPct !== null ? ` (${r.stepErrorPct >= 0 ? '+' : ''}${r.stepErrorPct.toFixed(1)} %)` : ''}` : '';
+  return `recorded run (${r.gpuTrace}): ${r.pairedSteps} step${r.pairedSteps === 1 ? '' : 's'}, ${n(r.recordedStepS)} s per step${simulated}${r.mismatch ? ' — DOES NOT MATCH its simulation (see the note)' : ''}`;
+}
+
 /** The terminal report: the baseline, every point that ran, the frontier, what did not run, notes. */
 export function formatAsyncWhatIf(report: AsyncWhatIfReport): string {
   const m = report.meta;
@@ -21,6 +28,7 @@ export function formatAsyncWhatIf(report: AsyncWhatIfReport): string {
     b
       ? `co-located baseline: ${b.scheduler} on ${b.gpus} GPUs, ${n(b.stepTimeS)} s per step${b.stepTimeBand80S ? ` ${bandText(b.stepTimeBand80S)}` : ''}, ${n(b.costUsd)} USD per step`
       : 'co-located baseline: did not run (see errors)',
+    ...(report.recorded ? [recordedLine(report.recorded)] : []),
     '',
     '1. Points that ran (the co-located baseline first)',
     formatTextTable(pointsTable(report)).trimEnd(),

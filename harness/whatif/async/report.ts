@@ -1,9 +1,10 @@
 import type { CaseOutcome } from '../../jobs/cases.js';
 import { bandFromFactors, type BandFactors } from '../../fidelity/metric-bands.js';
 import { catalogMetric } from '../../metrics/catalog.js';
-import { EXIT_BAD_INPUT, EXIT_INTERNAL_ERROR, EXIT_OK } from '../../util/exit-codes.js';
+import { EXIT_BAD_INPUT, EXIT_CHECK_FAILED, EXIT_INTERNAL_ERROR, EXIT_OK } from '../../util/exit-codes.js';
 import { paretoFrontier } from './frontier.js';
 import { configLabel, type AsyncConfig } from './grid.js';
+import { projectedStepS, type RecordedComparison } from './recorded.js';
 import { BASELINE_ID, type AsyncPoint, type AsyncWhatIfPlan } from './plan.js';
 import type { AsyncRunsResult, RunFigures, RunResult } from './runs.js';
 import { splitStep } from './splits.js';
@@ -23,6 +24,7 @@ export interface BaselineRow {
   readonly iterations: number;
   readonly stepTimeS: number;
   readonly stepTimeBand80S: Band;
+  readonly samplesPerStep: number;
   readonly samplesPerS: number;
   readonly gpuSecondsAllocated: number;
   readonly costUsd: number;
@@ -55,6 +57,15 @@ export interface PointRow {
   readonly stepTimeBand80S: Band;
   /** Trained samples per second over the co-located run's. */
   readonly speedupX: number | null;
+  /** Samples trained per step (more than the co-located batch when a local update does not divide it). */
+  readonly samplesPerStep: number | null;
+  /**
+   * Time and cost to train as many samples as a co-located step does: the step time and cost per
+   * step when the point trains the co-located batch per step (the usual case), scaled by the
+   * samples otherwise. What the frontier compares.
+   */
+  readonly batchTimeS: number | null;
+  readonly batchCostUsd: number | null;
   readonly samplesPerS: number | null;
   readonly gpuSecondsAllocated: number | null;
   readonly costUsd: number | null;
@@ -65,6 +76,8 @@ export interface PointRow {
   readonly rolloutIdleShare: number | null;
   readonly trainerIdleShare: number | null;
   readonly trainerWaitS: number | null;
+  /** The recorded step scaled by this point's simulated ratio to the co-located run (recorded.ts); null without a recording. */
+  readonly projectedStepTimeS: number | null;
   readonly onFrontier: boolean;
 }
 
@@ -72,6 +85,7 @@ export interface FrontierEntry {
   readonly id: string;
   /** 'co-located' for the baseline, else the point's configuration. */
   readonly label: string;
+  /** Per co-located batch (PointRow.batchTimeS, batchCostUsd): the step time and cost per step in the usual case. */
   readonly stepTimeS: number;
   readonly costUsd: number;
   readonly staleShare: number;
@@ -107,6 +121,8 @@ export interface AsyncWhatIfReport {
   readonly meta: AsyncWhatIfMeta;
   /** Null when the baseline could not run (then `errors` says why). */
   readonly baseline: BaselineRow | null;
+  /** The recorded run against the co-located simulation, when a GPU trace was given. */
+  readonly recorded: RecordedComparison | null;
   readonly points: readonly PointRow[];
   /** In step-time order. */
   readonly frontier: readonly FrontierEntry[];
@@ -115,6 +131,7 @@ export interface AsyncWhatIfReport {
 }
 
 const STEP = catalogMetric('iterationTimeS');
+const short = (value: number) => String(Number(value.toPrecision(6)));
 const COST = catalogMetric('costUsd');
 
 function band(metric: typeof STEP, value: number, factors: BandFactors): Band {
@@ -128,15 +145,20 @@ function sharedNotes(lists: readonly (readonly string[])[]): string[] {
   return lists[0]!.filter((note) => lists.every((list) => list.includes(note)));
 }
 
-const EMPTY_FIGURES = { iterations: 0, stepTimeS: null, stepTimeBand80S: null, speedupX: null, samplesPerS: null, gpuSecondsAllocated: null, costUsd: null, costBand80Usd: null, policyLagMeanVersions: null, staleShare: null, interruptedShare: null, rolloutIdleShare: null, trainerIdleShare: null, trainerWaitS: null } as const;
+const EMPTY_FIGURES = { iterations: 0, stepTimeS: null, stepTimeBand80S: null, speedupX: null, samplesPerStep: null, batchTimeS: null, batchCostUsd: null, samplesPerS: null, gpuSecondsAllocated: null, costUsd: null, costBand80Usd: null, policyLagMeanVersions: null, staleShare: null, interruptedShare: null, rolloutIdleShare: null, trainerIdleShare: null, trainerWaitS: null } as const;
 
-function pointFigures(figures: RunFigures, factors: BandFactors, baselineSamplesPerS: number | null) {
+function pointFigures(figures: RunFigures, factors: BandFactors, baseline: RunFigures | null) {
   const c = figures.counters;
+  // The co-located batch in the point's own terms: exactly its step when it trains that batch per step.
+  const sameBatch = baseline === null || figures.samples === baseline.samples;
   return {
     iterations: figures.iterations,
     stepTimeS: figures.stepTimeS,
     stepTimeBand80S: band(STEP, figures.stepTimeS, factors),
-    speedupX: baselineSamplesPerS !== null && baselineSamplesPerS > 0 ? figures.samplesPerS / baselineSamplesPerS : null,
+    speedupX: baseline !== null && baseline.samplesPerS > 0 ? figures.samplesPerS / baseline.samplesPerS : null,
+    samplesPerStep: figures.samples,
+    batchTimeS: sameBatch ? figures.stepTimeS : baseline.samples / figures.samplesPerS,
+    batchCostUsd: sameBatch ? figures.costUsd : (figures.costUsd * baseline.samples) / figures.samples,
     samplesPerS: figures.samplesPerS,
     gpuSecondsAllocated: figures.gpuSecondsAllocated,
     costUsd: figures.costUsd,
@@ -150,7 +172,8 @@ function pointFigures(figures: RunFigures, factors: BandFactors, baselineSamples
   };
 }
 
-export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly CaseOutcome<AsyncRunsResult>[]): AsyncWhatIfReport {
+/** `force`: project onto a recording that does not match its simulation (as whatif --force). */
+export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly CaseOutcome<AsyncRunsResult>[], options: { readonly force?: boolean } = {}): AsyncWhatIfReport {
   const { config } = plan;
   const byCase = new Map(outcomes.map((o) => [o.id, o]));
   const errors: AsyncWhatIfReport['errors'][number][] = [];
@@ -170,7 +193,7 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
 
   const baselineRun = runs.get(BASELINE_ID);
   const baselineOk = baselineRun?.status === 'ok' ? baselineRun : undefined;
-  const baselineSamplesPerS = baselineOk ? baselineOk.figures.samplesPerS : null;
+  const baselineFigures = baselineOk ? baselineOk.figures : null;
 
   const drafts = config.points.map((point: AsyncPoint) => {
     const { split, config: c } = point;
@@ -195,20 +218,22 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
       return { ...head, status: 'error' as const, reason: failed ? failed.message : 'no result for this point', ...EMPTY_FIGURES, notes: [] as readonly string[] };
     }
     if (run.status === 'infeasible') return { ...head, status: 'infeasible' as const, reason: run.reason, ...EMPTY_FIGURES, notes: [] as readonly string[] };
-    return { ...head, status: 'ok' as const, reason: null, ...pointFigures(run.figures, run.bandFactors, baselineSamplesPerS), notes: run.notes, bandNote: run.bandNote };
+    return { ...head, status: 'ok' as const, reason: null, ...pointFigures(run.figures, run.bandFactors, baselineFigures), notes: run.notes, bandNote: run.bandNote };
   });
 
-  // The frontier over the baseline and every point that ran: step time, cost per step, stale share (the co-located run has none).
+  // The frontier over the baseline and every point that ran: time and cost per co-located batch, stale share (the co-located run has none).
   const ran = drafts.filter((d) => d.status === 'ok');
   const candidates = [
     ...(baselineOk ? [{ id: BASELINE_ID, objectives: [baselineOk.figures.stepTimeS, baselineOk.figures.costUsd, 0] }] : []),
-    ...ran.map((d) => ({ id: d.id, objectives: [d.stepTimeS!, d.costUsd!, d.staleShare ?? 0] })),
+    ...ran.map((d) => ({ id: d.id, objectives: [d.batchTimeS!, d.batchCostUsd!, d.staleShare ?? 0] })),
   ];
   const onFrontier = new Set(paretoFrontier(candidates));
 
+  const force = options.force ?? false;
+  const baselineStepS = baselineOk?.figures.stepTimeS ?? null;
   const points: PointRow[] = drafts.map(({ notes: _notes, ...d }) => {
     const { bandNote: _bandNote, ...rest } = d as typeof d & { bandNote?: string };
-    return { ...rest, onFrontier: onFrontier.has(d.id) };
+    return { ...rest, projectedStepTimeS: projectedStepS(config.recorded, d.stepTimeS, baselineStepS, force), onFrontier: onFrontier.has(d.id) };
   });
   const baseline: BaselineRow | null = baselineOk
     ? {
@@ -218,6 +243,7 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
         iterations: baselineOk.figures.iterations,
         stepTimeS: baselineOk.figures.stepTimeS,
         stepTimeBand80S: band(STEP, baselineOk.figures.stepTimeS, baselineOk.bandFactors),
+        samplesPerStep: baselineOk.figures.samples,
         samplesPerS: baselineOk.figures.samplesPerS,
         gpuSecondsAllocated: baselineOk.figures.gpuSecondsAllocated,
         costUsd: baselineOk.figures.costUsd,
@@ -232,10 +258,13 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
     ...(baseline && baseline.onFrontier ? [{ id: BASELINE_ID, label: `co-located (${baseline.scheduler}, ${baseline.gpus} GPUs)`, stepTimeS: baseline.stepTimeS, costUsd: baseline.costUsd, staleShare: 0, speedupX: 1 }] : []),
     ...points
       .filter((p) => p.onFrontier)
-      .map((p) => ({ id: p.id, label: `${p.config}, ${p.rolloutGpus}:${p.trainerGpus} GPUs`, stepTimeS: p.stepTimeS!, costUsd: p.costUsd!, staleShare: p.staleShare ?? 0, speedupX: p.speedupX ?? Number.NaN })),
+      .map((p) => ({ id: p.id, label: `${p.config}, ${p.rolloutGpus}:${p.trainerGpus} GPUs`, stepTimeS: p.batchTimeS!, costUsd: p.batchCostUsd!, staleShare: p.staleShare ?? 0, speedupX: p.speedupX ?? Number.NaN })),
   ].sort((a, b) => a.stepTimeS - b.stepTimeS || a.costUsd - b.costUsd || a.staleShare - b.staleShare || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 
   const notes: string[] = [...inputNotes];
+  const recorded = config.recorded;
+  if (recorded?.mismatch) notes.push(`${recorded.mismatch}${force ? ' (projected anyway: --force)' : '; projections withheld (--force prints them)'}`);
+  else if (recorded && recorded.recordedStepS !== null) notes.push('projected step time = the recorded step × the point’s simulated step / the co-located simulated step: a named assumption (the co-located model’s error applies to every configuration in the same proportion)');
   const replayed = baseline?.iterations ?? 0;
   if (config.traceIterations !== null && replayed > 0 && replayed < config.traceIterations) {
     notes.push(`replayed the first ${replayed} of the ${config.traceIterations} iterations the trace gives under the scenario: the asynchronous schedulers simulate each as a steady-state window of their pipeline (warm-up, the iteration, lookahead); --iterations N replays more`);
@@ -262,7 +291,11 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
   if (baselineOk?.bandNote) bandNotes.add(baselineOk.bandNote);
   for (const run of runs.values()) if (run.status === 'ok' && run.bandNote) bandNotes.add(run.bandNote);
   notes.push(...[...bandNotes].map((n) => `bands: ${n}`));
-  notes.push('frontier: a run is on the time–cost–staleness frontier when no other run (the co-located baseline included) is at least as fast, as cheap per step and as fresh (stale share) and better on one of them');
+  const otherBatch = points.filter((p) => p.status === 'ok' && p.samplesPerStep !== null && baselineFigures !== null && p.samplesPerStep !== baselineFigures.samples);
+  if (otherBatch.length > 0) {
+    notes.push(`${otherBatch.length} point${otherBatch.length === 1 ? '' : 's'} train${otherBatch.length === 1 ? 's' : ''} another number of samples per step than the co-located batch of ${short(baselineFigures!.samples)} (a local update of require-batches × mini-batch prompts that does not divide the batch): their speedup, frontier place and chart position use the time and cost per co-located batch, not their step`);
+  }
+  notes.push('frontier: a run is on the time–cost–staleness frontier when no other run (the co-located baseline included) is at least as fast, as cheap per co-located batch and as fresh (stale share) and better on one of them');
 
   return {
     meta: {
@@ -289,6 +322,7 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
       costModel,
     },
     baseline,
+    recorded,
     points,
     frontier,
     notes,
@@ -296,7 +330,8 @@ export function summarizeAsyncWhatIf(plan: AsyncWhatIfPlan, outcomes: readonly C
   };
 }
 
+/** 0; 1 when the recorded run does not match its simulation (as whatif); 2 or 3 when a case failed on its input or on a harness bug. */
 export function asyncWhatIfExitCode(report: AsyncWhatIfReport): number {
-  if (report.errors.length === 0) return EXIT_OK;
+  if (report.errors.length === 0) return report.recorded?.mismatch ? EXIT_CHECK_FAILED : EXIT_OK;
   return report.errors.every((e) => e.inputError) ? EXIT_BAD_INPUT : EXIT_INTERNAL_ERROR;
 }

@@ -42,6 +42,8 @@ export interface RunFigures {
   /** Each iteration's step time, in replay order. */
   readonly iterationTimesS: readonly number[];
   readonly stepTimeS: number;
+  /** Samples trained per step (an asynchronous window may train more than the iteration's: a local update that does not divide the batch). */
+  readonly samples: number;
   readonly samplesPerS: number;
   readonly gpuSecondsAllocated: number;
   readonly costUsd: number;
@@ -82,6 +84,7 @@ export function runFigures(results: readonly IterationResult[]): RunFigures {
     iterations: results.length,
     iterationTimesS: results.map((r) => r.iterationTimeS),
     stepTimeS: mean(results.map((r) => r.iterationTimeS)),
+    samples: mean(results.map((r) => r.samples)),
     samplesPerS: mean(results.map((r) => r.samplesPerS)),
     gpuSecondsAllocated: mean(results.map((r) => r.gpuSecondsAllocated)),
     costUsd: mean(results.map((r) => r.costUsd)),

@@ -29,6 +29,7 @@ const plan: AsyncWhatIfPlan = {
     trace: 't.jsonl',
     scenarioName: 'test',
     traceIterations: 3,
+    recorded: null,
     scenarioSha256: '',
     traceSha256: '',
     baseline: 'verl',
@@ -52,12 +53,12 @@ const plan: AsyncWhatIfPlan = {
 };
 
 /** A run's result: step time, samples/s, cost and stale share; the band ×0.8 to ×1.25 of a step. */
-function ran(runId: string, scheduler: string, stepTimeS: number, samplesPerS: number, costUsd: number, stale?: number): RunResult {
+function ran(runId: string, scheduler: string, stepTimeS: number, samplesPerS: number, costUsd: number, stale?: number, samples = 1000): RunResult {
   return {
     id: runId,
     scheduler,
     status: 'ok',
-    figures: { iterations: 2, iterationTimesS: [stepTimeS, stepTimeS], stepTimeS, samplesPerS, gpuSecondsAllocated: 8 * stepTimeS, costUsd, counters: stale === undefined ? {} : { stale_samples_frac: stale, policy_lag_mean_versions: stale } },
+    figures: { iterations: 2, iterationTimesS: [stepTimeS, stepTimeS], stepTimeS, samples, samplesPerS, gpuSecondsAllocated: 8 * stepTimeS, costUsd, counters: stale === undefined ? {} : { stale_samples_frac: stale, policy_lag_mean_versions: stale } },
     bandFactors: { step: { low: 0.8, high: 1.25 } },
     bandNote: 'the bands',
     notes: scheduler === 'verl' ? [] : [`${scheduler} note`, `${runId} own note`],
@@ -81,7 +82,7 @@ describe('summarizeAsyncWhatIf', () => {
   const report = summarizeAsyncWhatIf(plan, [...outcomes].reverse());
 
   it('reports the baseline with its band', () => {
-    expect(report.baseline).toEqual({ id: 'co-located', scheduler: 'verl', gpus: 8, iterations: 2, stepTimeS: 100, stepTimeBand80S: [80, 125], samplesPerS: 10, gpuSecondsAllocated: 800, costUsd: 2, costBand80Usd: [1.6, 2.5], staleShare: 0, onFrontier: true });
+    expect(report.baseline).toEqual({ id: 'co-located', scheduler: 'verl', gpus: 8, iterations: 2, stepTimeS: 100, stepTimeBand80S: [80, 125], samplesPerStep: 1000, samplesPerS: 10, gpuSecondsAllocated: 800, costUsd: 2, costBand80Usd: [1.6, 2.5], staleShare: 0, onFrontier: true });
   });
 
   it('gives every point its speedup (samples/s over the baseline’s), band and counters; infeasible ones with their reason', () => {
@@ -137,6 +138,46 @@ describe('summarizeAsyncWhatIf', () => {
       ['one-step-off, 4:4', false, 1],
       ['staleness 0.5, 4:4', true, 0.3],
     ]);
+  });
+});
+
+describe('a point that trains another batch per step than the co-located run', () => {
+  it('is compared per co-located batch: its time and cost scaled by the samples, its step kept as the runner gave it', () => {
+    // The 4:4 fully-async point trains 2000 samples per 150 s step (13.33/s) for 3 USD: per co-located batch of 1000, 75 s and 1.5 USD.
+    const big = ran(id(4, FA), 'fully-async', 150, 2000 / 150, 3, 0.3, 2000);
+    const report = summarizeAsyncWhatIf(plan, [outcomes[0]!, outcomes[1]!, ok('g0008/r0004', [ran(id(4, 'one-step-off'), 'one-step-off', 85, 200 / 17, 1.7, 1), big])]);
+    const point = report.points.find((p) => p.id === id(4, FA))!;
+    expect([point.stepTimeS, point.costUsd, point.samplesPerStep, point.batchTimeS, point.batchCostUsd]).toEqual([150, 3, 2000, 75, 1.5]);
+    expect(point.speedupX).toBeCloseTo(2000 / 150 / 10, 12);
+    // Per batch it beats everything on time and cost: the fastest on the frontier, at 75 s.
+    expect(report.frontier[0]).toMatchObject({ id: id(4, FA), stepTimeS: 75, costUsd: 1.5 });
+    expect(report.notes).toContain('1 point trains another number of samples per step than the co-located batch of 1000 (a local update of require-batches × mini-batch prompts that does not divide the batch): their speedup, frontier place and chart position use the time and cost per co-located batch, not their step');
+    expect(formatAsyncWhatIf(report)).toMatch(/Samples per step\s+Time per co-located batch \(s\)/);
+  });
+});
+
+describe('a recorded run beside the what-if', () => {
+  const recorded = { gpuTrace: 'run/', pairedSteps: 3, recordedStepS: 120, simulatedStepS: 100, stepErrorPct: -100 / 6, mismatch: null };
+
+  it('projects every point onto the recorded step by its ratio to the co-located simulation', () => {
+    const report = summarizeAsyncWhatIf({ ...plan, config: { ...plan.config, recorded } }, outcomes);
+    expect(report.recorded).toEqual(recorded);
+    expect(report.points.map((p) => p.projectedStepTimeS)).toEqual([96, 108, 102, 108, null, null]);
+    const text = formatAsyncWhatIf(report);
+    expect(text).toContain('recorded run (run/): 3 steps, 120 s per step; the co-located simulation of the same iterations: 100 s (-16.7 %)');
+    expect(text).toMatch(/Projected onto the recorded run \(s\)/);
+    expect(asyncWhatIfExitCode(report)).toBe(0);
+  });
+
+  it('withholds the projections and exits 1 when the recording does not match its simulation, unless forced', () => {
+    const mismatched = { ...plan, config: { ...plan.config, recorded: { ...recorded, recordedStepS: 400, mismatch: 'the recorded run does not match its simulation' } } };
+    const report = summarizeAsyncWhatIf(mismatched, outcomes);
+    expect(report.points.every((p) => p.projectedStepTimeS === null)).toBe(true);
+    expect(report.notes).toContain('the recorded run does not match its simulation; projections withheld (--force prints them)');
+    expect(asyncWhatIfExitCode(report)).toBe(1);
+    const forced = summarizeAsyncWhatIf(mismatched, outcomes, { force: true });
+    expect(forced.points[0]!.projectedStepTimeS).toBe(320);
+    expect(asyncWhatIfExitCode(forced)).toBe(1);
   });
 });
 

@@ -62,10 +62,10 @@ describe('a what-if run is the runner’s replay of its scheduler under its para
 describe('runFigures', () => {
   it('takes means over the iterations and keeps only the counters the scheduler set', () => {
     const results = [
-      { iterationTimeS: 10, samplesPerS: 4, gpuSecondsAllocated: 80, costUsd: 1, counters: { stale_samples_frac: 0.5, other: 9 } },
-      { iterationTimeS: 20, samplesPerS: 2, gpuSecondsAllocated: 160, costUsd: 2, counters: { stale_samples_frac: 0.25 } },
+      { iterationTimeS: 10, samples: 40, samplesPerS: 4, gpuSecondsAllocated: 80, costUsd: 1, counters: { stale_samples_frac: 0.5, other: 9 } },
+      { iterationTimeS: 20, samples: 40, samplesPerS: 2, gpuSecondsAllocated: 160, costUsd: 2, counters: { stale_samples_frac: 0.25 } },
     ] as unknown as IterationResult[];
-    expect(runFigures(results)).toEqual({ iterations: 2, iterationTimesS: [10, 20], stepTimeS: 15, samplesPerS: 3, gpuSecondsAllocated: 120, costUsd: 1.5, counters: { stale_samples_frac: 0.375 } });
+    expect(runFigures(results)).toEqual({ iterations: 2, iterationTimesS: [10, 20], stepTimeS: 15, samples: 40, samplesPerS: 3, gpuSecondsAllocated: 120, costUsd: 1.5, counters: { stale_samples_frac: 0.375 } });
   });
 });
 
