@@ -1,7 +1,7 @@
-import { logNormal, mixtureQuantile, type LogNormalMixture } from '../traces/generate/distributions.js';
-import { normalCdf, normalQuantile, normalSf } from '../traces/generate/special-functions.js';
-import type { SampleGroup, Workload } from '../traces/types.js';
-import { createRng } from '../util/rng.js';
+import { logNormal, mixtureQuantile, type LogNormalMixture } from './distributions.js';
+import { normalCdf, normalQuantile, normalSf } from './special-functions.js';
+import type { SampleGroup, Workload } from '../types.js';
+import { createRng } from '../../util/rng.js';
 
 /**
  * A workload for one recorded step that matches the step's own length statistics. Real RL logs

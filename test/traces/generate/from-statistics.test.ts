@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cappedLogNormalMean, workloadFromLengthStatistics } from '../../harness/fidelity/length-workload.js';
-import { logNormal } from '../../harness/traces/generate/distributions.js';
+import { cappedLogNormalMean, workloadFromLengthStatistics } from '../../../harness/traces/generate/from-statistics.js';
+import { logNormal } from '../../../harness/traces/generate/distributions.js';
 
 const options = { seed: 1, defaultSigma: { sigma: 0.9, what: 'test spread' } };
 
