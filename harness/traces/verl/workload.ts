@@ -14,8 +14,8 @@ import type { Setting } from './settings.js';
  * A whole veRL console log as a workload. The log has no per-sample lengths, only per-step
  * statistics (veRL's compute_data_metrics, verl/trainer/ppo/metric_utils.py at volcengine/verl
  * b178a3cd: response_length/mean, /max, /min and /clip_ratio = the share of the batch's responses
- * exactly at data.max_response_length; prompt_length/mean, /max, /min; the Dec-2024 trainer logged
- * no clip ratio), and the launch command or printed config gives the batch: data.train_batch_size
+ * exactly at data.max_response_length, logged from commit 018b0d73 (2025-01-17) on; prompt_length/mean,
+ * /max, /min), and the launch command or printed config gives the batch: data.train_batch_size
  * prompts per step, actor_rollout_ref.rollout.n responses each. So each step becomes one iteration
  * of that many groups whose response lengths are synthesized from the step's statistics by the one
  * synthesis the fidelity code uses (generate/from-statistics.ts: a capped lognormal solved for the
@@ -166,6 +166,11 @@ export function planVerlWorkload(run: VerlRun, options: { readonly maxResponseTo
     notes.push(`synthesized lengths: step${list.length === 1 ? '' : 's'} ${listSome(list.map(({ step, line }) => `${step} (line ${line})`))} skipped, no iteration: ${reason}`);
   if (options.maxResponseTokens !== undefined && options.maxResponseTokens !== runCap?.value)
     notes.push(`synthesized lengths: cap ${options.maxResponseTokens} given, in place of the run's ${MAX_RESPONSE_KEY}${runCap ? ` = ${runCap.value}` : ' (unknown)'}; each step's clip ratio is read as the share at the given cap`);
+  const unknownClip = steps.filter((step) => step.method === 'mean-and-cap-reached-once' && step.statistics.responseClipRatio === undefined);
+  if (unknownClip.length > 0)
+    notes.push(
+      `synthesized lengths, assumption on ${unknownClip.length} step${unknownClip.length === 1 ? '' : 's'}: the log has no response_length/clip_ratio (veRL logs it from commit 018b0d73, 2025-01-17) and /max is the cap, so the share of responses at the cap is unknown; the synthesis takes the fewest the max allows (about one sample). A run that clipped more had a heavier pile at the cap than this workload`,
+    );
   if (overCap.length > 0) notes.push(`synthesized lengths: response_length/max exceeds the cap ${cap} on step${overCap.length === 1 ? '' : 's'} ${listSome(overCap.map(String))}: lengths capped at ${cap}`);
   notes.push(sampleCountCheck(run, steps, samples));
   return {

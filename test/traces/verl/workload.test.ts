@@ -69,6 +69,10 @@ describe('a whole veRL log read as a workload', () => {
     expect(stream.meta.notes[0]).toContain(`data.train_batch_size = ${batch} prompts`);
     expect(stream.meta.notes[0]).toContain(`actor_rollout_ref.rollout.n = ${n} responses per prompt`);
     expect(stream.meta.notes[0]).toContain(`lognormal capped at data.max_response_length = ${cap} tokens`);
+    // Where the log has no clip ratio and the max is the cap, the share at the cap is an assumption, and a note says on how many steps.
+    const unknownClip = [...logged.values()].filter((step) => step.clipRatio === undefined && step.responseMax >= cap).length;
+    const assumption = stream.meta.notes.filter((note) => note.startsWith('synthesized lengths, assumption on '));
+    expect(assumption).toEqual(unknownClip === 0 ? [] : [expect.stringContaining(`assumption on ${unknownClip} steps: the log has no response_length/clip_ratio`)]);
     const samples = batch * n;
     const seen: number[] = [];
     let worstMeanError = 0;
