@@ -73,7 +73,7 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
     paragraphs: [
       `Band widening — ${BAND_WIDENING_WHY}.`,
       `Unknown GPU — ${UNKNOWN_GPU_ASSUMPTION.why}.`,
-      'Workloads — a step’s samples are the quantiles of a capped lognormal solved for its published mean, max and clip ratio (harness/fidelity/length-workload.ts); prompts all have the published mean; where a source publishes no length statistics, a recorded length law stands in and the row is marked "workload inferred" and never fitted on.',
+      'Workloads — a step’s samples are the quantiles of a capped lognormal solved for its published mean, max and clip ratio (harness/traces/generate/from-statistics.ts); prompts all have the published mean; where a source publishes no length statistics, a recorded length law stands in and the row is marked "workload inferred" and never fitted on.',
       'Settings a source does not state come from the run’s own log, the veRL recipe the source names (harness/fidelity/verl-recipes.ts) or veRL’s default of the run’s era (harness/fidelity/verl-eras.ts); each step lists them below.',
     ],
   });
