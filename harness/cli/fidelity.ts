@@ -4,7 +4,7 @@ import { loadRecorded, DEFAULT_LOG_STEPS } from '../fidelity/load-recorded.js';
 import { DEFAULT_FALLBACK_LENGTHS, DEFAULT_FRAMEWORK_CALIBRATION, DEFAULT_KERNEL_CALIBRATION, packagePath, readFallbackLengths, readFrameworkCalibration, readKernelCalibration } from '../fidelity/inputs.js';
 import { fidelityPage } from '../fidelity/report-page.js';
 import { runFidelity } from '../fidelity/run-fidelity.js';
-import { stepHeading, stepTable, summaryTable } from '../fidelity/tables.js';
+import { fidelityErrorTable, stepHeading, stepTable } from '../fidelity/tables.js';
 import { writeChartPage } from '../report/page.js';
 import { roundForJson } from '../report/round-for-json.js';
 import { formatTextTable } from '../report/text-table.js';
@@ -62,8 +62,8 @@ export const fidelityCommand: CommandFactory = (context) => ({
       io.stdout(formatTextTable(stepTable(step)));
       for (const reason of step.outsideCalibration) io.stdout(`  outside the calibration: ${reason}\n`);
     }
-    io.stdout('\nsummary (|error| = |simulated / measured − 1|)\n');
-    io.stdout(formatTextTable(summaryTable(report)));
+    io.stdout('\nsummary (|error| = |simulated / measured − 1|; out of sample: each run predicted by the fit that left it out; in sample: the fit on every run)\n');
+    io.stdout(formatTextTable(fidelityErrorTable(report)));
     for (const u of report.unsupported) io.stdout(`not simulated: ${u.runId}: ${u.reason}\n`);
     for (const note of loaded.notes) io.stdout(`note: ${note}\n`);
     if (argv.html) io.stdout(`page: ${argv.html as string}\n`);

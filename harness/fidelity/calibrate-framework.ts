@@ -145,7 +145,6 @@ async function fitCandidate(steps: readonly PreparedStep[], names: readonly Fram
   const parameters = freeParameters(steps, names);
   const global = await fitFramework(steps, observations, parameters, { kernelCalibration: options.kernelCalibration, seed: options.seed });
   progress();
-  if (process.env.FIT_DEBUG) console.error('global', names.join('+'), parameters.map((p, k) => `${p.name}${JSON.stringify(p.scope)}=${global.values[k]!.toPrecision(3)}`).join(' '), 'rounds', global.rounds);
   const inSampleLoss = logLoss(observations, (i) => {
     const o = observations[i]!;
     return global.linearisation.base[i]! || o.measuredS;

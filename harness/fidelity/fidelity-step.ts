@@ -1,4 +1,4 @@
-import type { LengthStatistics } from './length-workload.js';
+import type { LengthStatistics } from '../traces/generate/from-statistics.js';
 
 /**
  * One recorded RL training step as the fidelity check sees it: the configuration a simulation

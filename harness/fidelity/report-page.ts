@@ -4,10 +4,9 @@ import { measuredVsSimulatedChart } from '../report/charts/measured-vs-simulated
 import type { ChartPage, PageSection } from '../report/page-model.js';
 import type { Table } from '../report/tables.js';
 import { BAND_WIDENING_WHY } from './bands.js';
-import { summariseByStage } from './compare.js';
 import { UNKNOWN_GPU_ASSUMPTION } from './from-recorded.js';
 import type { FidelityReport } from './run-fidelity.js';
-import { stepHeading, stepTable } from './tables.js';
+import { fidelityErrorTable, frameworkParameterTable, stepHeading, stepTable } from './tables.js';
 
 /**
  * The fidelity page (`fidelity --html`, and the fidelity section of the reproduction report):
@@ -21,7 +20,17 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
   const stageOrder = ['gen', 'old_log_prob', 'ref', 'values', 'update_critic', 'update_actor', 'train', 'step'];
   const byStage = [...report.rows].sort((a, b) => stageOrder.indexOf(a.stage) - stageOrder.indexOf(b.stage));
   const runOf = new Map(report.steps.map((s) => [s.prepared.simulation.step.id, s.prepared.simulation.step.runKey]));
-  const runLabel = (runKey: string) => runKey.split('/').pop()!.slice(0, 60);
+  // A run on the chart: its row ids and its source's file name (the table within it is in the step tables below).
+  const idsOf = new Map<string, string[]>();
+  for (const step of report.steps) {
+    const s = step.prepared.simulation.step;
+    idsOf.set(s.runKey, [...(idsOf.get(s.runKey) ?? []), s.id]);
+  }
+  const runLabel = (runKey: string) => {
+    const ids = [...new Set(idsOf.get(runKey) ?? [])];
+    const name = runKey.split('/').pop()!.split(' § ')[0]!;
+    return `${ids.length > 1 ? `${ids[0]}–${ids.at(-1)}` : (ids[0] ?? '')} ${name}`.trim();
+  };
   const sections: PageSection[] = [
     {
       kind: 'chart',
@@ -54,7 +63,7 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
     { kind: 'table', id: 'fidelity-summary', title: 'Errors by stage: out of sample and in sample', table: fidelityErrorTable(report), caption: 'out of sample: every row of the run left out of the fit; in sample: the same rows under the fit on all runs' },
   ];
   if (framework) {
-    sections.push({ kind: 'table', id: 'fidelity-parameters', title: 'Framework calibration: fitted parameters', table: parameterTable(framework), caption: framework.fit.method });
+    sections.push({ kind: 'table', id: 'fidelity-parameters', title: 'Framework calibration: fitted parameters', table: frameworkParameterTable(framework, { runNames: true }), caption: framework.fit.method });
     sections.push({ kind: 'table', id: 'fidelity-bands', title: '80 % bands: coverage on left-out runs', table: coverageTable(framework), caption: 'Each left-out measurement checked against the band built from the other runs’ left-out errors' });
   }
   sections.push({
@@ -64,7 +73,7 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
     paragraphs: [
       `Band widening — ${BAND_WIDENING_WHY}.`,
       `Unknown GPU — ${UNKNOWN_GPU_ASSUMPTION.why}.`,
-      'Workloads — a step’s samples are the quantiles of a capped lognormal solved for its published mean, max and clip ratio (harness/fidelity/length-workload.ts); prompts all have the published mean; where a source publishes no length statistics, a recorded length law stands in and the row is marked "workload inferred" and never fitted on.',
+      'Workloads — a step’s samples are the quantiles of a capped lognormal solved for its published mean, max and clip ratio (harness/traces/generate/from-statistics.ts); prompts all have the published mean; where a source publishes no length statistics, a recorded length law stands in and the row is marked "workload inferred" and never fitted on.',
       'Settings a source does not state come from the run’s own log, the veRL recipe the source names (harness/fidelity/verl-recipes.ts) or veRL’s default of the run’s era (harness/fidelity/verl-eras.ts); each step lists them below.',
     ],
   });
@@ -87,49 +96,6 @@ export function fidelitySections(report: FidelityReport, framework: FrameworkCal
     sections.push({ kind: 'text', id: 'fidelity-unsupported', title: 'Not simulated', paragraphs: report.unsupported.map((u) => `${u.runId}: ${u.reason}`) });
   }
   return sections;
-}
-
-/** Out-of-sample and in-sample errors per stage kind. */
-export function fidelityErrorTable(report: Pick<FidelityReport, 'rows' | 'inSampleRows'>): Table {
-  const out = summariseByStage(report.rows);
-  const inside = summariseByStage(report.inSampleRows);
-  return {
-    columns: [
-      { key: 'stage', name: 'stage', label: 'Stage', unit: null },
-      { key: 'n', name: 'out_of_sample_n', label: 'Out of sample: rows', unit: null },
-      { key: 'median', name: 'out_of_sample_median_abs_error_pct', label: 'Out of sample: median |error|', unit: '%', decimals: 1 },
-      { key: 'p90', name: 'out_of_sample_p90_abs_error_pct', label: 'Out of sample: p90 |error|', unit: '%', decimals: 1 },
-      { key: 'inN', name: 'in_sample_n', label: 'In sample: rows', unit: null },
-      { key: 'inMedian', name: 'in_sample_median_abs_error_pct', label: 'In sample: median |error|', unit: '%', decimals: 1 },
-      { key: 'inP90', name: 'in_sample_p90_abs_error_pct', label: 'In sample: p90 |error|', unit: '%', decimals: 1 },
-    ],
-    rows: Object.entries(out).map(([stage, s]) => ({
-      stage,
-      n: s!.n,
-      median: s!.medianAbsErrorPct,
-      p90: s!.p90AbsErrorPct,
-      inN: inside[stage as keyof typeof inside]?.n ?? null,
-      inMedian: inside[stage as keyof typeof inside]?.medianAbsErrorPct ?? null,
-      inP90: inside[stage as keyof typeof inside]?.p90AbsErrorPct ?? null,
-    })),
-  };
-}
-
-function parameterTable(framework: FrameworkCalibration): Table {
-  return {
-    columns: [
-      { key: 'name', name: 'parameter', label: 'Parameter', unit: null },
-      { key: 'scope', name: 'scope', label: 'Applies to', unit: null },
-      { key: 'value', name: 'value', label: 'Value', unit: null, decimals: 6 },
-      { key: 'runs', name: 'runs', label: 'Runs it was fitted on', unit: null },
-    ],
-    rows: framework.parameters.map((p) => ({
-      name: p.name,
-      scope: 'all' in p.scope ? 'every simulation' : 'servingEngine' in p.scope ? `serving engine ${p.scope.servingEngine}` : `GPU ${p.scope.gpu}`,
-      value: p.value,
-      runs: p.runs.map((r) => r.split('/').pop()).join(', '),
-    })),
-  };
 }
 
 function coverageTable(framework: FrameworkCalibration): Table {

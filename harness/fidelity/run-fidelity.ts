@@ -6,7 +6,7 @@ import { errorBand, type ErrorBand } from './bands.js';
 import { compareStages, summariseByStage, type FidelityRow } from './compare.js';
 import type { FidelityStage } from './fidelity-step.js';
 import { fidelityStepFrom, type RecordedSource } from './from-recorded.js';
-import type { LengthWorkloadOptions } from './length-workload.js';
+import type { LengthWorkloadOptions } from '../traces/generate/from-statistics.js';
 import { prepareStep, simulateStep, stepFramework, type PreparedStep } from './simulate-step.js';
 import { planStepSimulation } from './step-scenario.js';
 

@@ -8,7 +8,7 @@ import type { ServingEngine } from '../cost/engine-eras.js';
 import { runExperiment } from '../run/experiment.js';
 import { findScheduler } from '../schedulers/index.js';
 import type { IterationResult } from '../sim/types.js';
-import { workloadFromLengthStatistics, type LengthWorkload, type LengthWorkloadOptions } from './length-workload.js';
+import { workloadFromLengthStatistics, type LengthWorkload, type LengthWorkloadOptions } from '../traces/generate/from-statistics.js';
 import type { FidelityStage } from './fidelity-step.js';
 import type { StepSimulation } from './step-scenario.js';
 

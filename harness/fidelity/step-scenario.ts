@@ -1,7 +1,7 @@
 import { findGpu, findModel } from '../cost/catalog/index.js';
 import type { ServingEngine } from '../cost/engine-eras.js';
 import type { Scenario, TaskLayout } from '../scenario/scenario.js';
-import type { LengthStatistics } from './length-workload.js';
+import type { LengthStatistics } from '../traces/generate/from-statistics.js';
 import type { FidelityStage, FidelityStep } from './fidelity-step.js';
 import { verlEraAt, type VerlEra } from './verl-eras.js';
 

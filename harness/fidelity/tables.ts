@@ -1,6 +1,7 @@
 import type { FrameworkCalibration } from '../cost/framework/types.js';
 import type { Table } from '../report/tables.js';
 import { formatWithBand } from './bands.js';
+import { summariseByStage } from './compare.js';
 import type { FidelityReport, FidelityStepResult } from './run-fidelity.js';
 
 /** The tables the fidelity command prints and the page shows; every column with its unit. */
@@ -37,31 +38,46 @@ export function stepHeading(step: FidelityStepResult): string {
   return `${s.id} (step ${s.step}) · ${c.model} on ${c.nodes * c.gpusPerNode} × ${c.gpu} · ${c.training.backend} · ${KIND_TEXT[step.kind]}${step.prepared.workload.inferred ? ' · workload inferred' : ''}${assumed > 0 ? ` · ${assumed} settings not stated by the source` : ''}`;
 }
 
-export function summaryTable(report: Pick<FidelityReport, 'summary'>): Table {
+/** Out-of-sample and in-sample errors per stage kind. */
+export function fidelityErrorTable(report: Pick<FidelityReport, 'rows' | 'inSampleRows'>): Table {
+  const out = summariseByStage(report.rows);
+  const inside = summariseByStage(report.inSampleRows);
   return {
     columns: [
       { key: 'stage', name: 'stage', label: 'Stage', unit: null },
-      { key: 'n', name: 'compared_n', label: 'Compared', unit: null },
-      { key: 'median', name: 'median_abs_error_pct', label: 'Median |error|', unit: '%', decimals: 1 },
-      { key: 'p90', name: 'p90_abs_error_pct', label: '90th percentile |error|', unit: '%', decimals: 1 },
+      { key: 'n', name: 'out_of_sample_n', label: 'Out of sample: rows', unit: null },
+      { key: 'median', name: 'out_of_sample_median_abs_error_pct', label: 'Out of sample: median |error|', unit: '%', decimals: 1 },
+      { key: 'p90', name: 'out_of_sample_p90_abs_error_pct', label: 'Out of sample: p90 |error|', unit: '%', decimals: 1 },
+      { key: 'inN', name: 'in_sample_n', label: 'In sample: rows', unit: null },
+      { key: 'inMedian', name: 'in_sample_median_abs_error_pct', label: 'In sample: median |error|', unit: '%', decimals: 1 },
+      { key: 'inP90', name: 'in_sample_p90_abs_error_pct', label: 'In sample: p90 |error|', unit: '%', decimals: 1 },
     ],
-    rows: Object.entries(report.summary).map(([stage, s]) => ({ stage, n: s!.n, median: s!.medianAbsErrorPct, p90: s!.p90AbsErrorPct })),
+    rows: Object.entries(out).map(([stage, s]) => ({
+      stage,
+      n: s!.n,
+      median: s!.medianAbsErrorPct,
+      p90: s!.p90AbsErrorPct,
+      inN: inside[stage as keyof typeof inside]?.n ?? null,
+      inMedian: inside[stage as keyof typeof inside]?.medianAbsErrorPct ?? null,
+      inP90: inside[stage as keyof typeof inside]?.p90AbsErrorPct ?? null,
+    })),
   };
 }
 
-export function frameworkParameterTable(calibration: FrameworkCalibration): Table {
+/** The fitted parameters: value, where each applies, and the runs it was fitted on (their number, or with `runNames` their file names). */
+export function frameworkParameterTable(calibration: FrameworkCalibration, options: { readonly runNames?: boolean } = {}): Table {
   return {
     columns: [
       { key: 'name', name: 'parameter', label: 'Parameter', unit: null },
       { key: 'scope', name: 'scope', label: 'Applies to', unit: null },
       { key: 'value', name: 'value', label: 'Value', unit: null },
-      { key: 'runs', name: 'fitted_on_runs_n', label: 'Runs fitted on', unit: null },
+      options.runNames ? { key: 'runs', name: 'fitted_on_runs', label: 'Runs it was fitted on', unit: null } : { key: 'runs', name: 'fitted_on_runs_n', label: 'Runs fitted on', unit: null },
     ],
     rows: calibration.parameters.map((p) => ({
       name: p.name,
       scope: 'all' in p.scope ? 'every simulation' : 'servingEngine' in p.scope ? `serving engine ${p.scope.servingEngine}` : `GPU ${p.scope.gpu}`,
       value: Number(p.value.toPrecision(4)),
-      runs: p.runs.length,
+      runs: options.runNames ? p.runs.map((r) => r.split('/').pop()).join(', ') : p.runs.length,
     })),
   };
 }

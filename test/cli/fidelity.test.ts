@@ -45,7 +45,8 @@ describe('rlhf-replay fidelity', async () => {
     expect(text.code).toBe(0);
     expect(text.out).toMatch(/^r06 \(step 2\) · qwen2-7b-instruct on 8 × a100-80gb · fsdp · left out of the fit/m);
     expect(text.out).toMatch(/Simulated \[80 % band\] \(s\)/);
-    expect(text.out).toMatch(/summary \(\|error\| = \|simulated \/ measured − 1\|\)/);
+    expect(text.out).toMatch(/summary \(\|error\| = \|simulated \/ measured − 1\|; out of sample: /);
+    expect(text.out).toMatch(/Stage\s+Out of sample: rows\s+Out of sample: median \|error\| \(%\)/);
     const html = await readFile(page, 'utf8');
     expect(html).toContain('Simulated against measured, per stage (log–log)');
     expect(html).toContain('Out-of-sample error by run');

@@ -1,7 +1,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { projectRoot } from '../../harness/util/shared-data.js';
+import { projectRoot, sharedDataPath } from '../../harness/util/shared-data.js';
 import { runCli, scratchDir } from './run-cli.js';
 
 const scenario = join(projectRoot, 'harness', 'scenario', 'scenarios', 'rlhfless-3b-ppo.json');
@@ -78,6 +78,30 @@ describe('rlhf-replay replay', () => {
     const text = await runCli([...base(), '--scheduler', 'verl', '--stage-timings', log]);
     expect(text.out).toMatch(/verl vs recorded stage times/);
     expect(text.out).toMatch(/Stage\s+Iterations\s+Recorded, mean \(s\)\s+Simulated, mean \(s\)\s+Mean absolute error \(%\)/);
+  });
+
+  it('replays a whole veRL log as its own workload: one iteration per step, lengths synthesized from the step statistics', async () => {
+    const log = sharedDataPath('rl-step-logs', 'logs', 'verl-team-gsm8k', 'gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log');
+    const own = join(dir, 'gemma.json');
+    expect((await runCli(['scenario', 'from-verl', log, '--model', 'gemma-2-2b-it', '--out', own])).code).toBe(0);
+    const run = await runCli(['replay', '--scenario', own, '--trace', log, '--scheduler', 'verl,megatron-colocated', '--iterations', '3', '--json']);
+    expect(run.code, run.err).toBe(0);
+    const doc = JSON.parse(run.out);
+    expect(doc.meta.traceSynthetic).toBe(true);
+    expect(doc.meta.notes[0]).toMatch(/^per-sample lengths synthesized, not recorded: a veRL log has per-step statistics only\. Each logged step \(106 of 106\) is one iteration of data\.train_batch_size = 512 prompts/);
+    // the log's batch: 512 prompts × 1 response (the file's train_batch_size and the rollout's n), three steps per scheduler
+    expect(doc.iterations.map((r: { scheduler: string; samples: number }) => `${r.scheduler}:${r.samples}`)).toEqual(['verl:512', 'megatron-colocated:512', 'verl:512', 'megatron-colocated:512', 'verl:512', 'megatron-colocated:512']);
+    // The same log is still the recorded stage timings to compare with.
+    const text = await runCli(['replay', '--scenario', own, '--trace', log, '--scheduler', 'verl', '--iterations', '3', '--stage-timings', log]);
+    expect(text.code, text.err).toBe(0);
+    expect(text.out).toMatch(/^scenario gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0\.640 · 3 iteration\(s\)/);
+    expect(text.out).toMatch(/^note: per-sample lengths synthesized, not recorded/m);
+    expect(text.out).toMatch(/verl vs recorded stage times/);
+    // A log whose configuration does not give the batch is refused, naming the key (exit 2).
+    const fixture = join(projectRoot, 'test', 'traces', 'fixtures', 'verl-console.log');
+    const refused = await runCli(['replay', '--scenario', own, '--trace', fixture, '--scheduler', 'verl']);
+    expect(refused.code).toBe(2);
+    expect(refused.err).toContain(`${fixture}: field 'data.train_batch_size': is unknown`);
   });
 
   it('exits 2 with a clear message for an unknown scheduler, a bad flag or a bad scenario', async () => {

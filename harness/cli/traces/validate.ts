@@ -21,6 +21,13 @@ function describeCounts(counts: Readonly<Record<string, number>>): string {
     .join(', ');
 }
 
+/** What else the file yields: a veRL log's synthesized workload, or why it yields none. */
+function workloadText(summary: TraceSummary): string {
+  const workload = summary.workload;
+  if (!workload) return '';
+  return 'unavailable' in workload ? `; no ${workload.what}: ${workload.unavailable}` : `; also ${workload.what}: ${describeCounts(workload.counts)}`;
+}
+
 export const validateCommand: CommandFactory = (context) => ({
   command: 'validate <paths...>',
   describe: 'Check traces of any format; one line per problem (file:line:column: field \'x\' value \'y\': what is wrong)',
@@ -63,7 +70,7 @@ export const validateCommand: CommandFactory = (context) => ({
             files: results.map((r) => ({
               path: r.path,
               valid: r.valid,
-              ...(r.summary ? { format: r.summary.format, kind: r.summary.kind, counts: r.summary.counts, notes: r.summary.notes } : {}),
+              ...(r.summary ? { format: r.summary.format, kind: r.summary.kind, counts: r.summary.counts, notes: r.summary.notes, ...(r.summary.workload ? { workload: r.summary.workload } : {}) } : {}),
               problems: r.problems.map((p) => ({ ...p, text: formatProblem(p) })),
               ...(r.stoppedEarly ? { stoppedEarly: true } : {}),
             })),
@@ -75,7 +82,7 @@ export const validateCommand: CommandFactory = (context) => ({
       );
     } else {
       for (const result of results) {
-        if (result.valid && result.summary) io.stdout(`${result.path}: ok (${result.summary.format}: ${describeCounts(result.summary.counts)})\n`);
+        if (result.valid && result.summary) io.stdout(`${result.path}: ok (${result.summary.format}: ${describeCounts(result.summary.counts)}${workloadText(result.summary)})\n`);
         for (const problem of result.problems) io.stderr(`${formatProblem(problem)}\n`);
       }
       if (budget <= 0) io.stderr(`stopped after ${maxErrors} problems (--max-errors); ${unchecked.length > 0 ? `${unchecked.length} paths not checked; ` : ''}there may be more\n`);

@@ -50,6 +50,7 @@ function pooled(name: FrameworkParameterName, values: readonly number[]): number
 export function resolveFramework(calibration: FrameworkCalibration, context: FrameworkContext): ResolvedFramework {
   const assumptions: Partial<Record<FrameworkParameterName, number>> = {};
   const outside: string[] = [];
+  const servingUnfitted: { name: string; fittedFor: string[] }[] = [];
   const family = gpuFamily(context.gpu);
   const wanted: Readonly<Record<string, string | undefined>> = {
     servingEngine: context.servingEngine,
@@ -80,14 +81,18 @@ export function resolveFramework(calibration: FrameworkCalibration, context: Fra
       continue;
     }
     if (dimension === 'servingEngine') {
-      // Host overheads belong to an engine build: an era the fit never saw keeps its own terms.
-      outside.push(`${name} was fitted for ${values.map((v) => scopeKey(v.scope)).join(', ')} only: serving engine ${wanted[dimension] ?? 'unknown'} keeps its era’s own terms`);
+      // Host overheads belong to an engine build: an era the fit never saw keeps its own terms (one gap, however many of its terms).
+      servingUnfitted.push({ name, fittedFor: values.map((v) => scopeKey(v.scope)) });
       continue;
     }
     assumptions[name] = pooled(name, values.map((v) => v.value));
     outside.push(`${name} was fitted for ${values.map((v) => scopeKey(v.scope)).join(', ')}, not ${dimension}=${wanted[dimension] ?? 'unknown'}: their pooled value is used`);
   }
 
+  if (servingUnfitted.length > 0) {
+    const fittedFor = [...new Set(servingUnfitted.flatMap((u) => u.fittedFor))].join(', ');
+    outside.push(`${servingUnfitted.map((u) => u.name).join(' and ')} ${servingUnfitted.length > 1 ? 'were' : 'was'} fitted for ${fittedFor} only: serving engine ${wanted['servingEngine'] ?? 'unknown'} keeps its era’s own terms`);
+  }
   const covered = calibration.covered;
   const borrowedNamed = outside.some((reason) => reason.startsWith(`${context.gpu.id} borrows`));
   if (family === undefined) outside.push(`GPU '${context.gpu.id}' belongs to no known family`);

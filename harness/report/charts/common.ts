@@ -101,19 +101,39 @@ export function bottomLegend(labels: readonly string[]): { orient: 'bottom'; dir
 
 /**
  * A long category name (a configuration) wrapped onto lines of at most `chars` characters at its
- * spaces (a longer word stays whole). Builders join the lines with '\n' into the category value
- * and the axis splits it back (`labelExpr: split(datum.value, '\n')`: the expression holds no
- * caller string), so a name sits on lines of its own instead of running into its neighbour.
+ * spaces; a longer word (a file name) breaks after its '-', '_', '.' or '/' where it must, and a
+ * word without any stays whole. Builders join the lines with '\n' into the category value and the
+ * axis splits it back (`labelExpr: split(datum.value, '\n')`: the expression holds no caller
+ * string), so a name sits on lines of its own instead of running into its neighbour.
  */
 export function wrapText(text: string, chars: number): string[] {
-  const words = text.split(/\s+/).filter(Boolean);
+  // Tokens; `glued` ones continue a word and join their line without a space.
+  const tokens: { text: string; glued: boolean }[] = [];
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (word.length <= chars) {
+      tokens.push({ text: word, glued: false });
+      continue;
+    }
+    // Pack the word's pieces (each ending at a separator) into chunks of at most `chars`.
+    let chunk = '';
+    let first = true;
+    for (const piece of word.match(/[^-_./]*[-_./]?/g)!.filter(Boolean)) {
+      if (chunk !== '' && chunk.length + piece.length > chars) {
+        tokens.push({ text: chunk, glued: !first });
+        first = false;
+        chunk = piece;
+      } else chunk += piece;
+    }
+    tokens.push({ text: chunk, glued: !first });
+  }
   const lines: string[] = [];
   let line = '';
-  for (const word of words) {
-    if (line !== '' && line.length + 1 + word.length > chars) {
+  for (const token of tokens) {
+    const joined = line === '' ? token.text : `${line}${token.glued ? '' : ' '}${token.text}`;
+    if (line !== '' && joined.length > chars) {
       lines.push(line);
-      line = word;
-    } else line = line === '' ? word : `${line} ${word}`;
+      line = token.text;
+    } else line = joined;
   }
   if (line !== '') lines.push(line);
   return lines;

@@ -1,5 +1,5 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
-import { distinctInOrder, HOVER_ENCODING, hoverText, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
+import { bottomLegend, distinctInOrder, HOVER_ENCODING, hoverText, NARROW_CHART_WIDTH_PX, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
 
 /** One compared stage of one recorded step. */
 export interface MeasuredSimulatedRow {
@@ -40,6 +40,8 @@ export function measuredVsSimulatedChart(rows: readonly MeasuredSimulatedRow[], 
       ...hoverText([row.label, `${row.series} · ${row.kind}`, `measured ${withUnit(measured, 's')}`, `simulated ${withUnit(simulated, 's')}`, `error ${errorPct >= 0 ? '+' : ''}${errorPct.toFixed(1)} %`]),
     };
   });
+  const series = distinctInOrder(values.map((v) => v.series));
+  const kinds = distinctInOrder(values.map((v) => v.kind));
   const all = values.flatMap((v) => [v.measured, v.simulated]);
   const lo = all.length > 0 ? Math.min(...all) / 1.5 : 0.1;
   const hi = all.length > 0 ? Math.max(...all) * 1.5 : 10;
@@ -57,8 +59,8 @@ export function measuredVsSimulatedChart(rows: readonly MeasuredSimulatedRow[], 
   return {
     $schema: VEGA_LITE_SCHEMA,
     ...(options.description ? { description: options.description } : {}),
-    width: options.width ?? 420,
-    height: options.height ?? 420,
+    width: options.width ?? NARROW_CHART_WIDTH_PX,
+    height: options.height ?? NARROW_CHART_WIDTH_PX,
     layer: [
       line(1, undefined),
       line(1.25, [4, 4]),
@@ -69,8 +71,9 @@ export function measuredVsSimulatedChart(rows: readonly MeasuredSimulatedRow[], 
         encoding: {
           x,
           y,
-          color: { field: 'series', type: 'nominal', title: options.seriesTitle ?? 'Stage', scale: { domain: distinctInOrder(values.map((v) => v.series)) }, legend: { orient: 'bottom', columns: 4 } },
-          shape: { field: 'kind', type: 'nominal', title: options.kindTitle ?? 'Prediction', scale: { domain: distinctInOrder(values.map((v) => v.kind)) }, legend: { orient: 'bottom', columns: 2 } },
+          color: { field: 'series', type: 'nominal', title: options.seriesTitle ?? 'Stage', scale: { domain: series }, legend: bottomLegend(series) },
+          // Two legends below the plot would sit side by side and outgrow a narrow page: the kind's goes above it.
+          shape: { field: 'kind', type: 'nominal', title: options.kindTitle ?? 'Prediction', scale: { domain: kinds }, legend: { ...bottomLegend(kinds), orient: 'top' } },
           ...HOVER_ENCODING,
         },
       },

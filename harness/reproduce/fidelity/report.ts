@@ -1,5 +1,5 @@
 import { summariseByStage } from '../../fidelity/compare.js';
-import { fidelityErrorTable } from '../../fidelity/report-page.js';
+import { fidelityErrorTable } from '../../fidelity/tables.js';
 import type { CaseOutcome } from '../../jobs/cases.js';
 import type { GroupSection } from '../../report/page-model.js';
 import type { Table } from '../../report/tables.js';

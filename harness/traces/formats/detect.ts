@@ -1,5 +1,5 @@
 import { InputError } from '../../util/input-error.js';
-import { KIND_DESCRIPTIONS, type TraceContainer, type TraceFormat, type TraceKind } from './format.js';
+import { describeKinds, holdsKind, KIND_DESCRIPTIONS, type TraceContainer, type TraceFormat, type TraceKind } from './format.js';
 import { listSome } from '../source/list-some.js';
 import { probeKeys, probeTrace, someLineWithin, type TraceProbe } from './probe.js';
 
@@ -68,7 +68,7 @@ export async function resolveFormat(path: string, formats: readonly TraceFormat[
     return matches[0]!;
   }
   if (matches.length > 1) {
-    const ofKind = options.kind ? matches.filter((format) => format.kind === options.kind) : matches;
+    const ofKind = options.kind ? matches.filter((format) => holdsKind(format, options.kind!)) : matches;
     if (ofKind.length === 1) return ofKind[0]!;
     throw new InputError({
       file: path,
@@ -89,12 +89,12 @@ async function deepMatches(path: string, formats: readonly TraceFormat[]): Promi
 }
 
 function checkKind(path: string, format: TraceFormat, kind: TraceKind | undefined): void {
-  if (kind !== undefined && format.kind !== kind)
+  if (kind !== undefined && !holdsKind(format, kind))
     throw new InputError({
       file: path,
       field: 'format',
       value: format.name,
-      message: `holds ${KIND_DESCRIPTIONS[format.kind]}, but ${KIND_DESCRIPTIONS[kind]} is needed here`,
+      message: `holds ${describeKinds(format)}, but ${KIND_DESCRIPTIONS[kind]} is needed here`,
     });
 }
 
@@ -121,10 +121,10 @@ export function unknownFormatMessage(probe: TraceProbe, formats: readonly TraceF
               ? 'a first line that is not a whole JSON object (pretty-printed JSON? traces hold one object per line)'
               : 'text that is neither a CSV header nor a JSON object';
   const candidates = formats
-    .filter((format) => format.container === container && (kind === undefined || format.kind === kind))
+    .filter((format) => format.container === container && (kind === undefined || holdsKind(format, kind)))
     .map((format) => ({ format, score: closeness(format, probe) }))
     .sort((a, b) => b.score - a.score || a.format.name.localeCompare(b.format.name));
-  const pool = candidates.length > 0 ? candidates : formats.filter((format) => kind === undefined || format.kind === kind).map((format) => ({ format, score: 0 }));
+  const pool = candidates.length > 0 ? candidates : formats.filter((format) => kind === undefined || holdsKind(format, kind)).map((format) => ({ format, score: 0 }));
   const list = pool.map(({ format, score }) => {
     const missing = format.keys.filter((key) => !probeKeys(probe).includes(key));
     const hint = score > 0 && missing.length > 0 ? `; missing ${missing.join(', ')}` : '';

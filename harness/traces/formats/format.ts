@@ -45,6 +45,12 @@ export interface GpuProfileFormat extends TraceFormatBase {
 export interface StageTimingsFormat extends TraceFormatBase {
   readonly kind: 'stage-timings';
   read(path: string, problems: ProblemCollector): Promise<StageTimingTrace>;
+  /**
+   * A workload the same file also yields, read another way: a veRL log holds stage timings and,
+   * synthesized from each step's length statistics, per-sample response lengths. Readers of
+   * response lengths take such a file through `open`; `what` names that workload in messages.
+   */
+  readonly workload?: { readonly what: string; open(path: string, options: LengthReadOptions): Promise<LengthGroupStream> };
 }
 
 /** Side tables that are not workloads themselves (PolyTrace reward timings, DAPO filter indices): readable and validatable. */
@@ -55,6 +61,27 @@ export interface TableFormat extends TraceFormatBase {
 }
 
 export type TraceFormat = LengthsFormat | GpuProfileFormat | StageTimingsFormat | TableFormat;
+
+/** The kinds a format's files hold: its own, and response lengths where it also yields a workload. */
+export function kindsOf(format: TraceFormat): readonly TraceKind[] {
+  return format.kind === 'stage-timings' && format.workload ? [format.kind, 'lengths'] : [format.kind];
+}
+
+export function holdsKind(format: TraceFormat, kind: TraceKind): boolean {
+  return kindsOf(format).includes(kind);
+}
+
+/** How to stream a format's files as response lengths, if they hold any. */
+export function lengthsOpener(format: TraceFormat): LengthsFormat['open'] | undefined {
+  if (format.kind === 'lengths') return (path, options) => format.open(path, options);
+  if (format.kind === 'stage-timings' && format.workload) return (path, options) => format.workload!.open(path, options);
+  return undefined;
+}
+
+/** What a format's files hold, in words ("per-iteration stage timings and response lengths (…)"). */
+export function describeKinds(format: TraceFormat): string {
+  return format.kind === 'stage-timings' && format.workload ? `${KIND_DESCRIPTIONS[format.kind]} and ${format.workload.what}` : KIND_DESCRIPTIONS[format.kind];
+}
 
 export const KIND_DESCRIPTIONS: Readonly<Record<TraceKind, string>> = {
   lengths: 'response lengths (a workload)',

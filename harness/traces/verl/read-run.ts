@@ -62,7 +62,12 @@ export async function readVerlRun(path: string, problems: ProblemCollector = cre
   const { steps: stepLines, notes: stepNotes } = stepCollector.finish();
   const printed = printedReader.result();
   if (!launch && !printed)
-    throw new InputError({ file: path, message: 'no launch command (`python3 -m verl.trainer.main_ppo …`, a `command:` header) and no printed config dict before the first step: the run\'s configuration is unknown' });
+    throw new InputError({
+      file: path,
+      // stepCollector.finish() has thrown if there is no step: this is the first step line, which the configuration must precede.
+      line: stepLines[0]!.line,
+      message: 'no launch command (`python3 -m verl.trainer.main_ppo …`, a `command:` header) and no printed config dict before this first step line: the run\'s configuration is unknown',
+    });
   const config = buildVerlConfig(launch, printed);
   const rolloutSampling = samplingReader.result();
   const settings = verlSettings(config, rolloutSampling);

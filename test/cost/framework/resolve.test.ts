@@ -42,6 +42,13 @@ describe('resolving a framework calibration for a simulation', () => {
     expect(graphs.outsideCalibration.join(' ')).toMatch(/vllm-2024 keeps its era’s own terms/);
   });
 
+  it('counts an unseen serving engine as one reason however many of its terms were fitted (each reason widens the band)', () => {
+    const two = { ...calibration, parameters: [...calibration.parameters, { name: 'decodeTpSyncOverheadS' as const, scope: { servingEngine: 'vllm-2024-eager' as const }, value: 2e-4, runs: ['a'] }] };
+    const graphs = resolveFramework(two, { ...context, servingEngine: 'vllm-v1' });
+    expect(graphs.assumptions.decodeTpSyncOverheadS).toBeUndefined();
+    expect(graphs.outsideCalibration.filter((r) => /serving engine/.test(r))).toEqual(['decodeSequenceOverheadS and decodeTpSyncOverheadS were fitted for servingEngine=vllm-2024-eager only: serving engine vllm-v1 keeps its era’s own terms']);
+  });
+
   it('applies a GPU kernel scale to that GPU only, and names a borrowing GPU it has not seen', () => {
     expect(resolveFramework(calibration, { ...context, gpu: gpuById('mi300x') }).assumptions.gpuKernelScale).toBe(1.4);
     const h20 = resolveFramework(calibration, { ...context, gpu: gpuById('h20') });

@@ -28,4 +28,9 @@ describe('wrapText', () => {
     expect(wrapText('short', 22)).toEqual(['short']);
     expect(wrapText('averyveryverylongwordindeed x', 10)).toEqual(['averyveryverylongwordindeed', 'x']);
   });
+
+  it('breaks a word longer than a line after its - _ . / where it must, without adding spaces', () => {
+    expect(wrapText('r03–r05 Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log', 24)).toEqual(['r03–r05', 'Qwen2.5-0.5B-bsz256_2-', 'prompt1024-resp512-0.', '567.log']);
+    expect(wrapText('r03–r05 Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log', 24).join('')).toBe('r03–r05Qwen2.5-0.5B-bsz256_2-prompt1024-resp512-0.567.log');
+  });
 });

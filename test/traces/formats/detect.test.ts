@@ -83,6 +83,15 @@ describe('format detection', () => {
     );
   });
 
+  it('takes a veRL log as response lengths too (synthesized from its step statistics), and says it holds both kinds', async () => {
+    const path = sharedDataPath('rl-step-logs', 'logs', 'verl-team-gsm8k', 'gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log');
+    expect((await resolveFormat(path, traceFormats, { kind: 'lengths' })).name).toBe('verl-log');
+    expect((await resolveFormat(path, traceFormats, { kind: 'stage-timings' })).name).toBe('verl-log');
+    await expect(resolveFormat(path, traceFormats, { kind: 'gpu-profile' })).rejects.toThrow(
+      `${path}: field 'format' value 'verl-log': holds per-iteration stage timings and response lengths synthesized from its per-step length statistics (a synthetic workload), but GPU operator timings (a GPU profile) is needed here`,
+    );
+  });
+
   it('recognises compressed files instead of reading them as text', async () => {
     const gz = sharedDataPath('hta-kineto', 'tests', 'data', 'amd_trace', 'mi250_minitoy_train_ROCm6_2_kineto.json.gz');
     await expect(resolveFormat(gz, traceFormats)).rejects.toThrow(`${gz}: is gzip-compressed: decompress it first`);

@@ -228,7 +228,7 @@ describe('readVerlRun on bad logs', () => {
   it('a log that shows no configuration at all', async () => {
     const path = fixture('no-config.log');
     expect(await problems('no-config.log')).toEqual([
-      `${path}: no launch command (\`python3 -m verl.trainer.main_ppo …\`, a \`command:\` header) and no printed config dict before the first step: the run's configuration is unknown`,
+      `${path}:1: no launch command (\`python3 -m verl.trainer.main_ppo …\`, a \`command:\` header) and no printed config dict before this first step line: the run's configuration is unknown`,
     ]);
   });
 });

@@ -1,7 +1,7 @@
-import { logNormal, mixtureQuantile, type LogNormalMixture } from '../traces/generate/distributions.js';
-import { normalCdf, normalQuantile, normalSf } from '../traces/generate/special-functions.js';
-import type { SampleGroup, Workload } from '../traces/types.js';
-import { createRng } from '../util/rng.js';
+import { logNormal, mixtureQuantile, type LogNormalMixture } from './distributions.js';
+import { normalCdf, normalQuantile, normalSf } from './special-functions.js';
+import type { SampleGroup, Workload } from '../types.js';
+import { createRng } from '../../util/rng.js';
 
 /**
  * A workload for one recorded step that matches the step's own length statistics. Real RL logs
@@ -40,8 +40,17 @@ export interface LengthWorkloadOptions {
   readonly defaultSigma?: { readonly sigma: number; readonly what: string };
 }
 
+/**
+ * Which statistics the response law matches: the mean with the clip ratio, with the max (the
+ * longest sample), with the cap reached about once (max = cap, clip ratio 0 or not given), with a
+ * given default σ; or a given fallback law (no mean at all).
+ */
+export type ResponseLawMethod = 'mean-and-clip-ratio' | 'mean-and-max' | 'mean-and-cap-reached-once' | 'mean-and-default-sigma' | 'fallback-law';
+
 export interface LengthWorkload {
   readonly workload: Workload;
+  /** Which statistics the response law was solved for. */
+  readonly method: ResponseLawMethod;
   /** How each statistic was matched or inferred, in words for the report. */
   readonly inferences: readonly string[];
   /** True when some length statistic the simulation uses was not in the row (assumed or taken from elsewhere). */
@@ -72,13 +81,19 @@ function solveSigma(f: (sigma: number) => number, target: number, lo = 0.01, hi 
   return 0.5 * (a + b);
 }
 
-interface ResponseLaw {
+export interface ResponseLaw {
   readonly law: LogNormalMixture;
+  readonly method: ResponseLawMethod;
   readonly inferences: string[];
   readonly inferred: boolean;
 }
 
-function responseLaw(stats: LengthStatistics, samples: number, options: LengthWorkloadOptions): ResponseLaw {
+/**
+ * The response law of `samples` samples with these statistics (the first half of
+ * workloadFromLengthStatistics, without drawing them): throws a RangeError when the statistics
+ * fit no capped lognormal and the options give no default σ or fallback law.
+ */
+export function solveResponseLaw(stats: LengthStatistics, samples: number, options: Omit<LengthWorkloadOptions, 'seed'>): ResponseLaw {
   const cap = stats.responseCapTokens;
   const inferences: string[] = [];
   let mean = stats.responseMeanTokens;
@@ -91,7 +106,7 @@ function responseLaw(stats: LengthStatistics, samples: number, options: LengthWo
     const fallback = options.fallbackResponseLaw;
     if (!fallback) throw new RangeError('the row gives no response-length statistics and no fallback law was given');
     inferences.push(`response lengths: ${fallback.what} (the row gives no response-length statistics)`);
-    return { law: fallback.law, inferences, inferred: true };
+    return { law: fallback.law, method: 'fallback-law', inferences, inferred: true };
   }
   const clip = stats.responseClipRatio;
   if (clip !== undefined && clip > 0 && clip < 1) {
@@ -101,7 +116,7 @@ function responseLaw(stats: LengthStatistics, samples: number, options: LengthWo
     const sigma = solveSigma((s) => cappedLogNormalMean(muOf(s), s, cap), mean);
     if (sigma !== undefined) {
       inferences.push(`response lengths: lognormal (σ ${sigma.toFixed(3)}) capped at ${cap}, solved for the row's mean ${round(mean)} and clip ratio ${clip}`);
-      return { law: logNormal(muOf(sigma), sigma), inferences, inferred };
+      return { law: logNormal(muOf(sigma), sigma), method: 'mean-and-clip-ratio', inferences, inferred };
     }
     inferences.push(`the row's mean ${round(mean)} and clip ratio ${clip} fit no capped lognormal; matched on the mean and max instead`);
   }
@@ -113,7 +128,7 @@ function responseLaw(stats: LengthStatistics, samples: number, options: LengthWo
     const sigma = solveSigma((s) => cappedLogNormalMean(muOf(s), s, cap), mean);
     if (sigma !== undefined) {
       inferences.push(`response lengths: lognormal (σ ${sigma.toFixed(3)}) capped at ${cap}, solved for the row's mean ${round(mean)} and max ${max} (the longest of ${samples} samples)`);
-      return { law: logNormal(muOf(sigma), sigma), inferences, inferred };
+      return { law: logNormal(muOf(sigma), sigma), method: 'mean-and-max', inferences, inferred };
     }
   }
   if (max !== undefined && max >= cap) {
@@ -123,7 +138,7 @@ function responseLaw(stats: LengthStatistics, samples: number, options: LengthWo
     const sigma = solveSigma((s) => cappedLogNormalMean(muOf(s), s, cap), mean);
     if (sigma !== undefined) {
       inferences.push(`response lengths: lognormal (σ ${sigma.toFixed(3)}) capped at ${cap}, solved for the row's mean ${round(mean)} with the cap reached about once (max = cap, clip ratio ${clip === undefined ? 'not given' : clip})`);
-      return { law: logNormal(muOf(sigma), sigma), inferences, inferred };
+      return { law: logNormal(muOf(sigma), sigma), method: 'mean-and-cap-reached-once', inferences, inferred };
     }
   }
   const fallbackSigma = options.defaultSigma;
@@ -131,7 +146,7 @@ function responseLaw(stats: LengthStatistics, samples: number, options: LengthWo
   const sigma = fallbackSigma.sigma;
   const mu = solveMu(mean, sigma, cap);
   inferences.push(`response lengths: lognormal with σ ${sigma} (${fallbackSigma.what}) capped at ${cap}, matched on the row's mean ${round(mean)}`);
-  return { law: logNormal(mu, sigma), inferences, inferred: true };
+  return { law: logNormal(mu, sigma), method: 'mean-and-default-sigma', inferences, inferred: true };
 }
 
 function solveMu(mean: number, sigma: number, cap: number): number {
@@ -152,7 +167,7 @@ export function workloadFromLengthStatistics(stats: LengthStatistics, options: L
   if (!(Number.isInteger(stats.samplesPerPrompt) && stats.samplesPerPrompt >= 1)) throw new RangeError(`samples per prompt must be a positive integer, got ${stats.samplesPerPrompt}`);
   const samples = stats.prompts * stats.samplesPerPrompt;
   const cap = stats.responseCapTokens;
-  const { law, inferences, inferred: lawInferred } = responseLaw(stats, samples, options);
+  const { law, method, inferences, inferred: lawInferred } = solveResponseLaw(stats, samples, options);
   let inferred = lawInferred;
   // Stratified quantiles: the workload has the law's shape exactly (no sampling noise), capped.
   const lengths = new Int32Array(samples);
@@ -208,6 +223,7 @@ export function workloadFromLengthStatistics(stats: LengthStatistics, options: L
       },
       iterations: [{ iteration: 0, groups }],
     },
+    method,
     inferences,
     inferred,
     achieved: { responseMeanTokens: total / samples, responseMaxTokens: longest, clipRatio: atCap / samples, promptMeanTokens: prompt },

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cappedLogNormalMean, workloadFromLengthStatistics } from '../../harness/fidelity/length-workload.js';
-import { logNormal } from '../../harness/traces/generate/distributions.js';
+import { cappedLogNormalMean, solveResponseLaw, workloadFromLengthStatistics } from '../../../harness/traces/generate/from-statistics.js';
+import { logNormal } from '../../../harness/traces/generate/distributions.js';
 
 const options = { seed: 1, defaultSigma: { sigma: 0.9, what: 'test spread' } };
 
@@ -29,6 +29,7 @@ describe('workloads from a recorded step’s length statistics', () => {
     expect(made.achieved.responseMaxTokens).toBe(1024);
     expect(made.achieved.promptMeanTokens).toBe(98);
     expect(made.inferred).toBe(false);
+    expect(made.method).toBe('mean-and-clip-ratio');
     const groups = made.workload.iterations[0]!.groups;
     expect(groups).toHaveLength(1024);
     expect(groups.every((g) => g.responseTokens.length === 5)).toBe(true);
@@ -39,6 +40,7 @@ describe('workloads from a recorded step’s length statistics', () => {
     const made = workloadFromLengthStatistics({ prompts: 512, samplesPerPrompt: 1, responseCapTokens: 512, responseMeanTokens: 140.3, responseMaxTokens: 495, promptMeanTokens: 85 }, options);
     expect(made.achieved.responseMeanTokens).toBeCloseTo(140.3, 0);
     expect(made.achieved.responseMaxTokens).toBe(495);
+    expect(made.method).toBe('mean-and-max');
   });
 
   it('reads a clip ratio logged as 0.000 with max = cap as a cap reached about once', () => {
@@ -46,6 +48,7 @@ describe('workloads from a recorded step’s length statistics', () => {
     expect(made.achieved.clipRatio).toBeLessThan(0.0005);
     expect(made.achieved.responseMeanTokens).toBeCloseTo(131.75, 0);
     expect(made.inferences.join(' ')).toMatch(/reached about once/);
+    expect(made.method).toBe('mean-and-cap-reached-once');
   });
 
   it('falls back to a recorded law, marked inferred, when the row gives no length statistic', () => {
@@ -55,6 +58,7 @@ describe('workloads from a recorded step’s length statistics', () => {
       { ...options, fallbackResponseLaw: { law, what: 'test law' }, fallbackPromptTokens: { tokens: 150, what: 'test prompt' } },
     );
     expect(made.inferred).toBe(true);
+    expect(made.method).toBe('fallback-law');
     expect(made.achieved.promptMeanTokens).toBe(150);
     // the stratified quantiles of lognormal(ln 600, 0.7) average its mean 600·e^(0.245) (to sampling of 1024 points)
     expect(made.achieved.responseMeanTokens / (600 * Math.exp(0.245))).toBeGreaterThan(0.97);
@@ -70,5 +74,19 @@ describe('workloads from a recorded step’s length statistics', () => {
     expect(JSON.stringify(a)).not.toBe(JSON.stringify(c));
     const sorted = (w: typeof a) => w.iterations[0]!.groups.flatMap((g) => g.responseTokens).sort((x, y) => x - y);
     expect(sorted(c)).toEqual(sorted(a));
+  });
+
+  it('solves the law without drawing samples, and refuses statistics no capped lognormal fits unless a default spread is given', () => {
+    const stats = { prompts: 16, samplesPerPrompt: 1, responseCapTokens: 64, promptMeanTokens: 10 };
+    // A mean above the max: no lognormal whose longest sample is the max has that mean.
+    expect(() => solveResponseLaw({ ...stats, responseMeanTokens: 30, responseMaxTokens: 25 }, 16, {})).toThrow(RangeError);
+    const withSigma = solveResponseLaw({ ...stats, responseMeanTokens: 30, responseMaxTokens: 25 }, 16, { defaultSigma: { sigma: 0.5, what: 'test spread' } });
+    expect(withSigma.method).toBe('mean-and-default-sigma');
+    expect(withSigma.inferred).toBe(true);
+    // The law it returns is the one workloadFromLengthStatistics draws from.
+    const good = { ...stats, responseMeanTokens: 25, responseMaxTokens: 50 };
+    const law = solveResponseLaw(good, 16, {});
+    const made = workloadFromLengthStatistics(good, { seed: 1 });
+    expect([law.method, law.inferences[0]]).toEqual([made.method, made.inferences[0]]);
   });
 });
