@@ -4,6 +4,7 @@ import type { CliContext } from './context.js';
 import { nightlyMergeTarget } from './nightly.js';
 import { sweepMergeTarget } from './sweep.js';
 import { reproduceMergeTarget } from './reproduce.js';
+import { asyncWhatIfMergeTarget } from './whatif-async.js';
 import { inputPath } from './options.js';
 import { mergeShardFiles, type MergedRun } from '../jobs/merge.js';
 import { readShardFiles } from '../jobs/shard-file.js';
@@ -20,8 +21,8 @@ export interface MergeTarget {
   finalize(context: CliContext, argv: Record<string, unknown>, merged: MergedRun): Promise<void>;
 }
 
-/** Every command that writes shard files; `reproduce` and `sweep` add theirs here. */
-export const mergeTargets: readonly MergeTarget[] = [nightlyMergeTarget, sweepMergeTarget, reproduceMergeTarget];
+/** Every command that writes shard files; `reproduce`, `sweep` and `whatif --async` add theirs here. */
+export const mergeTargets: readonly MergeTarget[] = [nightlyMergeTarget, sweepMergeTarget, reproduceMergeTarget, asyncWhatIfMergeTarget];
 
 function targetOptions(): Record<string, Options> {
   // merge's own --out and --json stay merge's.

@@ -15,13 +15,14 @@ import { launchOfflineBrowser, shouldSkipBrowserTests, visitOffline, type Offlin
  * report.browser.test.ts checks the same way), rendered in chromium at a desktop width and at a
  * phone's (420 px): no two text labels of a chart overlap, none is cut or pushed outside its
  * chart, no chart is wider than the page (chart-layout.ts). Pages: every chart builder's sample,
- * `whatif --chart` with every scheduler, `sweep --chart`, `pipeline --chart` on a dense
+ * `whatif --chart` with every scheduler, `whatif --async --chart` (20 splits), `sweep --chart`, `pipeline --chart` on a dense
  * FlexFusion instance, the nightly trend page, and `traces gpu --chart` when the shared traces
  * are here.
  */
 const WIDTHS = [1280, 420] as const;
 const HTA = ['hta-kineto', 'tests', 'data'];
 const SUITE = fileURLToPath(new URL('../nightly/fixtures/small-suite.json', import.meta.url));
+const ASYNC_SCENARIO = fileURLToPath(new URL('../whatif/async/fixtures/dapo-7b-16gpu.json', import.meta.url));
 
 /** Two iterations of 64 prompts with a long tail (as the sweep CLI test). */
 function sweepTrace(): string {
@@ -55,6 +56,10 @@ describe.skipIf(shouldSkipBrowserTests())('every chart page is readable at 1280 
     const whatif = join(dir, 'whatif.html');
     await run(['whatif', '--gpu-trace', fixture.run.dir, '--lengths', LENGTHS_PATH, '--scenario', SCENARIO_PATH, '--keep-trace-batches', '--chart', whatif]);
     pages.set('whatif', whatif);
+
+    const asyncWhatif = join(dir, 'whatif-async.html');
+    await run(['whatif', '--async', '--lengths', join(projectRoot, 'traces', 'examples', 'default.jsonl'), '--scenario', ASYNC_SCENARIO, '--splits', '20', '--gpus', '16', '--iterations', '1', '--jobs', '1', '--chart', asyncWhatif]);
+    pages.set('whatif --async', asyncWhatif);
 
     const trace = join(dir, 'trace.jsonl');
     await writeFile(trace, sweepTrace());

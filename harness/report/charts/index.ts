@@ -5,6 +5,7 @@ export { lengthHistogramChart, type LengthHistogramOptions, type LengthSeries } 
 export { lengthEcdfChart, type LengthEcdfOptions } from './length-ecdf.js';
 export { gpuTimelineChart, type GpuTimelineOptions, type TimelineSpan } from './gpu-timeline.js';
 export { costVsTimeChart, type CostTimeOptions, type CostTimeRow } from './cost-vs-time.js';
+export { paretoScatterChart, type ParetoOptions, type ParetoRow } from './pareto-scatter.js';
 export { tornadoChart, type TornadoOptions, type TornadoRow } from './tornado.js';
 export { intervalDotChart, type IntervalDotOptions, type IntervalDotRow, type IntervalTarget } from './interval-dot.js';
 export { waterfallChart, type WaterfallOptions, type WaterfallStep } from './waterfall.js';
