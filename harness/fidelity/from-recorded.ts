@@ -239,10 +239,15 @@ export function fidelityStepFrom(source: RecordedSource): FromRecorded {
     const refParamOffload =
       take('training.refParamOffload', choose(fromSetting(s?.ref.paramOffload), [offload?.ref?.param, offloadNote], fromRecipe(recipe, 'refParamOffload'), fromEra(era, false, 'ref param_offload'))) ?? false;
     const gradCkpt = c.gradCkpt?.value;
+    const gradCkptCell: Candidate<boolean> =
+      megatron && gradCkpt?.actor === true && gradCkpt.method !== 'recompute'
+        ? // veRL's enable_gradient_checkpointing flag: for Megatron it never turns on a full recompute (traces/verl/settings.ts, megatronFullRecompute)
+          [false, `runs.csv grad_ckpt '${gradCkpt.text}' is veRL’s enable_gradient_checkpointing, which leaves a Megatron actor’s recompute_granularity unset: no recompute`]
+        : [gradCkpt?.actor, c.gradCkpt?.inferred ? 'runs.csv grad_ckpt inferred by the transcriber (~)' : undefined];
     const gradientCheckpointing =
       take(
         'training.gradientCheckpointing',
-        choose(fromSetting(s?.actor.gradientCheckpointing), [gradCkpt?.actor, c.gradCkpt?.inferred ? 'runs.csv grad_ckpt inferred by the transcriber (~)' : undefined], fromRecipe(recipe, 'gradientCheckpointing'), fromEra(era, false, 'enable_gradient_checkpointing')),
+        choose(fromSetting(s?.actor.gradientCheckpointing), gradCkptCell, fromRecipe(recipe, 'gradientCheckpointing'), fromEra(era, false, 'enable_gradient_checkpointing')),
       ) ?? false;
     // veRL's Megatron models always pack the sequences (verl/models/mcore/model_forward.py gptmodel_forward, pack_seqs=True, at 6642bb2e).
     const removePadding = megatron

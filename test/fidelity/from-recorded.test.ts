@@ -62,6 +62,18 @@ describe('recorded steps of runs.csv, with the logs beside it', async () => {
     expect(r12.config.moe).toBe(true);
   });
 
+  it('recomputes Megatron activations only where a recompute granularity is set: the flag alone leaves Megatron-Core’s off', () => {
+    // r09: the log sets enable_gradient_checkpointing=True and prints activations_checkpoint_granularity None
+    expect(step('r09').config.training.gradientCheckpointing).toBe(false);
+    // r19: the runs.csv cell '~True' is the same flag, read from no log
+    expect(step('r19').config.training.gradientCheckpointing).toBe(false);
+    expect(step('r19').assumed['training.gradientCheckpointing']).toMatch(/recompute_granularity unset/);
+    // r12: '~recompute (script)', the script sets override_transformer_config.recompute_granularity=full
+    expect(step('r12').config.training.gradientCheckpointing).toBe(true);
+    // FSDP keeps its flag
+    expect(step('r06').config.training.gradientCheckpointing).toBe(true);
+  });
+
   it('compares only what the source measured (r16’s page reports old_log_prob as 0: the cell is empty)', () => {
     const r16 = step('r16');
     expect(r16.measuredS).toEqual({ gen: 52.939, update_actor: 430.263, step: 484.623 });

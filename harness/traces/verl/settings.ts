@@ -210,9 +210,34 @@ function trainedRole(read: Read, role: { prefix: string; model: string; strategy
     ...opt('paramOffload', boolean(offloadKey('param_offload'))),
     ...opt('optimizerOffload', boolean(offloadKey('optimizer_offload'))),
     ...opt('gradOffload', boolean(offloadKey('grad_offload'))),
-    ...opt('gradientCheckpointing', boolean(`${role.model}.enable_gradient_checkpointing`)),
+    ...opt('gradientCheckpointing', isMegatron ? megatronFullRecompute(read, role) : boolean(`${role.model}.enable_gradient_checkpointing`)),
     ...opt('removePadding', boolean(`${role.model}.use_remove_padding`)),
   };
+}
+
+/**
+ * Whether a Megatron role recomputes every layer's activations in its backward pass. In veRL
+ * `enable_gradient_checkpointing` alone never does it for Megatron: from d13434fd (2025-04-06)
+ * to c5b189a1 (2025-07-22) the worker sets `recompute_granularity` from
+ * `gradient_checkpointing_kwargs.activations_checkpoint_granularity`, whose default is null
+ * (verl/single_controller/base/megatron/worker.py and ppo_megatron_trainer.yaml at 6642bb2e),
+ * so Megatron-Core recomputes nothing; before, Megatron had no recompute option; after, only
+ * `megatron.override_transformer_config.recompute_granularity` sets it, default `selective`
+ * (core attention only). A full recompute is an extra forward; selective is not modelled.
+ */
+function megatronFullRecompute(read: Read, role: { prefix: string; model: string }): Setting<boolean> | undefined {
+  const flag = read.boolean(`${role.model}.enable_gradient_checkpointing`);
+  const kwargs = read.string(`${role.model}.gradient_checkpointing_kwargs.activations_checkpoint_granularity`);
+  const override = read.string(`${role.prefix}.megatron.override_transformer_config.recompute_granularity`);
+  const granularity = (flag?.value && kwargs) || override;
+  if (!flag && !granularity) return undefined;
+  return derived(
+    granularity?.value === 'full',
+    granularity?.key ?? flag!.key,
+    granularity
+      ? `Megatron-Core recompute_granularity '${granularity.value}' (${granularity.value === 'full' ? 'every layer recomputed in the backward pass' : 'core attention only, not modelled as a recompute'})`
+      : `enable_gradient_checkpointing ${flag!.value} with no recompute granularity: veRL's Megatron workers leave Megatron-Core's recompute_granularity None, so nothing is recomputed (verl/single_controller/base/megatron/worker.py at 6642bb2e reads gradient_checkpointing_kwargs.activations_checkpoint_granularity, default null; from c5b189a1 only override_transformer_config sets it)`,
+  );
 }
 
 function megatron(read: Read, prefix: string): MegatronParallelism {

@@ -96,7 +96,9 @@ describe('readVerlRun on every shared veRL log', () => {
     expect(s.actor.strategy?.value).toBe('megatron');
     expect(Object.fromEntries(Object.entries(s.actor.megatron!).map(([k, v]) => [k, v.value]))).toEqual({ tensorParallel: 2, pipelineParallel: 2, expertParallel: 1, contextParallel: 1 });
     expect([value(s.ref.megatron?.tensorParallel), value(s.ref.megatron?.pipelineParallel), value(s.ref.paramOffload)]).toEqual([2, 2, false]);
-    expect(s.actor.gradientCheckpointing).toEqual({ value: true, source: 'printed-config', key: 'actor_rollout_ref.model.enable_gradient_checkpointing' });
+    // the flag is set, but its recompute granularity is printed as None: Megatron-Core recomputes nothing
+    expect(s.actor.gradientCheckpointing).toMatchObject({ value: false, source: 'derived', key: 'actor_rollout_ref.model.enable_gradient_checkpointing' });
+    expect(run.config.values['actor_rollout_ref.model.gradient_checkpointing_kwargs.activations_checkpoint_granularity']?.value).toBeNull();
     expect([value(s.actor.useKlLoss), value(s.useKlInReward)]).toEqual([false, false]);
     expect(run.config.disagreements).toEqual([]);
     expect(run.stagesLogged).not.toContain('ref'); // no KL, no reference model

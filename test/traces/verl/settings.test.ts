@@ -35,6 +35,22 @@ describe('verlSettings', () => {
     expect(megatron.ref.strategy?.value).toBe('megatron'); // the ref follows the actor when it has no strategy of its own
   });
 
+  it('gives Megatron a full recompute only where a recompute granularity says full, as veRL’s Megatron workers do', () => {
+    const megatron = (values: Record<string, ConfigValue>) => verlSettings(config({ 'actor_rollout_ref.actor.strategy': 'megatron', ...values })).actor.gradientCheckpointing;
+    const FLAG = 'actor_rollout_ref.model.enable_gradient_checkpointing';
+    const KWARGS = 'actor_rollout_ref.model.gradient_checkpointing_kwargs.activations_checkpoint_granularity';
+    const OVERRIDE = 'actor_rollout_ref.actor.megatron.override_transformer_config.recompute_granularity';
+    // the flag with the yaml's null granularity (the qwen2-7b_math_megatron.log case): Megatron-Core recomputes nothing
+    expect(megatron({ [FLAG]: true, [KWARGS]: null })).toMatchObject({ value: false, source: 'derived', key: FLAG });
+    expect(megatron({ [FLAG]: true, [KWARGS]: 'full' })).toMatchObject({ value: true, key: KWARGS });
+    expect(megatron({ [FLAG]: false, [KWARGS]: 'full' })?.value).toBe(false); // the kwargs act only under the flag
+    expect(megatron({ [OVERRIDE]: 'full' })).toMatchObject({ value: true, key: OVERRIDE });
+    expect(megatron({ [OVERRIDE]: 'selective' })?.value).toBe(false);
+    expect(megatron({})).toBeUndefined();
+    // FSDP keeps the flag as it is
+    expect(verlSettings(config({ [FLAG]: true })).actor.gradientCheckpointing).toEqual({ value: true, source: 'printed-config', key: FLAG });
+  });
+
   it('leaves a value of the wrong type unknown, and says so; null is unset', () => {
     const s = verlSettings(config({ 'actor_rollout_ref.rollout.n': 'five', 'critic.ppo_micro_batch_size_per_gpu': null }));
     expect(s.rollout.n).toBeUndefined();
