@@ -39,6 +39,18 @@ const LABEL = { charPx: 6.6, heightPx: 13, dx: 7, dy: -7, pointRadiusPx: 6 } as 
 /** Vega rounds an axis up to a nice number; placing labels on axes this much longer than the data keeps every estimated distance at or below the drawn one. */
 const NICE_HEADROOM = 1.5;
 
+/**
+ * The on-chart labels of the points `placeLabels` chose for one side (rows with `labelAlign` =
+ * `align`), offset from their point. Labels repeat the point's name; screen readers get it from the point.
+ */
+export function pointLabelLayer<X, Y>(align: 'left' | 'right', x: X, y: Y, textField: string) {
+  return {
+    transform: [{ filter: { field: 'labelAlign', equal: align } }],
+    mark: { type: 'text' as const, align, dx: align === 'left' ? LABEL.dx : -LABEL.dx, dy: LABEL.dy, fontSize: 11, color: '#333', aria: false },
+    encoding: { x, y, text: { field: textField, type: 'nominal' as const } },
+  };
+}
+
 interface Box {
   readonly x1: number;
   readonly y1: number;
@@ -146,12 +158,7 @@ export function costVsTimeChart(rows: readonly CostTimeRow[], options: CostTimeO
   const x = { field: 'time', type: 'quantitative' as const, title: options.xTitle ?? 'Time per step (s)', scale: { zero }, axis: { labelOverlap: true } };
   const y = { field: 'cost', type: 'quantitative' as const, title: options.yTitle ?? 'Cost per step (USD)', scale: { zero } };
   const colour = { field: 'series', type: 'nominal' as const, title: options.seriesTitle ?? 'System', scale: { domain: series }, legend: bottomLegend(series) };
-  const label = (align: 'left' | 'right') => ({
-    transform: [{ filter: { field: 'labelAlign', equal: align } }],
-    // Labels repeat the point's configuration; screen readers get it from the point.
-    mark: { type: 'text' as const, align, dx: align === 'left' ? LABEL.dx : -LABEL.dx, dy: LABEL.dy, fontSize: 11, color: '#333', aria: false },
-    encoding: { x, y, text: { field: 'text', type: 'nominal' as const } },
-  });
+  const label = (align: 'left' | 'right') => pointLabelLayer(align, x, y, 'text');
   const grouped = rows.some((row) => row.group !== undefined);
   return {
     $schema: VEGA_LITE_SCHEMA,

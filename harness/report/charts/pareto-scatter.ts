@@ -1,6 +1,6 @@
 import type { VegaLiteSpec } from '../vega-lite-spec.js';
 import { bottomLegend, distinctInOrder, HOVER_ENCODING, hoverText, legendColumns, NARROW_CHART_WIDTH_PX, requireFinite, VEGA_LITE_SCHEMA, withUnit } from './common.js';
-import { placeLabels } from './cost-vs-time.js';
+import { placeLabels, pointLabelLayer } from './cost-vs-time.js';
 
 /**
  * Candidates scored on three objectives, all better lower: x and y as position (zero-based, so
@@ -40,8 +40,6 @@ export interface ParetoOptions {
   readonly description?: string;
 }
 
-/** The chart's label geometry, as cost-vs-time places it. */
-const LABEL = { dx: 7, dy: -7 } as const;
 /** The colour legend's gradient, and the room it and its labels take beside the shape legend (both sit below the plot). */
 const GRADIENT_PX = 120;
 const GRADIENT_LEGEND_PX = 180;
@@ -99,11 +97,7 @@ export function paretoScatterChart(rows: readonly ParetoRow[], options: ParetoOp
   // Both legends share the row below the plot: the shape legend gets what the colour legend leaves of the narrowest page.
   const shapeLegendPx = NARROW_CHART_WIDTH_PX - GRADIENT_LEGEND_PX;
   const shape = { field: 'kind', type: 'nominal' as const, title: options.kindTitle, scale: { domain: kinds }, legend: { ...bottomLegend(kinds), columns: legendColumns(kinds, shapeLegendPx), labelLimit: shapeLegendPx, titleLimit: shapeLegendPx } };
-  const label = (align: 'left' | 'right') => ({
-    transform: [{ filter: { field: 'labelAlign', equal: align } }],
-    mark: { type: 'text' as const, align, dx: align === 'left' ? LABEL.dx : -LABEL.dx, dy: LABEL.dy, fontSize: 11, color: '#333', aria: false },
-    encoding: { x, y, text: { field: 'label', type: 'nominal' as const } },
-  });
+  const label = (align: 'left' | 'right') => pointLabelLayer(align, x, y, 'label');
   const hasFrontier = rows.some((row) => row.frontier);
   return {
     $schema: VEGA_LITE_SCHEMA,
