@@ -1,5 +1,5 @@
 import type { CommandFactory } from './commands.js';
-import { inputPath, positiveIntegerOption, seedOption } from './options.js';
+import { inputPath, positiveIntegerOption, seedOption, userStatedRun, userStatedRunOptions } from './options.js';
 import { loadRecorded, DEFAULT_LOG_STEPS } from '../fidelity/load-recorded.js';
 import { DEFAULT_FALLBACK_LENGTHS, DEFAULT_FRAMEWORK_CALIBRATION, DEFAULT_KERNEL_CALIBRATION, packagePath, readFallbackLengths, readFrameworkCalibration, readKernelCalibration } from '../fidelity/inputs.js';
 import { fidelityPage } from '../fidelity/report-page.js';
@@ -30,11 +30,13 @@ export const fidelityCommand: CommandFactory = (context) => ({
       .option('kernel-calibration', { type: 'string', default: DEFAULT_KERNEL_CALIBRATION, describe: 'Kernel calibration (from `calibrate` on GPU profiles)' })
       .option('fallback-lengths', { type: 'string', default: DEFAULT_FALLBACK_LENGTHS, describe: 'Fitted length model used where a step publishes no length statistics' })
       .option('log-steps', { type: 'number', default: DEFAULT_LOG_STEPS, describe: 'Steps taken from each log given directly (evenly spaced after the warm-up step)' })
+      .options(userStatedRunOptions)
       .option('seed', { type: 'number', default: 1, describe: 'Seed of the synthesised workloads and of every random choice in the simulation' })
       .option('json', { type: 'boolean', default: false, describe: 'Print one JSON document: { rows, summary, unsupported }' })
       .option('html', { type: 'string', describe: 'Also write an offline HTML page: simulated vs measured per stage (log–log), errors by stage and by run' })
       .example('$0 fidelity --runs ../shared/research/data/rl-step-logs/runs.csv', 'every published step, out of sample')
-      .example('$0 fidelity --runs my-run.log --calibration none --json', 'your own veRL log against the raw cost model'),
+      .example('$0 fidelity --runs my-run.log --calibration none --json', 'your own veRL log against the raw cost model')
+      .example('$0 fidelity --runs my-run.log --model qwen2.5-7b --gpu h100-sxm', 'a log that names a local checkpoint, on the GPU it ran on (--gpu, --model, --date apply to the logs given directly)'),
   handler: async (argv) => {
     const { io } = context;
     const seed = seedOption(argv.seed);
@@ -46,7 +48,7 @@ export const fidelityCommand: CommandFactory = (context) => ({
       readKernelCalibration(shipped(argv['kernel-calibration'] as string, DEFAULT_KERNEL_CALIBRATION)),
       readFrameworkCalibration(calibrationPath === 'none' ? 'none' : shipped(calibrationPath, DEFAULT_FRAMEWORK_CALIBRATION)),
       readFallbackLengths(shipped(argv['fallback-lengths'] as string, DEFAULT_FALLBACK_LENGTHS)),
-      loadRecorded(paths, { logSteps }),
+      loadRecorded(paths, { logSteps, stated: userStatedRun(argv) }),
     ]);
     const progress = createProgress(io, loaded.sources.length, 'fidelity');
     const report = await runFidelity(loaded.sources, { kernelCalibration, ...(framework ? { framework } : {}), seed, fallbackLengths }, (done, _total, label) => progress.update(done, label));
@@ -65,6 +67,7 @@ export const fidelityCommand: CommandFactory = (context) => ({
     io.stdout('\nsummary (|error| = |simulated / measured − 1|; out of sample: each run predicted by the fit that left it out; in sample: the fit on every run)\n');
     io.stdout(formatTextTable(fidelityErrorTable(report)));
     for (const u of report.unsupported) io.stdout(`not simulated: ${u.runId}: ${u.reason}\n`);
+    if (report.unsupported.some((u) => /^model '.*' is not in the catalog/.test(u.reason))) io.stdout('note: a log that names a local checkpoint needs its model named: --model <catalog id>\n');
     for (const note of loaded.notes) io.stdout(`note: ${note}\n`);
     if (argv.html) io.stdout(`page: ${argv.html as string}\n`);
   },

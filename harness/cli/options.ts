@@ -7,6 +7,8 @@ import { projectRoot } from '../util/shared-data.js';
 import { findScheduler, schedulers } from '../schedulers/index.js';
 import type { SchedulerEntry } from '../schedulers/types.js';
 import { InputError } from '../util/input-error.js';
+import { GPU_CATALOG, MODEL_CATALOG, findGpu, findModel } from '../cost/catalog/index.js';
+import type { UserStatedRun } from '../fidelity/user-stated.js';
 
 /**
  * Flag parsing shared by the commands. Every bad value is an InputError naming the flag and the
@@ -158,4 +160,22 @@ export function caseCostRecorder(io: CliIo, value: unknown, command: string): { 
       if (path !== undefined) await recordCaseCosts(inputPath(io, path), command, measured);
     },
   };
+}
+
+/** `--gpu`, `--model`, `--date`: what a veRL log cannot tell about its run, as the user states it (`scenario from-verl`, `fidelity`). */
+export const userStatedRunOptions: Readonly<Record<'gpu' | 'model' | 'date', Options>> = {
+  gpu: { type: 'string', describe: `The GPU the run used (a catalog id: ${GPU_CATALOG.map((g) => g.id).join(', ')}); veRL logs do not name it` },
+  model: { type: 'string', describe: 'The model, as a catalog id, when the command names a checkpoint path the catalog does not know' },
+  date: { type: 'string', describe: 'The date of the veRL code (YYYY-MM-DD): picks the era whose defaults fill what the command leaves out' },
+};
+
+/** The stated facts, each checked against the catalog or the date format (a located error otherwise). */
+export function userStatedRun(argv: Record<string, unknown>): UserStatedRun {
+  const gpu = lastString(argv.gpu);
+  if (gpu !== undefined && !findGpu(gpu)) throw new InputError({ file: '--gpu', field: 'gpu', value: gpu, message: `unknown GPU id; the catalog has ${GPU_CATALOG.map((g) => g.id).join(', ')}` });
+  const model = lastString(argv.model);
+  if (model !== undefined && !findModel(model)) throw new InputError({ file: '--model', field: 'model', value: model, message: `unknown model id; the catalog has ${MODEL_CATALOG.map((m) => m.id).join(', ')}` });
+  const date = lastString(argv.date);
+  if (date !== undefined && !/^\d{4}-\d{2}(-\d{2})?$/.test(date)) throw new InputError({ file: '--date', field: 'date', value: date, message: 'must be YYYY-MM-DD or YYYY-MM' });
+  return { ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(date ? { date } : {}) };
 }

@@ -10,6 +10,7 @@ import { VERL_LOG_FORMAT } from '../traces/adapters/verl-log.js';
 import { readVerlRun, type VerlRun } from '../traces/verl/read-run.js';
 import { InputError } from '../util/input-error.js';
 import type { RecordedSource } from './from-recorded.js';
+import { withUserStated, type UserStatedRun } from './user-stated.js';
 
 /**
  * Reading what `fidelity --runs` and `calibrate --runs` are given: recorded-runs tables
@@ -22,6 +23,8 @@ import type { RecordedSource } from './from-recorded.js';
 export interface LoadOptions {
   /** Steps taken from each log given directly (default 5). */
   readonly logSteps?: number;
+  /** What the user states about the runs of the logs given directly (their GPU, model, veRL date); table rows keep their own. */
+  readonly stated?: UserStatedRun;
 }
 
 export interface LoadedRecorded {
@@ -97,7 +100,7 @@ export async function loadRecorded(paths: readonly string[], options: LoadOption
       wanted,
     ).filter((step) => !link?.steps.has(step));
     const rows = recordedStepsFromVerlRun(run, { steps: chosen });
-    for (const row of rows) sources.push({ row: link ? { ...row, runKey: link.runKey } : row, run });
+    for (const row of rows) sources.push({ row: withUserStated(link ? { ...row, runKey: link.runKey } : row, options.stated ?? {}), run });
     if (link) notes.push(`${basename(path)}: the table already draws steps ${[...link.steps].sort((a, b) => a - b).join(', ')} from this log; its other steps join that run`);
   }
   return { sources, notes };

@@ -1,9 +1,9 @@
 import { basename } from 'node:path';
 import { recordedConfig } from '../traces/recorded-runs/from-verl-run.js';
-import type { RecordedStep } from '../traces/recorded-runs/types.js';
 import type { VerlRun } from '../traces/verl/read-run.js';
 import { fidelityStepFrom } from './from-recorded.js';
 import { planStepSimulation } from './step-scenario.js';
+import { withUserStated, type UserStatedRun } from './user-stated.js';
 
 /**
  * A scenario file from a veRL run's own launch configuration (`rlhf-replay scenario from-verl`):
@@ -13,15 +13,9 @@ import { planStepSimulation } from './step-scenario.js';
  * (a veRL era default, a recipe, the unknown GPU). A GPU the user names on the command line is a
  * fact of their run.
  */
-export interface ScenarioFromRunOptions {
+export interface ScenarioFromRunOptions extends UserStatedRun {
   /** The scenario's name. */
   readonly name: string;
-  /** A catalog GPU id the user states (overrides what the log implies). */
-  readonly gpu?: string;
-  /** A catalog model id the user states (the log may name a checkpoint path instead of a model). */
-  readonly model?: string;
-  /** The date of the veRL code (YYYY-MM-DD), when the log cannot tell its era. */
-  readonly date?: string;
 }
 
 export type ScenarioFromRun = { readonly ok: true; readonly scenario: Record<string, unknown>; readonly notes: readonly string[] } | { readonly ok: false; readonly reason: string };
@@ -56,21 +50,10 @@ const FIELD_SOURCES: readonly (readonly [string, readonly string[]])[] = [
 ];
 
 export function scenarioFromRun(run: VerlRun, options: ScenarioFromRunOptions): ScenarioFromRun {
-  const row: RecordedStep = {
-    runId: basename(run.path),
-    line: 1,
-    runKey: run.path,
-    source: { url: run.path, ...(options.date ? { date: { value: options.date, inferred: false } } : {}) },
-    config: {
-      ...recordedConfig(run),
-      ...(options.gpu ? { gpuType: { value: { text: options.gpu, models: [options.gpu], comments: [] }, inferred: false } } : {}),
-      ...(options.model ? { model: { value: { text: options.model, name: options.model, comments: [] }, inferred: false } } : {}),
-    },
-    stepIndex: { kind: 'average' },
-    workload: {},
-    stagesS: {},
-    findings: [],
-  };
+  const row = withUserStated(
+    { runId: basename(run.path), line: 1, runKey: run.path, source: { url: run.path }, config: recordedConfig(run), stepIndex: { kind: 'average' }, workload: {}, stagesS: {}, findings: [] },
+    options,
+  );
   const made = fidelityStepFrom({ row, run });
   if (!made.ok) return { ok: false, reason: made.reason };
   const plan = planStepSimulation(made.step);

@@ -52,6 +52,22 @@ describe('rlhf-replay fidelity', async () => {
     expect(html).toContain('Out-of-sample error by run');
   });
 
+  it('simulates a log that names a local checkpoint once its model is named (--model), and says how when it is not', async () => {
+    const log = sharedDataPath('rl-step-logs', 'logs', 'verl-team-gsm8k', 'gemma-2-2b-it-ppo-bsz512_4-prompt1024-resp-512-0.640.log');
+    const unnamed = await runCli(['fidelity', '--runs', log, '--log-steps', '1']);
+    expect(unnamed.code).toBe(0);
+    expect(unnamed.out).toMatch(/not simulated: .*model 'sft_model_path\/global_step_58' is not in the catalog/);
+    expect(unnamed.out).toMatch(/--model <catalog id>/);
+    const named = await runCli(['fidelity', '--runs', log, '--log-steps', '1', '--model', 'gemma-2-2b-it', '--gpu', 'a100-80gb', '--json']);
+    expect(named.code).toBe(0);
+    const { rows, unsupported } = JSON.parse(named.out) as { rows: { stage: string }[]; unsupported: unknown[] };
+    expect(unsupported).toEqual([]);
+    expect(rows.map((r) => r.stage)).toContain('gen');
+    const wrong = await runCli(['fidelity', '--runs', log, '--model', 'gemma-9000']);
+    expect(wrong.code).toBe(2);
+    expect(wrong.err).toMatch(/--model.*gemma-9000.*unknown model id/s);
+  });
+
   it('refuses a file that is neither a recorded-runs table nor a veRL log, naming it (exit 2)', async () => {
     const bad = await runCli(['fidelity', '--runs', sharedDataPath('polytrace', 'SOURCE.md')]);
     expect(bad.code).toBe(2);

@@ -1,7 +1,6 @@
 import { basename, extname, resolve } from 'node:path';
 import type { CommandFactory } from '../commands.js';
-import { inputPath } from '../options.js';
-import { GPU_CATALOG, MODEL_CATALOG, findGpu, findModel } from '../../cost/catalog/index.js';
+import { inputPath, userStatedRun, userStatedRunOptions } from '../options.js';
 import { scenarioFromRun } from '../../fidelity/scenario-from-run.js';
 import { parseScenarioObject } from '../../scenario/loader.js';
 import { readVerlRun } from '../../traces/verl/read-run.js';
@@ -20,9 +19,7 @@ export const scenarioFromVerlCommand: CommandFactory = (context) => ({
   builder: (yargs) =>
     yargs
       .positional('source', { type: 'string', demandOption: true, describe: 'A veRL console log, or a shell script holding the launch command' })
-      .option('gpu', { type: 'string', describe: `The GPU the run used (a catalog id: ${GPU_CATALOG.map((g) => g.id).join(', ')}); veRL logs do not name it` })
-      .option('model', { type: 'string', describe: 'The model, as a catalog id, when the command names a checkpoint path the catalog does not know' })
-      .option('date', { type: 'string', describe: 'The date of the veRL code (YYYY-MM-DD): picks the era whose defaults fill what the command leaves out' })
+      .options(userStatedRunOptions)
       .option('out', { type: 'string', describe: 'The scenario file to write (default: <source name>.scenario.json in the working directory); written atomically' })
       .option('json', { type: 'boolean', default: false, describe: 'Print the scenario on stdout instead of a summary' })
       .example('$0 scenario from-verl run.log --gpu h100-sxm --out my-run.json', 'a scenario from your veRL log')
@@ -30,15 +27,10 @@ export const scenarioFromVerlCommand: CommandFactory = (context) => ({
   handler: async (argv) => {
     const { io } = context;
     const source = inputPath(io, argv.source as string);
-    const gpu = argv.gpu as string | undefined;
-    if (gpu !== undefined && !findGpu(gpu)) throw new InputError({ file: '--gpu', field: 'gpu', value: gpu, message: `unknown GPU id; the catalog has ${GPU_CATALOG.map((g) => g.id).join(', ')}` });
-    const date = argv.date as string | undefined;
-    if (date !== undefined && !/^\d{4}-\d{2}(-\d{2})?$/.test(date)) throw new InputError({ file: '--date', field: 'date', value: date, message: 'must be YYYY-MM-DD or YYYY-MM' });
+    const stated = userStatedRun(argv);
     const run = await readVerlRun(source);
     const name = basename(source, extname(source)).replace(/[^A-Za-z0-9._-]+/g, '-');
-    const model = argv.model as string | undefined;
-    if (model !== undefined && !findModel(model)) throw new InputError({ file: '--model', field: 'model', value: model, message: `unknown model id; the catalog has ${MODEL_CATALOG.map((m) => m.id).join(', ')}` });
-    const made = scenarioFromRun(run, { name, ...(gpu ? { gpu } : {}), ...(model ? { model } : {}), ...(date ? { date } : {}) });
+    const made = scenarioFromRun(run, { name, ...stated });
     if (!made.ok) throw new InputError({ file: source, message: `cannot be expressed as a scenario: ${made.reason}${/model/.test(made.reason) ? '; name the model with --model <catalog id>' : ''}` });
     const out = resolve(io.cwd, (argv.out as string | undefined) ?? `${name}.scenario.json`);
     const text = `${JSON.stringify(made.scenario, null, 2)}\n`;
