@@ -1,6 +1,7 @@
 import type { Rng } from '../../util/rng.js';
-import { annealMakespan } from './anneal.js';
+import { annealMakespan, durationScale } from './anneal.js';
 import type { ScheduleEvaluator } from './evaluate.js';
+import { listScheduleOrders } from './list-schedule.js';
 import { compareScores, compareWithTolerance } from './objective.js';
 import type { CompiledProblem } from './problem.js';
 import type { BudgetMeter } from './search-budget.js';
@@ -29,6 +30,9 @@ import type { ScheduleScore } from './types.js';
  * 2. **Top-down**: bisection between the ladder's start and the best peak (the first probe only
  *    a third of the way down) while probes of half a cycle reach the target (loose caps are
  *    quick to meet); the first miss ends it.
+ *    On a small budget (below `STEP_DOWN_BELOW`) a third turn, **step-down**: the best schedule
+ *    list-scheduled again under a cap a little below its peak, with its own start times as
+ *    release times, annealed for a cycle; the step grows after a success and shrinks after a miss.
  * 3. **Refinement**: bisection between the highest cap that failed and the best peak, each probe
  *    racing the best start of each group, schedules kept from missed caps included. A near miss
  *    (within `nearMissGap` of the target) is tried above first and retried later; when every
@@ -83,6 +87,13 @@ export interface MemoryDescentOptions {
   readonly blockMoveShare?: number;
   /** Times the refinement tries again, once every level has failed, while budget is left: the near misses first, then every level above the proven bound (default 3). */
   readonly retries?: number;
+  /**
+   * Whether steps down from the best (see `stepDown`) take turns with the ladder and the top-down
+   * probes. Default: when the budget is below `STEP_DOWN_BELOW` evaluations.
+   */
+  readonly stepDownFromBest?: boolean;
+  /** Misses in a row one memory level below the best after which the steps down from the best end (default 2). */
+  readonly stepDownPatience?: number;
   /** Told after every ladder rung and probe. */
   readonly onProbe?: (probe: MemoryProbe) => void;
   /** Told whenever the best peak memory falls (with the evaluations spent so far on the meter). */
@@ -90,7 +101,7 @@ export interface MemoryDescentOptions {
 }
 
 export interface MemoryProbe {
-  readonly phase: 'carried' | 'ladder' | 'top-down' | 'refine';
+  readonly phase: 'carried' | 'ladder' | 'top-down' | 'step-down' | 'refine';
   /** The per-node memory cap tried. */
   readonly memoryCap: number;
   /** Whether a schedule within the cap reached the makespan cap. */
@@ -154,6 +165,18 @@ export function memoryLevels(compiled: CompiledProblem, above: number, below: nu
 /** Cooling cycle of the carried start's annealing: short cycles reheat often, which a schedule far above the target needs. */
 const CARRIED_CYCLE_EVALUATIONS = 30_000;
 
+/**
+ * Budgets below this many evaluations step down from the best between ladder rungs and top-down
+ * probes (`stepDownFromBest`). The ladder spends up to 150,000 evaluations per rung and pays off
+ * only over several rungs; on a budget of a few cycles stepping down from the best gets further.
+ * A tiling base's search gets about 195,000-260,000 (a quarter of the default work): on
+ * FlexFusion exp 4's layout at 195,313 evaluations, seeds 1-3, the peak went from 19.55 / 19.6 /
+ * 20.55 to 18.85 / 17.95 / 18.9; on exp 1's at 260,417 from 15.95 / 15.95 / 15.85 to 15.85 /
+ * 15.95 / 15.95. On full default budgets it is mixed (forced on, seed 1: exp 0 16 -> 16, exp 3
+ * 18.75 -> 19.55, exp 4 17.9 -> 17.6), so they keep the old order.
+ */
+export const STEP_DOWN_BELOW = 300_000;
+
 const middle = (levels: readonly number[]) => levels[Math.floor((levels.length - 1) / 2)]!;
 
 /** Among schedules within the makespan cap, the better: lower peak, then the §3.5 order (makespan, sum of node peaks, ...). */
@@ -171,7 +194,8 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
   const compiled = evaluator.compiled;
   if (!evaluator.run(start) || compareWithTolerance(evaluator.makespan, makespanCap) > 0) throw new Error('descendMemory: the start is infeasible or above the makespan cap');
   // Small budgets (a scheduler's quick search) get shorter cycles, so the phases still take turns.
-  const cycle = options.cycleEvaluations ?? Math.round(Math.min(100_000, Math.max(5_000, meter.remaining / 4)));
+  const budget = meter.remaining;
+  const cycle = options.cycleEvaluations ?? Math.round(Math.min(100_000, Math.max(5_000, budget / 4)));
   const pilot = options.pilotEvaluations ?? Math.round(Math.min(15_000, cycle / 6));
   let best: Found = { name: 'start', orders: start.map((order) => order.slice()), score: evaluator.score() };
   let evaluationsAtBest = meter.evaluations;
@@ -199,6 +223,23 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
       ...(found.keepSequences !== undefined ? { keepSequences: found.keepSequences } : {}),
     });
     return { ...found, orders: outcome.orders, score: outcome.score };
+  };
+  const activationStep = Math.max(...compiled.chainMemoryDelta.flatMap((deltas) => [...deltas].filter((delta) => delta > 0)));
+  const repairSlack = durationScale(compiled);
+  /**
+   * `found` list-scheduled again under `memoryCap`, each task released one forward's time
+   * (`durationScale`) before its start in `found`: where the cap does not bite nearly the same
+   * schedule, where it does forwards wait. Without the slack the list schedule keeps the tight
+   * start times and ends further from the makespan's reach (exp 4, from a 16.85 schedule to
+   * cap 16.8: reached 366 in 0 of 3 seeds within 100,000 evaluations; with it, in 2).
+   */
+  const repaired = (found: Found, memoryCap: number): Found | undefined => {
+    if (!evaluator.run(found.orders)) return undefined;
+    const release = new Float64Array(compiled.taskCount);
+    for (let index = 0; index < release.length; index++) release[index] = Math.max(0, evaluator.startOf(index) - repairSlack);
+    const orders = listScheduleOrders(compiled, { priority: 'longest-tail', memoryCap, releaseTimes: release });
+    if (!evaluator.run(orders) || compareWithTolerance(evaluator.peakMemory, memoryCap) > 0) return undefined;
+    return { name: `repaired ${found.name.replace(/^repaired /, '')}`, orders, score: evaluator.score(), group: 'repaired' };
   };
   const constructionsFor = (memoryCap: number): Found[] => {
     const built: Found[] = [];
@@ -275,7 +316,6 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
   // reaches the target. Its misses prove nothing about lower caps; its schedules join the pool.
   if (options.carriedStart !== undefined && evaluator.run(options.carriedStart.orders)) {
     let carried: Found = { ...options.carriedStart, orders: options.carriedStart.orders.map((order) => order.slice()), score: evaluator.score() };
-    const activationStep = Math.max(...compiled.chainMemoryDelta.flatMap((deltas) => [...deltas].filter((delta) => delta > 0)));
     const carriedCycle = Math.min(cycle, CARRIED_CYCLE_EVALUATIONS);
     const stopAt = meter.evaluations + Math.floor((options.carriedShare ?? 0.8) * meter.remaining);
     // At its own peak the carried schedule has no room to move; from two micro-batches' activation above it, it has.
@@ -350,9 +390,39 @@ export function descendMemory(evaluator: ScheduleEvaluator, start: Int32Array[],
       topDownOn = false;
     }
   };
+  // 2b. On small budgets, between them: a step down from the best, its schedule repaired to a
+  // lower cap (`repaired`) and annealed there for a cycle. The step grows (a quarter of an
+  // activation, then doubling, up to two) after a success and shrinks after a miss, never again
+  // down to a cap that missed; it ends after `stepDownPatience` misses in a row one level below.
+  let stepDownOn = options.stepDownFromBest ?? budget < STEP_DOWN_BELOW;
+  let drop = 0;
+  let stepDownMisses = 0;
+  let stepDownMissedAt = failedBelowAtStart;
+  const stepDown = () => {
+    const levels = memoryLevels(compiled, stepDownMissedAt, best.score.peakMemory);
+    if (levels.length === 0 || stepDownMisses >= (options.stepDownPatience ?? 2)) {
+      stepDownOn = false;
+      return;
+    }
+    // The highest level at least `drop` below the best (the next level down when drop is 0).
+    const reach = best.score.peakMemory - drop;
+    const memoryCap = [...levels].reverse().find((level) => compareWithTolerance(level, reach) <= 0) ?? levels[0]!;
+    const spentBefore = meter.evaluations;
+    const start = repaired(best, memoryCap);
+    const result = start === undefined || reachedCap(start) ? start : anneal(start, memoryCap, cycle);
+    if (record('step-down', memoryCap, result, spentBefore)) {
+      drop = Math.min(2 * activationStep, drop === 0 ? activationStep / 4 : 2 * drop);
+      stepDownMisses = 0;
+    } else {
+      if (drop === 0) stepDownMisses++;
+      else stepDownMissedAt = Math.max(stepDownMissedAt, memoryCap);
+      drop = drop < activationStep / 4 ? 0 : drop / 2;
+    }
+  };
   while ((ladderOn || topDownOn) && !meter.exhausted) {
     if (ladderOn) ladderRung();
     if (topDownOn && !meter.exhausted) topDownProbe();
+    if (stepDownOn && !meter.exhausted) stepDown();
   }
 
   // 3. Refinement. A failure proves nothing, so once every level is ruled out, while budget is

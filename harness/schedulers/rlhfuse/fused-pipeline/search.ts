@@ -139,11 +139,11 @@ export function constructionRules(layout: Pick<FusedLayout, 'largePipeline' | 's
  *    (`descendMemory`, started from `fusedMemoryStarts`), down to the proven lower bound if it
  *    gets there. This replaces the artifact's memory pass (annealing memory at a fixed makespan,
  *    `annealMemory`), which crawls on the thin set of lower-bound schedules; that pass only runs
- *    when the budget is below `MIN_DESCENT_EVALUATIONS`. A long layout (at least 4 × the 2·PP_L
- *    micro-batches of its short base) also starts from the short layout's schedule with its
- *    middle period repeated (`tiled-start.ts`), annealed first: per task, the long layout's own
- *    budget buys too few evaluations to get near it (3,072 tasks: peak 35.95–45 at the default,
- *    19.55–23.8 tiled).
+ *    when the budget is below `MIN_DESCENT_EVALUATIONS`. A long layout (at least 3 × its short
+ *    base, `tilingBase`) also starts from the short layout's schedule with its middle period
+ *    repeated (`tiled-start.ts`), annealed first: per task, the long layout's own budget buys too
+ *    few evaluations to get near it (exp 3's layout at 3,072 tasks, seed 1: peak 45 untiled at
+ *    the default, 18.85 tiled).
  * Never worse than the greedy (it is one of the starts). Every returned schedule passes the
  * independent validator. Deterministic for a seed and evaluation budgets as long as the time
  * budget does not bind.

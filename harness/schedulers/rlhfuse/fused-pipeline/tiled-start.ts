@@ -85,21 +85,33 @@ export function tileOrders(base: CompiledProblem, evaluator: ScheduleEvaluator, 
 const CUT_SHARES = Array.from({ length: 41 }, (_, i) => 0.25 + i * 0.0125);
 
 /**
- * The short layout a long one is tiled from: the fewest periods with at least 2 × PP_L
- * large-model micro-batches (so it has a steady state between warm-up and cool-down), when the
- * long layout has at least four times as many; else undefined. Below that the long layout's own
- * search does better on the same work (FlexFusion exp 0, 2 × the base: peak 16 untiled, 17.95
- * tiled; exp 3: 18.75 and 19.55), and the published instances (M_L ≤ 4 × PP_L) stay as they were.
+ * The short layout a long one is tiled from, or undefined. Preferred: 2 × PP_L periods, when
+ * the long layout has at least `TILE_MIN_FACTOR` times as many. On exp 0's layout (a period is
+ * 2 actor + 1 critic micro-batch) the 8 periods of 2 × PP_L actor micro-batches have too short a
+ * steady state: tiled to 96 / 128 actor micro-batches the best start ends 80 / 165 above the
+ * latency bound (2,132 against 2,052; 2,889 against 2,724), from 16 periods 3 above (2,055;
+ * 2,727). Seed 1; bases searched with the share the default gives the 16-period base (195,312 /
+ * 130,208 evaluations), except the 8-period base for 128 (60,000). Default peaks, seeds 1 / 2 / 3: 96
+ * actor micro-batches 23.8 / 35.95 / 35.95 -> 25.6 / 23.85 / 25.65, 128: 35.95 three times ->
+ * 35.95 / 23.85 / 25.65. Else the fewest periods with at least 2 × PP_L large-model
+ * micro-batches (a steady state between warm-up and cool-down; on exp 3's layout, one actor
+ * micro-batch per period, both rules give 16, which tiles to the bound), again only
+ * `TILE_MIN_FACTOR` times over. Below that the long layout's own search does better on the same
+ * work (FlexFusion exp 0, 2 × the base: peak 16 untiled, 17.95 tiled; exp 3: 18.75 and 19.55),
+ * and the published instances (M_L ≤ 4 × PP_L) stay as they were.
  */
 export function tilingBase(layout: FusedLayout): FusedLayout | undefined {
   const period = periodOf(layout);
   const periods = layout.problem.pipelines[layout.largePipeline]!.microBatches / period.large;
-  const basePeriods = Math.ceil((2 * layout.problem.nodeCount) / period.large);
-  return periods >= TILE_MIN_FACTOR * basePeriods ? withPeriods(layout, period, basePeriods) : undefined;
+  const nodes = layout.problem.nodeCount;
+  for (const basePeriods of [2 * nodes, Math.ceil((2 * nodes) / period.large)]) {
+    if (periods >= TILE_MIN_FACTOR * basePeriods) return withPeriods(layout, period, basePeriods);
+  }
+  return undefined;
 }
 
-/** How many times longer than its base a layout must be to be tiled. */
-export const TILE_MIN_FACTOR = 4;
+/** How many times longer than its base a layout must be to be tiled (3: exp 0's layout at 96 actor micro-batches is tiled from 32). */
+export const TILE_MIN_FACTOR = 3;
 
 /**
  * Starts for `layout` tiled from `baseOrders`, a schedule of `base` (see `tilingBase`): one per
