@@ -1,10 +1,11 @@
 import { spawn } from 'node:child_process';
-import { cp, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { cp, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../harness/util/shared-data.js';
 import { KILL_AFTER_STEP_ENV, recoverOutputs, TRACE_STEPS_ENV, writeOutputs, type OutputTransactionOptions } from '../../harness/util/output-folder.js';
 import { runCli, scratchDir } from './run-cli.js';
+import { snapshot } from '../util/helpers/folder-snapshot.js';
 
 /**
  * `reproduce`, `nightly` and `sweep` killed (SIGKILL) after chosen write steps of their output
@@ -14,23 +15,8 @@ import { runCli, scratchDir } from './run-cli.js';
  * commit point, on the commit point itself, and half-way through the moves after it. (Every step
  * of the protocol is killed in test/util/output-folder.test.ts, on a small driver.)
  */
-const TEMPORARY = /^\.rlhf-replay-\d+-[0-9a-f]{8}\.(staging|commit\.json)$|\.tmp-\d+-[0-9a-f]{8}$/;
 const BIN = join(projectRoot, 'bin', 'rlhf-replay.mjs');
 
-async function snapshot(dir: string): Promise<{ files: Record<string, string>; temporary: string[] }> {
-  const files: Record<string, string> = {};
-  const temporary: string[] = [];
-  const walk = async (folder: string) => {
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (TEMPORARY.test(entry.name)) temporary.push(relative(dir, path));
-      else if (entry.isDirectory()) await walk(path);
-      else files[relative(dir, path)] = await readFile(path, 'utf8');
-    }
-  };
-  await walk(dir);
-  return { files, temporary };
-}
 
 /** The CLI in a child process whose working folder is `cwd` (so no output names the folder it ran in). */
 function runChild(cwd: string, args: readonly string[], env: Record<string, string>): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {

@@ -1,14 +1,14 @@
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { KILL_AFTER_STEP_ENV, MANIFEST_FILE, openOutputTransaction, readManifest, recoverOutputs, writeOutputFile, writeOutputs } from '../../harness/util/output-folder.js';
 import { OUTPUT_SETS, writeSet, type OutputSetName } from './helpers/output-sets.js';
+import { snapshot } from './helpers/folder-snapshot.js';
 
 const DRIVER = fileURLToPath(new URL('./helpers/output-set-driver.ts', import.meta.url));
-const TEMPORARY = /^\.rlhf-replay-\d+-[0-9a-f]{8}\.(staging|commit\.json)$|\.tmp-\d+-[0-9a-f]{8}$/;
 
 const scratch: string[] = [];
 afterAll(() => Promise.all(scratch.map((dir) => rm(dir, { recursive: true, force: true }))));
@@ -18,21 +18,6 @@ async function scratchDir(): Promise<string> {
   return dir;
 }
 
-/** Every file below `dir` (relative path → contents), temporary names listed apart. */
-async function snapshot(dir: string): Promise<{ files: Record<string, string>; temporary: string[] }> {
-  const files: Record<string, string> = {};
-  const temporary: string[] = [];
-  const walk = async (folder: string) => {
-    for (const entry of await readdir(folder, { withFileTypes: true })) {
-      const path = join(folder, entry.name);
-      if (TEMPORARY.test(entry.name)) temporary.push(relative(dir, path));
-      else if (entry.isDirectory()) await walk(path);
-      else files[relative(dir, path)] = await readFile(path, 'utf8');
-    }
-  };
-  await walk(dir);
-  return { files, temporary: temporary.sort() };
-}
 
 /** What the folder of the driver's test holds after a complete run: the set, its manifest, the user's file and the history. */
 function expectedState(which: OutputSetName, history: string): Record<string, string> {
